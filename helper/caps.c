@@ -1,0 +1,147 @@
+/* The target's privileges, dropped for good right before its exec: every
+ * capability set, no_new_privs, and a seccomp filter against terminal input
+ * injection. Order matters: PR_CAPBSET_DROP needs CAP_SETPCAP, so capset()
+ * to zero comes last; seccomp needs no_new_privs first (no CAP_SYS_ADMIN). */
+#include "helper/helper.h"
+
+#include <endian.h>
+#include <errno.h>
+#include <stddef.h>
+#include <sys/ioctl.h>
+#include <sys/prctl.h>
+#include <sys/syscall.h>
+#include <unistd.h>
+
+/* Kernel ABI, spelled out here: musl ships no linux/ headers. */
+struct bpf_insn {
+	uint16_t code;
+	uint8_t jt, jf;
+	uint32_t k;
+};
+struct bpf_prog {
+	unsigned short len;
+	const struct bpf_insn *insns;
+};
+struct seccomp_data {
+	int nr;
+	uint32_t arch;
+	uint64_t instruction_pointer;
+	uint64_t args[6];
+};
+struct cap_header {
+	uint32_t version;
+	int pid;
+};
+struct cap_data {
+	uint32_t effective, permitted, inheritable;
+};
+
+#define CAP_VERSION_3	    0x20080522
+#define SECCOMP_MODE_FILTER 2
+#define RET_ALLOW	    0x7fff0000U
+#define RET_EPERM	    (0x00050000U | EPERM)
+#define BPF_LD_W_ABS	    0x20 /* BPF_LD | BPF_W | BPF_ABS */
+#define BPF_JEQ_K	    0x15 /* BPF_JMP | BPF_JEQ | BPF_K */
+#define BPF_RET_K	    0x06 /* BPF_RET | BPF_K */
+#define LOAD(off)                                                                        \
+	{                                                                                \
+		BPF_LD_W_ABS, 0, 0, (uint32_t)(off)                                      \
+	}
+#define JEQ(k, t, f)                                                                     \
+	{                                                                                \
+		BPF_JEQ_K, (t), (f), (uint32_t)(k)                                       \
+	}
+#define RET(k)                                                                           \
+	{                                                                                \
+		BPF_RET_K, 0, 0, (k)                                                     \
+	}
+
+#define AUDIT_ARCH_X86_64  0xc000003eU
+#define AUDIT_ARCH_I386	   0x40000003U
+#define AUDIT_ARCH_AARCH64 0xc00000b7U
+#define AUDIT_ARCH_ARM	   0x40000028U
+#define AUDIT_ARCH_RISCV64 0xc00000f3U
+#define AUDIT_ARCH_PPC64LE 0xc0000015U
+#define AUDIT_ARCH_S390X   0x80000016U
+#define X32_SYSCALL_BIT	   0x40000000U
+
+#if defined(__x86_64__)
+#define NATIVE_ARCH AUDIT_ARCH_X86_64
+#elif defined(__i386__)
+#define NATIVE_ARCH AUDIT_ARCH_I386
+#elif defined(__aarch64__)
+#define NATIVE_ARCH AUDIT_ARCH_AARCH64
+#elif defined(__arm__) && __BYTE_ORDER == __LITTLE_ENDIAN
+#define NATIVE_ARCH AUDIT_ARCH_ARM
+#elif defined(__riscv) && __riscv_xlen == 64
+#define NATIVE_ARCH AUDIT_ARCH_RISCV64
+#elif defined(__powerpc64__) && __BYTE_ORDER == __LITTLE_ENDIAN
+#define NATIVE_ARCH AUDIT_ARCH_PPC64LE
+#elif defined(__s390x__)
+#define NATIVE_ARCH AUDIT_ARCH_S390X
+#else
+#error "cordon: add this architecture's AUDIT_ARCH to helper/caps.c"
+#endif
+
+/* ioctl(2) takes an unsigned int request in the kernel, so only the low 32
+ * bits count: a request with high bits set must still match (CVE-2019-10063,
+ * bubblewrap's and flatpak's bug). */
+#define REQ_LOW                                                                          \
+	(offsetof(struct seccomp_data, args[1]) + (__BYTE_ORDER == __BIG_ENDIAN ? 4 : 0))
+#define NR   offsetof(struct seccomp_data, nr)
+#define ARCH offsetof(struct seccomp_data, arch)
+
+/* TIOCSTI pushes input into a terminal the job shares with its host
+ * (CVE-2017-5226); TIOCLINUX can do the same on a virtual console. */
+/* Jumps are relative and forward only; the indices in the comments make them
+ * checkable. Every miss lands on the final RET(RET_ALLOW). */
+static const struct bpf_insn filter[] = {
+    /*  0 */ LOAD(ARCH),
+#ifdef __x86_64__
+    /*  1 */ JEQ(AUDIT_ARCH_X86_64, 2, 0), /* -> 4 */
+    /*  2 */ JEQ(AUDIT_ARCH_I386, 4, 0),   /* -> 7 */
+    /*  3 */ RET(RET_ALLOW),		   /* an arch whose numbers we do not know */
+    /*  4 */ LOAD(NR),
+    /*  5 */ JEQ(__NR_ioctl, 3, 0),	       /* -> 9 */
+    /*  6 */ JEQ(X32_SYSCALL_BIT | 514, 2, 5), /* x32's ioctl -> 9, else 12 */
+    /*  7 */ LOAD(NR),
+    /*  8 */ JEQ(54, 0, 3), /* i386's ioctl -> 9, else 12 */
+#else
+    /*  1 */ JEQ(NATIVE_ARCH, 1, 0), /* -> 3 */
+    /*  2 */ RET(RET_ALLOW),
+    /*  3 */ LOAD(NR),
+    /*  4 */ JEQ(__NR_ioctl, 0, 3), /* -> 5, else 8 */
+#endif
+    /*  9 | 5 */ LOAD(REQ_LOW),
+    /* 10 | 6 */ JEQ(TIOCSTI, 2, 0),
+    /* 11 | 7 */ JEQ(TIOCLINUX, 1, 0),
+    /* 12 | 8 */ RET(RET_ALLOW),
+    /* 13 | 9 */ RET(RET_EPERM),
+};
+
+static int drop_bounding(void)
+{
+	for (int cap = 0;; cap++)
+		if (prctl(PR_CAPBSET_DROP, cap, 0, 0, 0) < 0)
+			return errno == EINVAL ? 0 : -errno;
+}
+
+int lockdown_privileges(void)
+{
+	struct bpf_prog prog = {sizeof(filter) / sizeof(filter[0]), filter};
+	struct cap_header h = {CAP_VERSION_3, 0};
+	struct cap_data none[2] = {{0, 0, 0}, {0, 0, 0}};
+	int rc = drop_bounding();
+
+	if (rc < 0)
+		return rc;
+	/* EINVAL: a kernel without ambient capabilities has none to clear. */
+	if (prctl(PR_CAP_AMBIENT, PR_CAP_AMBIENT_CLEAR_ALL, 0, 0, 0) < 0 &&
+	    errno != EINVAL)
+		return -errno;
+	if (prctl(PR_SET_NO_NEW_PRIVS, 1, 0, 0, 0) < 0 ||
+	    prctl(PR_SET_SECCOMP, SECCOMP_MODE_FILTER, &prog, 0, 0) < 0 ||
+	    syscall(SYS_capset, &h, none) < 0)
+		return -errno;
+	return 0;
+}

@@ -1,0 +1,99 @@
+/* cordon-helper: one static binary, three roles (see docs/helper.md).
+ *   monitor  the pid the host knows; forwards signals, mirrors the status
+ *   init     PID 1 of the sandbox; builds it, reaps, exits with the target
+ *   target   last steps before the exec of the job itself
+ * Internal functions return 0 or -errno; fatal setup errors go through die(). */
+#ifndef CORDON_HELPER_H
+#define CORDON_HELPER_H
+
+#include <signal.h>
+#include <stdbool.h>
+#include <stdint.h>
+#include <sys/types.h>
+
+/* Exit codes, as documented in docs/errors.md. */
+enum {
+	EXIT_SETUP = 125, /* the sandbox could not be built, or bad command line */
+	EXIT_CANNOT_EXEC = 126,
+	EXIT_NOT_FOUND = 127,
+};
+
+enum tier { TIER_HARDENED, TIER_LOCKDOWN };
+
+/* The command line of docs/design.md, parsed (args.c; pure). */
+struct args {
+	bool sh;
+	int dirfd;   /* -1: none */
+	int cloexec; /* -1: none */
+	enum tier tier;
+	uint64_t dev, ino;
+	const char *path;
+	char **argv; /* ARGV0 ARG..., NULL-terminated (points into main's argv) */
+};
+
+/* Returns 0, or -EINVAL with *why set to a static description. */
+int args_parse(int argc, char **argv, struct args *a, const char **why);
+const char *tier_name(enum tier t);
+
+/* What every role needs; the monitor fills it before the clone and the other
+ * roles get their copy through it. */
+struct job {
+	const struct args *a;
+	char **envp;		/* the target's env; two slots filled by the target */
+	char *env_userns;	/* "CORDON_SANDBOX_USERNS=" buffer inside envp */
+	sigset_t host_mask;	/* the mask the host handed to the exec */
+	bool host_chld_ignored; /* SIGCHLD was SIG_IGN in the host */
+	int tty;		/* /dev/tty or -1 */
+	bool handover;		/* the target takes the terminal's foreground */
+	int sock[2];		/* [0] monitor's end (SO_PASSCRED), [1] the inside's */
+	uid_t uid;		/* the job's ids, identity-mapped inside */
+	gid_t gid;
+	bool privileged; /* the monitor writes the full id maps */
+	int pinned;	 /* lockdown: O_PATH fd of the target file, else -1 */
+};
+
+/* Messages on the socketpair, inside -> monitor (and one monitor -> init). */
+enum msg_type {
+	MSG_MAPS_DONE = 'M', /* monitor -> init: uid/gid maps written */
+	MSG_TARGET = 'P',  /* target -> monitor: its host pid rides in SCM_CREDENTIALS */
+	MSG_STOPPED = 'S', /* init: target stopped, status attached */
+	MSG_CONTINUED = 'C', /* init: target continued */
+	MSG_EXITED = 'X',    /* init: target exited or died, raw wait status */
+};
+struct msg {
+	int32_t type;
+	int32_t status;
+};
+int msg_send(int fd, enum msg_type type, int status);
+
+/* die.c: one "cordon: ..." line on stderr, then _exit(code). */
+_Noreturn void die(int code, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
+void say(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
+
+/* sig.c: kernel-sized signal sets (libc hides the signals it reserves). */
+void ksig_fill(sigset_t *s);
+void ksig_only(sigset_t *s, int sig);
+int ksig_mask(int how, const sigset_t *set, sigset_t *old);
+int ksig_fd(const sigset_t *set, int flags);
+
+/* monitor.c */
+_Noreturn void monitor_run(struct job *j, int argc, char **argv);
+/* init.c: the child of the namespaces clone. */
+_Noreturn void init_run(struct job *j);
+/* idmap.c */
+int idmap_write_self(uid_t uid, gid_t gid);
+int idmap_write_child(pid_t pid);
+/* mounts.c: lockdown's mount namespace, run by init. */
+void mounts_lockdown(struct job *j);
+/* net.c */
+int net_lo_up(void);
+/* caps.c: drop every capability, no_new_privs, the TIOCSTI filter. */
+int lockdown_privileges(void);
+/* target.c */
+void target_env_prepare(struct job *j, char **environ_);
+_Noreturn void target_run(struct job *j);
+
+/* Raw fork-like clone: no cached-tid bookkeeping in the child (see init.c). */
+pid_t raw_clone(unsigned long flags);
+
+#endif

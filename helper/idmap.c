@@ -1,0 +1,101 @@
+/* Identity uid/gid maps: the job keeps its ids inside the sandbox.
+ *
+ * Unprivileged, a process may map only its own euid/egid, once it has denied
+ * setgroups; init does that itself. Root could map every id, but init holds
+ * no capability in the parent user namespace, so the monitor writes init's
+ * maps: identity over every id the monitor's own namespace maps (the whole
+ * range on a host, less inside a container), with setgroups left allowed so
+ * supplementary groups keep their meaning. */
+#include "helper/helper.h"
+
+#include <errno.h>
+#include <fcntl.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+static int write_file(const char *path, const char *s, size_t len)
+{
+	int fd = open(path, O_WRONLY | O_CLOEXEC);
+	int rc = 0;
+
+	if (fd < 0)
+		return -errno;
+	/* A map must be written in one write(2). */
+	ssize_t n = write(fd, s, len);
+	if (n < 0)
+		rc = -errno;
+	else if ((size_t)n != len)
+		rc = -EIO;
+	close(fd);
+	return rc;
+}
+
+int idmap_write_self(uid_t uid, gid_t gid)
+{
+	char line[64];
+	int n, rc;
+
+	rc = write_file("/proc/self/setgroups", "deny", 4);
+	if (rc < 0)
+		return rc;
+	n = snprintf(line, sizeof(line), "%u %u 1", (unsigned)uid, (unsigned)uid);
+	rc = write_file("/proc/self/uid_map", line, (size_t)n);
+	if (rc < 0)
+		return rc;
+	n = snprintf(line, sizeof(line), "%u %u 1", (unsigned)gid, (unsigned)gid);
+	return write_file("/proc/self/gid_map", line, (size_t)n);
+}
+
+/* Turns our own map ("inside outside count" lines) into the identity map
+ * of the same inside ranges. */
+static int identity_of(const char *own, char *out, size_t size)
+{
+	size_t len = 0;
+
+	for (const char *p = own; *p;) {
+		char *end;
+		unsigned long first = strtoul(p, &end, 10);
+		(void)strtoul(end, &end, 10);
+		unsigned long count = strtoul(end, &end, 10);
+		if (end == p)
+			break;
+		int n =
+		    snprintf(out + len, size - len, "%lu %lu %lu\n", first, first, count);
+		if (n < 0 || (size_t)n >= size - len)
+			return -E2BIG;
+		len += (size_t)n;
+		p = end + strspn(end, " \n");
+	}
+	return len ? (int)len : -EINVAL;
+}
+
+static int map_child(pid_t pid, const char *which)
+{
+	char path[64], own[1024], map[1024];
+	ssize_t n;
+	int fd, len;
+
+	snprintf(path, sizeof(path), "/proc/self/%s", which);
+	fd = open(path, O_RDONLY | O_CLOEXEC);
+	if (fd < 0)
+		return -errno;
+	n = read(fd, own, sizeof(own) - 1);
+	int e = errno;
+	close(fd);
+	if (n < 0)
+		return -e;
+	own[n] = '\0';
+	len = identity_of(own, map, sizeof(map));
+	if (len < 0)
+		return len;
+	snprintf(path, sizeof(path), "/proc/%d/%s", (int)pid, which);
+	return write_file(path, map, (size_t)len);
+}
+
+int idmap_write_child(pid_t pid)
+{
+	int rc = map_child(pid, "uid_map");
+	return rc < 0 ? rc : map_child(pid, "gid_map");
+}

@@ -1,0 +1,100 @@
+/* init: PID 1 of the sandbox. Ties its life to the monitor's, gets its id
+ * maps, builds lockdown's mounts, starts the target and reaps every process
+ * until the target ends; then it exits and the kernel kills whatever is left
+ * in the pid namespace, so no process of the job outlives it. */
+#include "helper/helper.h"
+
+#include <errno.h>
+#include <poll.h>
+#include <string.h>
+#include <sys/prctl.h>
+#include <sys/socket.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+int msg_send(int fd, enum msg_type type, int status)
+{
+	struct msg m = {(int32_t)type, (int32_t)status};
+
+	/* MSG_NOSIGNAL: a vanished peer must not kill us with SIGPIPE. */
+	return send(fd, &m, sizeof(m), MSG_NOSIGNAL) == (ssize_t)sizeof(m) ? 0 : -1;
+}
+
+/* PR_SET_PDEATHSIG covers the monitor dying from now on; the monitor may
+ * have died before. getppid() cannot tell (it is 0 for a namespace's init),
+ * but the socket can: the monitor holds the only other end. */
+static void tie_to_monitor(struct job *j)
+{
+	struct pollfd p = {j->sock[1], POLLRDHUP, 0};
+
+	close(j->sock[0]);
+	if (prctl(PR_SET_PDEATHSIG, SIGKILL, 0, 0, 0) < 0)
+		die(EXIT_SETUP, "init: PR_SET_PDEATHSIG: %s", strerror(errno));
+	if (poll(&p, 1, 0) < 0)
+		die(EXIT_SETUP, "init: poll: %s", strerror(errno));
+	if (p.revents & (POLLHUP | POLLRDHUP))
+		_exit(EXIT_SETUP);
+}
+
+static void get_ids(struct job *j)
+{
+	struct msg m;
+	ssize_t n;
+	int rc;
+
+	if (!j->privileged) {
+		rc = idmap_write_self(j->uid, j->gid);
+		if (rc < 0)
+			die(EXIT_SETUP, "cannot write the sandbox's uid/gid maps: %s",
+			    strerror(-rc));
+		return;
+	}
+	do
+		n = recv(j->sock[1], &m, sizeof(m), 0);
+	while (n < 0 && errno == EINTR);
+	if (n != (ssize_t)sizeof(m) || m.type != MSG_MAPS_DONE)
+		_exit(EXIT_SETUP); /* the monitor failed and said why */
+}
+
+static _Noreturn void reap(struct job *j, pid_t target)
+{
+	static const enum msg_type report[] = {MSG_EXITED, MSG_STOPPED, MSG_CONTINUED};
+
+	for (;;) {
+		int st;
+		pid_t p = waitpid(-1, &st, __WALL | WUNTRACED | WCONTINUED);
+		if (p < 0) {
+			if (errno == EINTR)
+				continue;
+			die(EXIT_SETUP, "init: waitpid: %s", strerror(errno));
+		}
+		if (p != target)
+			continue; /* an orphan: reaped, that is all */
+		enum msg_type t = report[WIFSTOPPED(st) ? 1 : WIFCONTINUED(st) ? 2 : 0];
+		msg_send(j->sock[1], t, st);
+		if (t == MSG_EXITED)
+			_exit(0);
+	}
+}
+
+void init_run(struct job *j)
+{
+	pid_t target;
+
+	tie_to_monitor(j);
+	/* Our own group: a signal to the host's process group reaches the
+	 * inside only through the monitor, so exactly once. */
+	if (setpgid(0, 0) < 0)
+		die(EXIT_SETUP, "init: setpgid: %s", strerror(errno));
+	get_ids(j);
+	if (j->a->tier == TIER_LOCKDOWN)
+		mounts_lockdown(j);
+	target = raw_clone(SIGCHLD);
+	if (target < 0)
+		die(EXIT_SETUP, "init: cannot start the target: %s", strerror(errno));
+	if (target == 0)
+		target_run(j);
+	if (j->pinned >= 0)
+		close(j->pinned);
+	reap(j, target);
+}

@@ -1,0 +1,290 @@
+/* The monitor: the exec'd helper, keeping the pid the host knows, outside
+ * the namespaces. It installs no signal handler: every signal stays blocked
+ * and is read from a signalfd, so nothing is lost or run twice, and the
+ * target is the one whose dispositions decide what a signal does. */
+#include "helper/helper.h"
+
+#include <errno.h>
+#include <fcntl.h>
+#include <poll.h>
+#include <sched.h>
+#include <string.h>
+#include <sys/resource.h>
+#include <sys/signalfd.h>
+#include <sys/socket.h>
+#include <sys/syscall.h>
+#include <sys/wait.h>
+#include <termios.h>
+#include <unistd.h>
+
+static const unsigned long tier_flags[] = {
+    [TIER_HARDENED] = CLONE_NEWUSER | CLONE_NEWPID | CLONE_NEWIPC,
+    [TIER_LOCKDOWN] =
+	CLONE_NEWUSER | CLONE_NEWPID | CLONE_NEWIPC | CLONE_NEWNS | CLONE_NEWNET,
+};
+
+/* What the kernel answers when user namespaces are off or exhausted. */
+static const int userns_refusals[] = {EPERM, ENOSPC, EUSERS, EINVAL, EACCES};
+
+struct mon {
+	pid_t init;
+	pid_t target; /* host pid = pgid of the target; 0 until it says so */
+	bool handed;  /* we gave the terminal's foreground to the target */
+	bool done;    /* status holds the target's wait status */
+	int status;
+};
+
+pid_t raw_clone(unsigned long flags)
+{
+	/* The raw syscall, not fork(): libc's fork bookkeeping (atfork handlers,
+	 * cached tids) has no meaning for a child in new namespaces. The child
+	 * runs on a copy of our stack, so only raw syscalls and simple wrappers
+	 * follow it (no raise(): musl's uses the cached tid). */
+#if defined(__s390__) || defined(__CRIS__)
+	return (pid_t)syscall(SYS_clone, 0UL, flags, NULL, NULL, 0UL);
+#else
+	return (pid_t)syscall(SYS_clone, flags, 0UL, NULL, NULL, 0UL);
+#endif
+}
+
+/* Blocks every signal (the kernel's full set) and reads them from a signalfd.
+ * SIGCHLD must not stay SIG_IGN, or waitpid(init) fails with ECHILD. */
+static int take_signals(struct job *j)
+{
+	struct sigaction dfl = {.sa_handler = SIG_DFL}, old;
+	sigset_t all;
+	int fd;
+
+	ksig_fill(&all);
+	if (ksig_mask(SIG_SETMASK, &all, &j->host_mask) < 0)
+		die(EXIT_SETUP, "cannot block signals: %s", strerror(errno));
+	if (sigaction(SIGCHLD, &dfl, &old) < 0)
+		die(EXIT_SETUP, "cannot reset SIGCHLD: %s", strerror(errno));
+	j->host_chld_ignored = old.sa_handler == SIG_IGN;
+	fd = ksig_fd(&all, SFD_CLOEXEC | SFD_NONBLOCK);
+	if (fd < 0)
+		die(EXIT_SETUP, "signalfd: %s", strerror(errno));
+	return fd;
+}
+
+/* The target takes the foreground only when we hold it: a job started in
+ * the background stays there, as it would without cordon. */
+static void find_tty(struct job *j)
+{
+	j->tty = open("/dev/tty", O_RDWR | O_NOCTTY | O_CLOEXEC);
+	/* ENXIO: no controlling terminal. */
+	j->handover = j->tty >= 0 && tcgetpgrp(j->tty) == getpgrp();
+}
+
+static void open_channel(struct job *j)
+{
+	int on = 1;
+
+	if (socketpair(AF_UNIX, SOCK_SEQPACKET | SOCK_CLOEXEC, 0, j->sock) < 0)
+		die(EXIT_SETUP, "socketpair: %s", strerror(errno));
+	/* The kernel attaches the sender's pid, translated into our pid
+	 * namespace, to each message: that is how we learn the target's host
+	 * pid without scanning /proc. */
+	if (setsockopt(j->sock[0], SOL_SOCKET, SO_PASSCRED, &on, sizeof(on)) < 0)
+		die(EXIT_SETUP, "SO_PASSCRED: %s", strerror(errno));
+}
+
+static _Noreturn void die_clone(int e)
+{
+	for (size_t i = 0; i < sizeof(userns_refusals) / sizeof(userns_refusals[0]); i++)
+		if (e == userns_refusals[i])
+			die(EXIT_SETUP,
+			    "the kernel refused the sandbox's namespaces (clone: %s); "
+			    "allow "
+			    "user namespaces: sysctl user.max_user_namespaces=15000 (if "
+			    "it is "
+			    "0), kernel.unprivileged_userns_clone=1 (Debian, older "
+			    "kernels), "
+			    "kernel.apparmor_restrict_unprivileged_userns=0 (Ubuntu "
+			    "23.10+)",
+			    strerror(e));
+	die(EXIT_SETUP, "cannot create the sandbox (clone: %s)", strerror(e));
+}
+
+/* Zeroes our arguments (argv[0] stays) in /proc/PID/cmdline, so that
+ * `pkill -f PATTERN` finds the target only, not the monitor too: the target
+ * would get the signal twice. Only when the kernel laid them out
+ * contiguously, as it does for exec. */
+static void hide_args(int argc, char **argv)
+{
+	for (int i = 1; i + 1 < argc; i++)
+		if (argv[i + 1] != argv[i] + strlen(argv[i]) + 1)
+			return;
+	if (argc > 1)
+		memset(argv[1], 0,
+		       (size_t)(argv[argc - 1] - argv[1]) + strlen(argv[argc - 1]));
+}
+
+static void forward(const struct mon *m, int sig)
+{
+	/* ESRCH: the target left its process group; it still gets the signal. */
+	if (kill(-m->target, sig) < 0 && errno == ESRCH)
+		kill(m->target, sig);
+}
+
+/* Mirrors a stop of the target on ourselves, so the host's shell sees the
+ * job stop; we continue when someone sends us SIGCONT. */
+static void stop_self(int sig)
+{
+	struct sigaction dfl = {.sa_handler = SIG_DFL}, old;
+	bool reset = sigaction(sig, &dfl, &old) == 0; /* fails for SIGSTOP: fine */
+	sigset_t one;
+
+	ksig_only(&one, sig);
+	kill(getpid(), sig);
+	ksig_mask(SIG_UNBLOCK, &one, NULL); /* delivered here: we stop */
+	ksig_mask(SIG_BLOCK, &one, NULL);
+	if (reset)
+		sigaction(sig, &old, NULL);
+}
+
+static void on_signal(struct job *j, struct mon *m, int sig)
+{
+	if (sig == SIGCHLD)
+		return;
+	/* `fg` gave the foreground back to our group: pass it on. */
+	if (sig == SIGCONT && j->tty >= 0 && tcgetpgrp(j->tty) == getpgrp() &&
+	    tcsetpgrp(j->tty, m->target) == 0)
+		m->handed = true;
+	forward(m, sig);
+}
+
+static void read_signals(struct job *j, struct mon *m, int sfd)
+{
+	struct signalfd_siginfo si;
+
+	while (read(sfd, &si, sizeof(si)) == (ssize_t)sizeof(si))
+		on_signal(j, m, (int)si.ssi_signo);
+}
+
+/* Returns 0 at end of stream (init and the target are gone), 1 otherwise. */
+static int read_message(int fd, struct mon *m)
+{
+	union {
+		struct cmsghdr h;
+		char buf[CMSG_SPACE(sizeof(struct ucred))];
+	} c;
+	struct msg msg;
+	struct iovec iov = {&msg, sizeof(msg)};
+	struct msghdr mh = {.msg_iov = &iov,
+			    .msg_iovlen = 1,
+			    .msg_control = &c,
+			    .msg_controllen = sizeof(c)};
+	ssize_t n = recvmsg(fd, &mh, MSG_CMSG_CLOEXEC | MSG_DONTWAIT);
+
+	if (n == 0)
+		return 0;
+	if (n != (ssize_t)sizeof(msg))
+		return n < 0 && errno != EAGAIN && errno != EINTR ? 0 : 1;
+	switch (msg.type) {
+	case MSG_TARGET:
+		for (struct cmsghdr *h = CMSG_FIRSTHDR(&mh); h; h = CMSG_NXTHDR(&mh, h))
+			if (h->cmsg_level == SOL_SOCKET &&
+			    h->cmsg_type == SCM_CREDENTIALS) {
+				struct ucred uc;
+				memcpy(&uc, CMSG_DATA(h), sizeof(uc));
+				m->target = uc.pid;
+			}
+		break;
+	case MSG_STOPPED:
+		stop_self(WSTOPSIG(msg.status));
+		break;
+	case MSG_EXITED:
+		m->done = true;
+		m->status = msg.status;
+		break;
+	default: /* MSG_CONTINUED: nothing to mirror, we were continued first */
+		break;
+	}
+	return 1;
+}
+
+/* Dies the way the target did. RLIMIT_CORE 0: the core, if any, was the
+ * target's to write, not ours. */
+static _Noreturn void mirror(int status)
+{
+	struct rlimit none = {0, 0};
+	struct sigaction dfl = {.sa_handler = SIG_DFL};
+	sigset_t one;
+	int sig;
+
+	if (WIFEXITED(status))
+		_exit(WEXITSTATUS(status));
+	sig = WTERMSIG(status);
+	setrlimit(RLIMIT_CORE, &none);
+	sigaction(sig, &dfl, NULL);
+	ksig_only(&one, sig);
+	kill(getpid(), sig);
+	ksig_mask(SIG_UNBLOCK, &one, NULL);
+	_exit(128 + sig);
+}
+
+static _Noreturn void finish(struct job *j, struct mon *m)
+{
+	int st;
+
+	while (waitpid(m->init, &st, __WALL) < 0)
+		if (errno != EINTR)
+			die(EXIT_SETUP, "waitpid(init): %s", strerror(errno));
+	/* Give the terminal back to our group before the host sees the status:
+	 * its shell reads the terminal next. */
+	if (m->handed && tcgetpgrp(j->tty) == m->target)
+		tcsetpgrp(j->tty, getpgrp());
+	/* No status from init: it could not build the sandbox and said why;
+	 * its exit code (125) or signal is ours. */
+	mirror(m->done ? m->status : st);
+}
+
+static _Noreturn void loop(struct job *j, struct mon *m, int sfd)
+{
+	for (;;) {
+		/* Signals wait in the signalfd until we know where they go. */
+		struct pollfd p[2] = {{j->sock[0], POLLIN, 0},
+				      {m->target > 0 && !m->done ? sfd : -1, POLLIN, 0}};
+		if (poll(p, 2, -1) < 0) {
+			if (errno == EINTR)
+				continue;
+			die(EXIT_SETUP, "poll: %s", strerror(errno));
+		}
+		if (p[1].revents)
+			read_signals(j, m, sfd);
+		if (p[0].revents && !read_message(j->sock[0], m))
+			finish(j, m);
+	}
+}
+
+void monitor_run(struct job *j, int argc, char **argv)
+{
+	struct mon m = {0};
+	int sfd = take_signals(j);
+
+	find_tty(j);
+	open_channel(j);
+	j->uid = geteuid();
+	j->gid = getegid();
+	j->privileged = j->uid == 0;
+	j->pinned = -1;
+	m.init = raw_clone(tier_flags[j->a->tier] | SIGCHLD);
+	if (m.init < 0)
+		die_clone(errno);
+	if (m.init == 0)
+		init_run(j);
+	close(j->sock[1]);
+	if (j->privileged) {
+		int rc = idmap_write_child(m.init);
+		if (rc < 0)
+			die(EXIT_SETUP, "cannot write the sandbox's uid/gid maps: %s",
+			    strerror(-rc));
+		if (msg_send(j->sock[0], MSG_MAPS_DONE, 0) < 0)
+			die(EXIT_SETUP, "cannot reach the sandbox's init: %s",
+			    strerror(errno));
+	}
+	m.handed = j->handover;
+	hide_args(argc, argv);
+	loop(j, &m, sfd);
+}

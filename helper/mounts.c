@@ -1,0 +1,167 @@
+/* lockdown's mount namespace, built by init (a fresh /proc must be mounted
+ * from inside the new pid namespace). Nothing propagates back to the host:
+ * the whole tree is made private first. */
+#include "helper/helper.h"
+
+#include <errno.h>
+#include <fcntl.h>
+#include <limits.h>
+#include <stdio.h>
+#include <string.h>
+#include <sys/mount.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+struct mnt {
+	const char *dst, *type;
+	unsigned long flags;
+	const char *data;
+	bool optional; /* a target that does not exist is skipped */
+	const char *hint;
+};
+
+/* Mounted first: what hides the host's shared scratch space. */
+static const struct mnt scratch[] = {
+    {"/tmp", "tmpfs", MS_NOSUID | MS_NODEV, "mode=1777", true, ""},
+    {"/var/tmp", "tmpfs", MS_NOSUID | MS_NODEV, "mode=1777", true, ""},
+    {"/dev/shm", "tmpfs", MS_NOSUID | MS_NODEV, "mode=1777", true, ""},
+};
+
+/* Mounted after the target file and cwd are kept visible: binding them needs
+ * the host's /proc/self/fd. */
+static const struct mnt late[] = {
+    {"/proc", "proc", MS_NOSUID | MS_NODEV | MS_NOEXEC, NULL, false,
+     "; containers that mask parts of /proc refuse a fresh one: run the container "
+     "with an unmasked /proc (e.g. --security-opt systempaths=unconfined)"},
+    {"/dev/mqueue", "mqueue", MS_NOSUID | MS_NODEV | MS_NOEXEC, NULL, true, ""},
+};
+
+static void mount_all(const struct mnt *t, size_t n)
+{
+	for (size_t i = 0; i < n; i++) {
+		if (mount(t[i].type, t[i].dst, t[i].type, t[i].flags, t[i].data) == 0)
+			continue;
+		if (t[i].optional && errno == ENOENT)
+			continue;
+		die(EXIT_SETUP, "cannot mount %s on %s: %s%s", t[i].type, t[i].dst,
+		    strerror(errno), t[i].hint);
+	}
+}
+
+static bool same_file(const struct stat *a, const struct stat *b)
+{
+	return a->st_dev == b->st_dev && a->st_ino == b->st_ino;
+}
+
+/* mkdir -p of path up to (not including) its last len bytes. */
+static int mkdir_parents(const char *path, size_t len)
+{
+	char buf[PATH_MAX];
+
+	if (len >= sizeof(buf))
+		return -ENAMETOOLONG;
+	memcpy(buf, path, len);
+	buf[len] = '\0';
+	for (char *p = buf + 1; p <= buf + len; p++) {
+		if (*p != '/' && *p != '\0')
+			continue;
+		char c = *p;
+		*p = '\0';
+		if (mkdir(buf, 0755) < 0 && errno != EEXIST)
+			return -errno;
+		*p = c;
+	}
+	return 0;
+}
+
+/* The cwd still points into the host's /tmp after the tmpfs covers it, and
+ * would show the host's files to the target through "." and "..". Move it
+ * to the same path in the new tmpfs. */
+static void keep_cwd(const char *cwd, const struct stat *was)
+{
+	struct stat now;
+	int rc;
+
+	if (!cwd || (stat(cwd, &now) == 0 && same_file(&now, was)))
+		return;
+	rc = mkdir_parents(cwd, strlen(cwd));
+	if (rc < 0 || chdir(cwd) < 0)
+		die(EXIT_SETUP,
+		    "cannot recreate the working directory %s in the sandbox: %s", cwd,
+		    strerror(rc < 0 ? -rc : errno));
+}
+
+static bool path_shows(const struct args *a)
+{
+	struct stat st;
+
+	return stat(a->path, &st) == 0 && st.st_dev == a->dev && st.st_ino == a->ino;
+}
+
+/* The target file was under a path the tmpfs now hides: bind the pinned
+ * inode at the same path, so the target runs with the same $0, comm and
+ * /proc/self/exe as without cordon (an exec through the fd would not). */
+static void keep_target(struct job *j)
+{
+	const char *path = j->a->path, *slash = strrchr(path, '/');
+	char src[64];
+	int fd, rc = 0;
+
+	if (j->pinned < 0 || path_shows(j->a))
+		return;
+	if (slash && slash != path)
+		rc = mkdir_parents(path, (size_t)(slash - path));
+	fd = rc < 0 ? -1 : open(path, O_WRONLY | O_CREAT | O_NOFOLLOW | O_CLOEXEC, 0600);
+	if (fd < 0)
+		die(EXIT_SETUP, "cannot recreate %s in the sandbox: %s", path,
+		    strerror(rc < 0 ? -rc : errno));
+	close(fd);
+	snprintf(src, sizeof(src), "/proc/self/fd/%d", j->pinned);
+	if (mount(src, path, NULL, MS_BIND, NULL) < 0)
+		die(EXIT_SETUP, "cannot bind %s into the sandbox: %s", path,
+		    strerror(errno));
+}
+
+/* Opens the target file before anything can hide it. The fd must be opened
+ * here, after CLONE_NEWNS: a bind mount's source must belong to our own
+ * mount namespace. */
+static void pin(struct job *j)
+{
+	const struct args *a = j->a;
+	struct stat st;
+
+	/* Relative to --dirfd (or the fd itself): no mount can hide it. */
+	if (a->dirfd >= 0 && a->path[0] != '/')
+		return;
+	j->pinned = open(a->path, O_PATH | O_CLOEXEC);
+	if (j->pinned < 0)
+		die(errno == ENOENT || errno == ENOTDIR ? EXIT_NOT_FOUND
+							: EXIT_CANNOT_EXEC,
+		    "cannot execute %s: %s", a->path, strerror(errno));
+	if (fstat(j->pinned, &st) < 0 || st.st_dev != a->dev || st.st_ino != a->ino)
+		die(EXIT_CANNOT_EXEC, "cannot execute %s: not the file that was resolved",
+		    a->path);
+}
+
+void mounts_lockdown(struct job *j)
+{
+	char cwdbuf[PATH_MAX];
+	const char *cwd = getcwd(cwdbuf, sizeof(cwdbuf));
+	struct stat was;
+	int rc;
+
+	if (mount(NULL, "/", NULL, MS_REC | MS_PRIVATE, NULL) < 0)
+		die(EXIT_SETUP, "cannot make / private in the sandbox: %s",
+		    strerror(errno));
+	pin(j);
+	/* An unreachable cwd (deleted, or outside our root) is left alone. */
+	if (cwd && stat(".", &was) < 0)
+		cwd = NULL;
+	mount_all(scratch, sizeof(scratch) / sizeof(scratch[0]));
+	keep_cwd(cwd, &was);
+	keep_target(j);
+	mount_all(late, sizeof(late) / sizeof(late[0]));
+	rc = net_lo_up();
+	if (rc < 0)
+		die(EXIT_SETUP, "cannot bring up lo in the sandbox: %s", strerror(-rc));
+}
