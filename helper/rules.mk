@@ -16,3 +16,13 @@ $(B)/cordon-helper: $(HELPER_SRCS) $(HELPER_HDRS) helper/rules.mk | $(B)/.dir
 	  -o $@ $(HELPER_SRCS) $(BASE_LDFLAGS) $(HELPER_STATIC) $(SAN_CFLAGS) $(LDFLAGS)
 
 ALL += $(B)/cordon-helper
+
+# The helper's suites (tests/helper/) in the one CUnit runner: the parser is
+# pure and linked in directly; the rest drive $(B)/cordon-helper.
+HELPER_TEST_PROGS := $(patsubst tests/helper/progs/%.c,$(B)/tests/helper/%,\
+		       $(wildcard tests/helper/progs/*.c))
+TEST_SRCS += helper/args.c $(sort $(wildcard tests/helper/*.c))
+TEST_DEPS += $(B)/cordon-helper $(HELPER_TEST_PROGS)
+$(B)/tests/helper/%: tests/helper/progs/%.c | $(B)/tests/helper/.dir
+	$(CC) $(BASE_CPPFLAGS) $(CPPFLAGS) $(BASE_CFLAGS) $(CFLAGS) -o $@ $< \
+	  $(BASE_LDFLAGS) $(LDFLAGS)

@@ -1,0 +1,132 @@
+/* Unit tests of the helper's command-line parser (helper/args.c, pure). */
+#include "helper/helper.h"
+#include "tests/lib/tst.h"
+
+#include <errno.h>
+#include <stdlib.h>
+#include <string.h>
+
+#define ARGC(v) ((int)(sizeof(v) / sizeof((v)[0])) - 1)
+
+static void test_minimal(void)
+{
+	char *v[] = {"cordon-helper", "lockdown", "2049:131", "/bin/true", "true", NULL};
+	struct args a;
+
+	CU_ASSERT_EQUAL_FATAL(args_parse(ARGC(v), v, &a, NULL), 0);
+	CU_ASSERT_EQUAL(a.tier, TIER_LOCKDOWN);
+	CU_ASSERT_EQUAL(a.dev, 2049);
+	CU_ASSERT_EQUAL(a.ino, 131);
+	CU_ASSERT_STRING_EQUAL(a.path, "/bin/true");
+	CU_ASSERT_PTR_EQUAL(a.argv, v + 4);
+	CU_ASSERT_FALSE(a.sh);
+	CU_ASSERT_EQUAL(a.dirfd, -1);
+	CU_ASSERT_EQUAL(a.cloexec, -1);
+}
+
+static void test_options(void)
+{
+	char *v[] = {"h",     "--cloexec", "7", "--sh", "--dirfd", "7", "hardened",
+		     "1:18446744073709551615", "", "", "x", NULL};
+	struct args a;
+
+	CU_ASSERT_EQUAL_FATAL(args_parse(ARGC(v), v, &a, NULL), 0);
+	CU_ASSERT_TRUE(a.sh);
+	CU_ASSERT_EQUAL(a.dirfd, 7);
+	CU_ASSERT_EQUAL(a.cloexec, 7);
+	CU_ASSERT_EQUAL(a.tier, TIER_HARDENED);
+	CU_ASSERT_EQUAL(a.ino, UINT64_MAX);
+	CU_ASSERT_STRING_EQUAL(a.path, "");
+	CU_ASSERT_STRING_EQUAL(a.argv[0], "");
+	CU_ASSERT_STRING_EQUAL(a.argv[1], "x");
+}
+
+/* Every line here is a shim/helper mismatch and must be refused. */
+static void test_refused(void)
+{
+	static const char *const bad[][10] = {
+		{"h", NULL},
+		{"h", "lockdown", "1:2", "/bin/true", NULL},               /* no ARGV0 */
+		{"h", "Lockdown", "1:2", "/bin/true", "t", NULL},          /* tier case */
+		{"h", "none", "1:2", "/bin/true", "t", NULL},              /* not a sandbox */
+		{"h", "lockdown ", "1:2", "/bin/true", "t", NULL},         /* no trimming */
+		{"h", "lockdown", "12", "/bin/true", "t", NULL},           /* no colon */
+		{"h", "lockdown", ":2", "/bin/true", "t", NULL},           /* empty dev */
+		{"h", "lockdown", "1:", "/bin/true", "t", NULL},           /* empty ino */
+		{"h", "lockdown", "-1:2", "/bin/true", "t", NULL},         /* sign */
+		{"h", "lockdown", "+1:2", "/bin/true", "t", NULL},         /* sign */
+		{"h", "lockdown", "1:2:3", "/bin/true", "t", NULL},        /* extra field */
+		{"h", "lockdown", "1: 2", "/bin/true", "t", NULL},         /* space */
+		{"h", "lockdown", "1:18446744073709551616", "/p", "t", NULL}, /* overflow */
+		{"h", "lockdown", "1:2", "", "t", NULL},                   /* empty path */
+		{"h", "--dirfd", "lockdown", "1:2", "/p", "t", NULL},      /* fd missing */
+		{"h", "--dirfd", "-3", "lockdown", "1:2", "/p", "t", NULL},
+		{"h", "--dirfd", "2147483648", "lockdown", "1:2", "/p", "t", NULL},
+		{"h", "--sh", "--sh", "lockdown", "1:2", "/p", "t", NULL}, /* repeated */
+		{"h", "--dirfd", "3", "--dirfd", "4", "lockdown", "1:2", "/p", NULL},
+		{"h", "--shell", "lockdown", "1:2", "/p", "t", NULL},      /* unknown */
+		{"h", "--cloexec", NULL},
+	};
+
+	for (size_t i = 0; i < sizeof(bad) / sizeof(bad[0]); i++) {
+		int argc = 0;
+		struct args a;
+		const char *why = NULL;
+		while (bad[i][argc])
+			argc++;
+		CU_ASSERT_EQUAL(args_parse(argc, (char **)bad[i], &a, &why), -EINVAL);
+		CU_ASSERT_PTR_NOT_NULL(why);
+	}
+}
+
+/* A parser gets fuzzed: random argv built from fragments that look like
+ * what it expects and from random bytes. It must never crash, and whatever
+ * it accepts must be consistent. */
+static const char *const pieces[] = {
+	"--sh", "--dirfd", "--cloexec", "--", "-", "hardened", "lockdown", "none",
+	"0", "1", "4294967295", "2147483647", "2147483648", "1:2", "0:0", ":",
+	"18446744073709551615:1", "99999999999999999999:1", "", "/bin/true", "x",
+};
+
+static void test_fuzz(void)
+{
+	char bytes[64][8];
+	char *v[16];
+	unsigned seed = 12345;
+
+	for (int round = 0; round < 200000; round++) {
+		int argc = 1 + (int)(rand_r(&seed) % 10);
+		struct args a;
+		v[0] = "h";
+		for (int i = 1; i < argc; i++) {
+			if (rand_r(&seed) % 8) {
+				v[i] = (char *)pieces[rand_r(&seed) %
+						      (sizeof(pieces) / sizeof(pieces[0]))];
+				continue;
+			}
+			char *b = bytes[i];
+			for (int k = 0; k < 7; k++)
+				b[k] = (char)(rand_r(&seed) % 256);
+			b[rand_r(&seed) % 8] = '\0';
+			b[7] = '\0';
+			v[i] = b;
+		}
+		v[argc] = NULL;
+		if (args_parse(argc, v, &a, NULL) != 0)
+			continue;
+		CU_ASSERT_TRUE(a.tier == TIER_HARDENED || a.tier == TIER_LOCKDOWN);
+		CU_ASSERT_TRUE(a.argv > v && a.argv < v + argc);
+		CU_ASSERT_TRUE(a.argv[-1] == a.path);
+		CU_ASSERT_TRUE(*a.path || a.dirfd >= 0);
+		CU_ASSERT_TRUE(a.dirfd >= -1 && a.cloexec >= -1);
+	}
+}
+
+static CU_TestInfo tests[] = {
+	{"minimal command line", test_minimal},
+	{"all options, empty PATH with --dirfd, extreme numbers", test_options},
+	{"malformed command lines refused", test_refused},
+	{"random command lines (fuzz)", test_fuzz},
+	CU_TEST_INFO_NULL,
+};
+TST_SUITE("helper.args", tests)

@@ -1,0 +1,195 @@
+/* What a job can see and do, per tier, checked from inside. */
+#include "tests/helper/hutil.h"
+
+#include <elf.h>
+#include <fcntl.h>
+#include <limits.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+static const char *const tiers[] = H_TIERS;
+
+static const char *sh_out(const char *tier, const char *script, struct tst_proc *r)
+{
+	CU_ASSERT_EQUAL_FATAL(h_sh(tier, script, r), 0);
+	CU_ASSERT_EQUAL(r->status, 0);
+	if (r->status)
+		printf("\n    %s: %s -> %#x: %s", tier, script, r->status, r->err);
+	return r->out;
+}
+
+/* Namespaces: new ones for the tier, the host's for the rest. */
+static void test_namespaces(void)
+{
+	static const struct {
+		const char *ns;
+		bool fresh[2]; /* hardened, lockdown */
+	} table[] = {
+		{"user", {true, true}},    {"pid", {true, true}},   {"ipc", {true, true}},
+		{"mnt", {false, true}},    {"net", {false, true}},  {"uts", {false, false}},
+		{"cgroup", {false, false}},
+	};
+
+	for (size_t t = 0; t < 2; t++)
+		for (size_t i = 0; i < sizeof(table) / sizeof(table[0]); i++) {
+			char link[64], outside[64] = "", script[128];
+			struct tst_proc r;
+			snprintf(link, sizeof(link), "/proc/self/ns/%s", table[i].ns);
+			ssize_t n = readlink(link, outside, sizeof(outside) - 1);
+			CU_ASSERT_TRUE_FATAL(n > 0);
+			outside[n] = '\0';
+			snprintf(script, sizeof(script), "readlink %s", link);
+			const char *in = sh_out(tiers[t], script, &r);
+			bool differs = strncmp(in, outside, strlen(outside)) != 0;
+			CU_ASSERT_EQUAL(differs, table[i].fresh[t]);
+			if (differs != table[i].fresh[t])
+				printf("\n    %s %s: inside %s outside %s\n", tiers[t],
+				       table[i].ns, in, outside);
+			tst_proc_free(&r);
+		}
+}
+
+/* The job is PID 2; its parent is the sandbox's init. */
+static void test_pids(void)
+{
+	for (size_t t = 0; t < 2; t++) {
+		struct tst_proc r;
+		CU_ASSERT_STRING_EQUAL(sh_out(tiers[t], "echo $$ $PPID", &r), "2 1\n");
+		tst_proc_free(&r);
+	}
+}
+
+static void test_lockdown_scratch_empty(void)
+{
+	struct tst_proc r;
+
+	CU_ASSERT_STRING_EQUAL(
+		sh_out("lockdown", "find /tmp /var/tmp /dev/shm -mindepth 1 | wc -l", &r),
+		"0\n");
+	tst_proc_free(&r);
+	/* Fresh tmpfs, as the host's would be: mode 1777, nosuid, nodev. */
+	CU_ASSERT_STRING_EQUAL(sh_out("lockdown", "stat -c %a /tmp /var/tmp /dev/shm", &r),
+			       "1777\n1777\n1777\n");
+	tst_proc_free(&r);
+	CU_ASSERT_STRING_EQUAL(
+		sh_out("lockdown",
+		       "grep -E ' /(tmp|var/tmp|dev/shm) tmpfs ' /proc/self/mounts | "
+		       "grep -c nosuid,nodev",
+		       &r),
+		"3\n");
+	tst_proc_free(&r);
+}
+
+/* lockdown's /proc shows the sandbox only: init and sh. */
+static void test_lockdown_proc(void)
+{
+	struct tst_proc r;
+	/* A glob: no other process runs meanwhile. */
+	CU_ASSERT_STRING_EQUAL(sh_out("lockdown", "echo /proc/[0-9]*", &r), "/proc/1 /proc/2\n");
+	tst_proc_free(&r);
+}
+
+/* sysfs would show the host's interfaces; ask the kernel over netlink. */
+static void test_lockdown_net(void)
+{
+	struct tst_proc r;
+	const char *out = sh_out("lockdown", "ip -o link | cut -d' ' -f2", &r);
+
+	CU_ASSERT_STRING_EQUAL(out, "lo:\n");
+	tst_proc_free(&r);
+	out = sh_out("lockdown", "ip -o link show lo | grep -c ',UP'", &r);
+	CU_ASSERT_STRING_EQUAL(out, "1\n");
+	tst_proc_free(&r);
+}
+
+static void test_privileges(void)
+{
+	for (size_t t = 0; t < 2; t++) {
+		struct tst_proc r;
+		const char *out = sh_out(
+			tiers[t],
+			"grep -E '^(CapInh|CapPrm|CapEff|CapBnd|CapAmb|NoNewPrivs|Seccomp):' "
+			"/proc/self/status | tr -s '\\t' ' '",
+			&r);
+		CU_ASSERT_STRING_EQUAL(out, "CapInh: 0000000000000000\n"
+					    "CapPrm: 0000000000000000\n"
+					    "CapEff: 0000000000000000\n"
+					    "CapBnd: 0000000000000000\n"
+					    "CapAmb: 0000000000000000\n"
+					    "NoNewPrivs: 1\n"
+					    "Seccomp: 2\n");
+		tst_proc_free(&r);
+	}
+}
+
+static void test_tiocsti(void)
+{
+	char *argv[] = {(char *)tst_build("tests/helper/tiocsti"), NULL};
+	struct tst_proc r;
+
+	for (size_t t = 0; t < 2; t++) {
+		CU_ASSERT_EQUAL_FATAL(h_run(tiers[t], NULL, argv, NULL, &r), 0);
+		CU_ASSERT_EQUAL(r.status, 0);
+		CU_ASSERT_STRING_EQUAL(r.out, "fd-1 EPERM\nhigh EPERM\nlinux EPERM\n"
+					      "tcgets EBADF\npty EPERM\n");
+		tst_proc_free(&r);
+	}
+	/* Without cordon the kernel answers first: proof the filter did it. */
+	CU_ASSERT_EQUAL_FATAL(h_run(NULL, NULL, argv, NULL, &r), 0);
+	const char *plain = "fd-1 EBADF\nhigh EBADF\nlinux EBADF\n";
+	CU_ASSERT_NSTRING_EQUAL(r.out, plain, strlen(plain));
+	tst_proc_free(&r);
+}
+
+/* The job's ids, identity-mapped. */
+static void test_ids(void)
+{
+	char want[64];
+
+	snprintf(want, sizeof(want), "%u %u\n", (unsigned)getuid(), (unsigned)getgid());
+	for (size_t t = 0; t < 2; t++) {
+		struct tst_proc r;
+		CU_ASSERT_STRING_EQUAL(sh_out(tiers[t], "echo $(id -u) $(id -g)", &r), want);
+		tst_proc_free(&r);
+	}
+}
+
+static void test_static(void)
+{
+	Elf64_Ehdr eh;
+	Elf64_Phdr ph;
+	int fd;
+
+	if (h_sanitized()) {
+		tst_skip("SANITIZE=1 builds the helper dynamically (ASan cannot be static)");
+		return;
+	}
+	fd = open(tst_build("cordon-helper"), O_RDONLY | O_CLOEXEC);
+	CU_ASSERT_TRUE_FATAL(fd >= 0);
+	CU_ASSERT_EQUAL_FATAL(pread(fd, &eh, sizeof(eh), 0), (ssize_t)sizeof(eh));
+	CU_ASSERT_EQUAL_FATAL(memcmp(eh.e_ident, ELFMAG, SELFMAG), 0);
+	CU_ASSERT_EQUAL_FATAL(eh.e_ident[EI_CLASS], ELFCLASS64);
+	for (int i = 0; i < eh.e_phnum; i++) {
+		off_t off = (off_t)eh.e_phoff + (off_t)i * eh.e_phentsize;
+		CU_ASSERT_EQUAL_FATAL(pread(fd, &ph, sizeof(ph), off), (ssize_t)sizeof(ph));
+		CU_ASSERT_NOT_EQUAL(ph.p_type, PT_INTERP);
+		CU_ASSERT_NOT_EQUAL(ph.p_type, PT_DYNAMIC);
+	}
+	close(fd);
+}
+
+static CU_TestInfo tests[] = {
+	{"namespaces new or shared as the tier says", test_namespaces},
+	{"the job is pid 2, its parent pid 1", test_pids},
+	{"the job keeps its uid and gid", test_ids},
+	{"lockdown: /tmp, /var/tmp, /dev/shm fresh and empty", test_lockdown_scratch_empty},
+	{"lockdown: /proc shows the sandbox only", test_lockdown_proc},
+	{"lockdown: only lo, and it is up", test_lockdown_net},
+	{"no capability left, no_new_privs, seccomp", test_privileges},
+	{"TIOCSTI and TIOCLINUX refused, high bits too", test_tiocsti},
+	{"the helper is static", test_static},
+	CU_TEST_INFO_NULL,
+};
+TST_SUITE("helper.isolation", tests)
