@@ -1,0 +1,210 @@
+/* What the host sees of the job: its exit status and death by signal
+ * mirrored exactly, and the helper's own failures (docs/errors.md). */
+#include "tests/helper/hutil.h"
+
+#include <limits.h>
+#include <signal.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+static const char *const tiers[] = H_TIERS;
+
+/* Every code once through hardened, a sample through lockdown (each
+ * lockdown job makes a network namespace, which the kernel frees lazily). */
+static void test_exit_codes(void)
+{
+	static const int sample[] = {0, 1, 2, 42, 124, 125, 126, 127, 128, 254, 255};
+
+	for (int code = 0; code < 256; code++) {
+		char script[32];
+		struct tst_proc r;
+		snprintf(script, sizeof(script), "exit %d", code);
+		CU_ASSERT_EQUAL_FATAL(h_sh("hardened", script, &r), 0);
+		CU_ASSERT_TRUE(WIFEXITED(r.status) && WEXITSTATUS(r.status) == code);
+		CU_ASSERT_STRING_EQUAL(r.err, "");
+		tst_proc_free(&r);
+	}
+	for (size_t i = 0; i < sizeof(sample) / sizeof(sample[0]); i++) {
+		char script[32];
+		struct tst_proc r;
+		snprintf(script, sizeof(script), "exit %d", sample[i]);
+		CU_ASSERT_EQUAL_FATAL(h_sh("lockdown", script, &r), 0);
+		CU_ASSERT_TRUE(WIFEXITED(r.status) && WEXITSTATUS(r.status) == sample[i]);
+		tst_proc_free(&r);
+	}
+}
+
+/* Death by each signal whose default action kills, compared with the same
+ * job without cordon; a few real-time signals too (some are reserved by
+ * libc, the helper must still mirror them). */
+static void test_death_by_signal(void)
+{
+	static const int extra[] = {32, 33, 34, 40, 64};
+	int sigs[64], n = 0;
+
+	for (int s = 1; s < 32; s++)
+		if (s != SIGCHLD && s != SIGCONT && s != SIGURG && s != SIGWINCH &&
+		    s != SIGSTOP && s != SIGTSTP && s != SIGTTIN && s != SIGTTOU)
+			sigs[n++] = s;
+	for (size_t i = 0; i < sizeof(extra) / sizeof(extra[0]); i++)
+		sigs[n++] = extra[i];
+	for (int i = 0; i < n; i++)
+		for (size_t t = 0; t < 2; t++) {
+			char script[64];
+			struct tst_proc r, plain;
+			if (t == 1 && i % 4)
+				continue; /* lockdown: a sample, see above */
+			/* The job kills itself; the monitor must die the same way. */
+			snprintf(script, sizeof(script), "ulimit -c 0; kill -%d $$", sigs[i]);
+			CU_ASSERT_EQUAL_FATAL(h_sh(NULL, script, &plain), 0);
+			CU_ASSERT_EQUAL_FATAL(h_sh(tiers[t], script, &r), 0);
+			/* glibc's sh may handle the signals glibc reserves: compare. */
+			CU_ASSERT_EQUAL(r.status, plain.status);
+			if (sigs[i] < 32)
+				CU_ASSERT_TRUE(WIFSIGNALED(r.status) &&
+					       WTERMSIG(r.status) == sigs[i]);
+			CU_ASSERT_FALSE(WCOREDUMP(r.status));
+			if (r.status != plain.status)
+				printf("\n    %s signal %d: status %#x, plainly %#x\n", tiers[t],
+				       sigs[i], r.status, plain.status);
+			tst_proc_free(&r);
+			tst_proc_free(&plain);
+		}
+}
+
+/* Output and status identical with and without the helper. */
+static void test_transparent_output(void)
+{
+	char *argv[] = {"sh", "-c", "echo out; echo err >&2; printf '%s|' \"$0\" \"$@\"; exit 3",
+			"zero", "a b", "", "c", NULL};
+
+	for (size_t t = 0; t < 2; t++)
+		h_assert_transparent(tiers[t], argv);
+}
+
+static void expect(const char *tier, const char *const *hopts, char *const argv[],
+		   const char *path, const char *devino, int code, const char *err)
+{
+	char **v = h_cmdline(tier, hopts, argv);
+	struct tst_proc r;
+	size_t k = 0;
+
+	while (v[k] && strcmp(v[k], tier))
+		k++;
+	if (devino) {
+		free(v[k + 1]);
+		v[k + 1] = strdup(devino);
+	}
+	if (path) {
+		free(v[k + 2]);
+		v[k + 2] = strdup(path);
+	}
+	CU_ASSERT_EQUAL_FATAL(tst_run(v, NULL, &r), 0);
+	CU_ASSERT_TRUE(WIFEXITED(r.status) && WEXITSTATUS(r.status) == code);
+	CU_ASSERT_PTR_NOT_NULL(strstr(r.err, err));
+	/* One line, ours. */
+	CU_ASSERT_EQUAL(strncmp(r.err, "cordon: ", 8), 0);
+	CU_ASSERT_PTR_EQUAL(strchr(r.err, '\n'), r.err + r.err_len - 1);
+	if (!WIFEXITED(r.status) || WEXITSTATUS(r.status) != code || !strstr(r.err, err))
+		printf("\n    %s: status %#x, stderr: %s\n", tier, r.status, r.err);
+	tst_proc_free(&r);
+	h_free(v);
+}
+
+static void test_exec_failures(void)
+{
+	char nx[PATH_MAX], line[PATH_MAX + 64];
+	const char *noexec = tst_write_file("noexec", "#!/bin/sh\necho hi\n", 0644);
+	const char *garbage = tst_write_file("garbage", "echo from sh \"$0\" \"$1\"\n", 0755);
+	char *argv_ne[] = {(char *)noexec, NULL};
+	char *argv_g[] = {(char *)garbage, "arg1", NULL};
+	const char *const sh[] = {"--sh", NULL};
+
+	snprintf(nx, sizeof(nx), "%s/does-not-exist", tst_scratch());
+	char *argv_nx[] = {nx, NULL};
+	for (size_t t = 0; t < 2; t++) {
+		snprintf(line, sizeof(line), "cannot execute %s: No such file or directory\n",
+			 nx);
+		expect(tiers[t], NULL, argv_nx, NULL, "1:1", 127, line);
+		snprintf(line, sizeof(line), "cannot execute %s: Permission denied\n", noexec);
+		expect(tiers[t], NULL, argv_ne, NULL, NULL, 126, line);
+		snprintf(line, sizeof(line), "cannot execute %s: Exec format error\n", garbage);
+		expect(tiers[t], NULL, argv_g, NULL, NULL, 126, line);
+
+		/* --sh: the exec*p fallback, as glibc runs it. */
+		struct tst_proc r;
+		CU_ASSERT_EQUAL_FATAL(h_run(tiers[t], sh, argv_g, NULL, &r), 0);
+		CU_ASSERT_EQUAL(r.status, 0);
+		snprintf(line, sizeof(line), "from sh %s arg1\n", garbage);
+		CU_ASSERT_STRING_EQUAL(r.out, line);
+		tst_proc_free(&r);
+	}
+}
+
+/* The file at PATH is not the one the shim resolved: nothing runs. */
+static void test_pinned_mismatch(void)
+{
+	char *argv[] = {"true", NULL};
+	char falsepath[PATH_MAX];
+
+	CU_ASSERT_EQUAL_FATAL(h_resolve("false", falsepath, sizeof(falsepath)), 0);
+	for (size_t t = 0; t < 2; t++)
+		expect(tiers[t], NULL, argv, falsepath, NULL, 126,
+		       "not the file that was resolved");
+}
+
+static void test_bad_command_line(void)
+{
+	char *argv[] = {(char *)tst_build("cordon-helper"), "sandbox", "1:2", "/bin/true",
+			"true", NULL};
+	struct tst_proc r;
+
+	CU_ASSERT_EQUAL_FATAL(tst_run(argv, NULL, &r), 0);
+	CU_ASSERT_TRUE(WIFEXITED(r.status) && WEXITSTATUS(r.status) == 125);
+	CU_ASSERT_PTR_NOT_NULL(strstr(r.err, "cordon: bad helper command line"));
+	tst_proc_free(&r);
+}
+
+/* No user namespaces left: the documented code and the fixes named. */
+static void test_userns_refused(void)
+{
+	char script[PATH_MAX * 2];
+	struct tst_proc r;
+	char **v;
+
+	for (size_t t = 0; t < 2; t++) {
+		char *argv[] = {"true", NULL};
+		v = h_cmdline(tiers[t], NULL, argv);
+		snprintf(script, sizeof(script),
+			 "echo 0 > /proc/sys/user/max_user_namespaces && exec %s %s %s %s %s",
+			 v[0], v[1], v[2], v[3], v[4]);
+		h_free(v);
+		char *un[] = {"unshare", "-U", "-r", "sh", "-c", script, NULL};
+		CU_ASSERT_EQUAL_FATAL(tst_run(un, NULL, &r), 0);
+		CU_ASSERT_TRUE(WIFEXITED(r.status) && WEXITSTATUS(r.status) == 125);
+		CU_ASSERT_PTR_NOT_NULL(strstr(r.err, "cordon: the kernel refused the sandbox's "
+						     "namespaces"));
+		CU_ASSERT_PTR_NOT_NULL(strstr(r.err, "user.max_user_namespaces"));
+		CU_ASSERT_PTR_NOT_NULL(strstr(r.err, "kernel.unprivileged_userns_clone=1"));
+		CU_ASSERT_PTR_NOT_NULL(strstr(r.err, "apparmor_restrict_unprivileged_userns"));
+		if (!strstr(r.err, "user.max_user_namespaces"))
+			printf("\n    %s: status %#x, stderr: %s\n", tiers[t], r.status, r.err);
+		tst_proc_free(&r);
+	}
+}
+
+static CU_TestInfo tests[] = {
+	{"exit codes 0-255 mirrored", test_exit_codes},
+	{"death by each signal mirrored", test_death_by_signal},
+	{"stdout, stderr, status as without cordon", test_transparent_output},
+	{"exec failures: 127/126 and one line", test_exec_failures},
+	{"pinned inode mismatch fails closed", test_pinned_mismatch},
+	{"bad command line: 125", test_bad_command_line},
+	{"user namespaces refused: 125 and the fixes", test_userns_refused},
+	CU_TEST_INFO_NULL,
+};
+TST_SUITE("helper.status", tests)
