@@ -26,8 +26,9 @@ static void test_minimal(void)
 
 static void test_options(void)
 {
-	char *v[] = {"h",     "--cloexec", "7", "--sh", "--dirfd", "7", "hardened",
-		     "1:18446744073709551615", "", "", "x", NULL};
+	char *v[] = {"h",	"--cloexec", "7",	 "--sh",
+		     "--dirfd", "7",	     "hardened", "1:18446744073709551615",
+		     "",	"",	     "x",	 NULL};
 	struct args a;
 
 	CU_ASSERT_EQUAL_FATAL(args_parse(ARGC(v), v, &a, NULL), 0);
@@ -45,27 +46,27 @@ static void test_options(void)
 static void test_refused(void)
 {
 	static const char *const bad[][10] = {
-		{"h", NULL},
-		{"h", "lockdown", "1:2", "/bin/true", NULL},               /* no ARGV0 */
-		{"h", "Lockdown", "1:2", "/bin/true", "t", NULL},          /* tier case */
-		{"h", "none", "1:2", "/bin/true", "t", NULL},              /* not a sandbox */
-		{"h", "lockdown ", "1:2", "/bin/true", "t", NULL},         /* no trimming */
-		{"h", "lockdown", "12", "/bin/true", "t", NULL},           /* no colon */
-		{"h", "lockdown", ":2", "/bin/true", "t", NULL},           /* empty dev */
-		{"h", "lockdown", "1:", "/bin/true", "t", NULL},           /* empty ino */
-		{"h", "lockdown", "-1:2", "/bin/true", "t", NULL},         /* sign */
-		{"h", "lockdown", "+1:2", "/bin/true", "t", NULL},         /* sign */
-		{"h", "lockdown", "1:2:3", "/bin/true", "t", NULL},        /* extra field */
-		{"h", "lockdown", "1: 2", "/bin/true", "t", NULL},         /* space */
-		{"h", "lockdown", "1:18446744073709551616", "/p", "t", NULL}, /* overflow */
-		{"h", "lockdown", "1:2", "", "t", NULL},                   /* empty path */
-		{"h", "--dirfd", "lockdown", "1:2", "/p", "t", NULL},      /* fd missing */
-		{"h", "--dirfd", "-3", "lockdown", "1:2", "/p", "t", NULL},
-		{"h", "--dirfd", "2147483648", "lockdown", "1:2", "/p", "t", NULL},
-		{"h", "--sh", "--sh", "lockdown", "1:2", "/p", "t", NULL}, /* repeated */
-		{"h", "--dirfd", "3", "--dirfd", "4", "lockdown", "1:2", "/p", NULL},
-		{"h", "--shell", "lockdown", "1:2", "/p", "t", NULL},      /* unknown */
-		{"h", "--cloexec", NULL},
+	    {"h", NULL},
+	    {"h", "lockdown", "1:2", "/bin/true", NULL},	/* no ARGV0 */
+	    {"h", "Lockdown", "1:2", "/bin/true", "t", NULL},	/* tier case */
+	    {"h", "none", "1:2", "/bin/true", "t", NULL},	/* not a sandbox */
+	    {"h", "lockdown ", "1:2", "/bin/true", "t", NULL},	/* no trimming */
+	    {"h", "lockdown", "12", "/bin/true", "t", NULL},	/* no colon */
+	    {"h", "lockdown", ":2", "/bin/true", "t", NULL},	/* empty dev */
+	    {"h", "lockdown", "1:", "/bin/true", "t", NULL},	/* empty ino */
+	    {"h", "lockdown", "-1:2", "/bin/true", "t", NULL},	/* sign */
+	    {"h", "lockdown", "+1:2", "/bin/true", "t", NULL},	/* sign */
+	    {"h", "lockdown", "1:2:3", "/bin/true", "t", NULL}, /* extra field */
+	    {"h", "lockdown", "1: 2", "/bin/true", "t", NULL},	/* space */
+	    {"h", "lockdown", "1:18446744073709551616", "/p", "t", NULL}, /* overflow */
+	    {"h", "lockdown", "1:2", "", "t", NULL},			  /* empty path */
+	    {"h", "--dirfd", "lockdown", "1:2", "/p", "t", NULL},	  /* fd missing */
+	    {"h", "--dirfd", "-3", "lockdown", "1:2", "/p", "t", NULL},
+	    {"h", "--dirfd", "2147483648", "lockdown", "1:2", "/p", "t", NULL},
+	    {"h", "--sh", "--sh", "lockdown", "1:2", "/p", "t", NULL}, /* repeated */
+	    {"h", "--dirfd", "3", "--dirfd", "4", "lockdown", "1:2", "/p", NULL},
+	    {"h", "--shell", "lockdown", "1:2", "/p", "t", NULL}, /* unknown */
+	    {"h", "--cloexec", NULL},
 	};
 
 	for (size_t i = 0; i < sizeof(bad) / sizeof(bad[0]); i++) {
@@ -83,9 +84,27 @@ static void test_refused(void)
  * what it expects and from random bytes. It must never crash, and whatever
  * it accepts must be consistent. */
 static const char *const pieces[] = {
-	"--sh", "--dirfd", "--cloexec", "--", "-", "hardened", "lockdown", "none",
-	"0", "1", "4294967295", "2147483647", "2147483648", "1:2", "0:0", ":",
-	"18446744073709551615:1", "99999999999999999999:1", "", "/bin/true", "x",
+    "--sh",
+    "--dirfd",
+    "--cloexec",
+    "--",
+    "-",
+    "hardened",
+    "lockdown",
+    "none",
+    "0",
+    "1",
+    "4294967295",
+    "2147483647",
+    "2147483648",
+    "1:2",
+    "0:0",
+    ":",
+    "18446744073709551615:1",
+    "99999999999999999999:1",
+    "",
+    "/bin/true",
+    "x",
 };
 
 static void test_fuzz(void)
@@ -100,8 +119,9 @@ static void test_fuzz(void)
 		v[0] = "h";
 		for (int i = 1; i < argc; i++) {
 			if (rand_r(&seed) % 8) {
-				v[i] = (char *)pieces[rand_r(&seed) %
-						      (sizeof(pieces) / sizeof(pieces[0]))];
+				v[i] =
+				    (char *)pieces[rand_r(&seed) %
+						   (sizeof(pieces) / sizeof(pieces[0]))];
 				continue;
 			}
 			char *b = bytes[i];
@@ -123,10 +143,10 @@ static void test_fuzz(void)
 }
 
 static CU_TestInfo tests[] = {
-	{"minimal command line", test_minimal},
-	{"all options, empty PATH with --dirfd, extreme numbers", test_options},
-	{"malformed command lines refused", test_refused},
-	{"random command lines (fuzz)", test_fuzz},
-	CU_TEST_INFO_NULL,
+    {"minimal command line", test_minimal},
+    {"all options, empty PATH with --dirfd, extreme numbers", test_options},
+    {"malformed command lines refused", test_refused},
+    {"random command lines (fuzz)", test_fuzz},
+    CU_TEST_INFO_NULL,
 };
 TST_SUITE("helper.args", tests)

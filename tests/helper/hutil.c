@@ -62,8 +62,8 @@ char **h_cmdline(const char *tier, const char *const *hopts, char *const argv[])
 	if (h_resolve(argv[0], path, sizeof(path)) < 0 || stat(path, &st) < 0)
 		snprintf(devino, sizeof(devino), "0:0");
 	else
-		snprintf(devino, sizeof(devino), "%llu:%llu", (unsigned long long)st.st_dev,
-			 (unsigned long long)st.st_ino);
+		snprintf(devino, sizeof(devino), "%llu:%llu",
+			 (unsigned long long)st.st_dev, (unsigned long long)st.st_ino);
 	char **v = calloc(n + nopts + 5, sizeof(*v));
 	v[k++] = strdup(tst_build("cordon-helper"));
 	for (size_t i = 0; i < nopts; i++)
@@ -193,7 +193,8 @@ void h_assert_transparent(const char *tier, char *const argv[])
 	if (plain.status != boxed.status || strcmp(plain.out, boxed.out) ||
 	    strcmp(plain.err, boxed.err))
 		printf("\n    %s: plain %#x [%s|%s] vs cordon %#x [%s|%s]\n", tier,
-		       plain.status, plain.out, plain.err, boxed.status, boxed.out, boxed.err);
+		       plain.status, plain.out, plain.err, boxed.status, boxed.out,
+		       boxed.err);
 	tst_proc_free(&plain);
 	tst_proc_free(&boxed);
 }

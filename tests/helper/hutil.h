@@ -8,7 +8,10 @@
 #include <stdbool.h>
 #include <sys/types.h>
 
-#define H_TIERS {"hardened", "lockdown"}
+#define H_TIERS                                                                          \
+	{                                                                                \
+		"hardened", "lockdown"                                                   \
+	}
 
 /* argv[0] searched in PATH as execvp would; 0 or -errno. */
 int h_resolve(const char *name, char *out, size_t size);

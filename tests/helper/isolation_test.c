@@ -27,9 +27,9 @@ static void test_namespaces(void)
 		const char *ns;
 		bool fresh[2]; /* hardened, lockdown */
 	} table[] = {
-		{"user", {true, true}},    {"pid", {true, true}},   {"ipc", {true, true}},
-		{"mnt", {false, true}},    {"net", {false, true}},  {"uts", {false, false}},
-		{"cgroup", {false, false}},
+	    {"user", {true, true}},	{"pid", {true, true}},	{"ipc", {true, true}},
+	    {"mnt", {false, true}},	{"net", {false, true}}, {"uts", {false, false}},
+	    {"cgroup", {false, false}},
 	};
 
 	for (size_t t = 0; t < 2; t++)
@@ -66,19 +66,20 @@ static void test_lockdown_scratch_empty(void)
 	struct tst_proc r;
 
 	CU_ASSERT_STRING_EQUAL(
-		sh_out("lockdown", "find /tmp /var/tmp /dev/shm -mindepth 1 | wc -l", &r),
-		"0\n");
+	    sh_out("lockdown", "find /tmp /var/tmp /dev/shm -mindepth 1 | wc -l", &r),
+	    "0\n");
 	tst_proc_free(&r);
 	/* Fresh tmpfs, as the host's would be: mode 1777, nosuid, nodev. */
-	CU_ASSERT_STRING_EQUAL(sh_out("lockdown", "stat -c %a /tmp /var/tmp /dev/shm", &r),
-			       "1777\n1777\n1777\n");
+	CU_ASSERT_STRING_EQUAL(
+	    sh_out("lockdown", "stat -c %a /tmp /var/tmp /dev/shm", &r),
+	    "1777\n1777\n1777\n");
 	tst_proc_free(&r);
 	CU_ASSERT_STRING_EQUAL(
-		sh_out("lockdown",
-		       "grep -E ' /(tmp|var/tmp|dev/shm) tmpfs ' /proc/self/mounts | "
-		       "grep -c nosuid,nodev",
-		       &r),
-		"3\n");
+	    sh_out("lockdown",
+		   "grep -E ' /(tmp|var/tmp|dev/shm) tmpfs ' /proc/self/mounts | "
+		   "grep -c nosuid,nodev",
+		   &r),
+	    "3\n");
 	tst_proc_free(&r);
 }
 
@@ -87,7 +88,8 @@ static void test_lockdown_proc(void)
 {
 	struct tst_proc r;
 	/* A glob: no other process runs meanwhile. */
-	CU_ASSERT_STRING_EQUAL(sh_out("lockdown", "echo /proc/[0-9]*", &r), "/proc/1 /proc/2\n");
+	CU_ASSERT_STRING_EQUAL(sh_out("lockdown", "echo /proc/[0-9]*", &r),
+			       "/proc/1 /proc/2\n");
 	tst_proc_free(&r);
 }
 
@@ -109,10 +111,10 @@ static void test_privileges(void)
 	for (size_t t = 0; t < 2; t++) {
 		struct tst_proc r;
 		const char *out = sh_out(
-			tiers[t],
-			"grep -E '^(CapInh|CapPrm|CapEff|CapBnd|CapAmb|NoNewPrivs|Seccomp):' "
-			"/proc/self/status | tr -s '\\t' ' '",
-			&r);
+		    tiers[t],
+		    "grep -E '^(CapInh|CapPrm|CapEff|CapBnd|CapAmb|NoNewPrivs|Seccomp):' "
+		    "/proc/self/status | tr -s '\\t' ' '",
+		    &r);
 		CU_ASSERT_STRING_EQUAL(out, "CapInh: 0000000000000000\n"
 					    "CapPrm: 0000000000000000\n"
 					    "CapEff: 0000000000000000\n"
@@ -151,7 +153,8 @@ static void test_ids(void)
 	snprintf(want, sizeof(want), "%u %u\n", (unsigned)getuid(), (unsigned)getgid());
 	for (size_t t = 0; t < 2; t++) {
 		struct tst_proc r;
-		CU_ASSERT_STRING_EQUAL(sh_out(tiers[t], "echo $(id -u) $(id -g)", &r), want);
+		CU_ASSERT_STRING_EQUAL(sh_out(tiers[t], "echo $(id -u) $(id -g)", &r),
+				       want);
 		tst_proc_free(&r);
 	}
 }
@@ -163,7 +166,8 @@ static void test_static(void)
 	int fd;
 
 	if (h_sanitized()) {
-		tst_skip("SANITIZE=1 builds the helper dynamically (ASan cannot be static)");
+		tst_skip(
+		    "SANITIZE=1 builds the helper dynamically (ASan cannot be static)");
 		return;
 	}
 	fd = open(tst_build("cordon-helper"), O_RDONLY | O_CLOEXEC);
@@ -173,7 +177,8 @@ static void test_static(void)
 	CU_ASSERT_EQUAL_FATAL(eh.e_ident[EI_CLASS], ELFCLASS64);
 	for (int i = 0; i < eh.e_phnum; i++) {
 		off_t off = (off_t)eh.e_phoff + (off_t)i * eh.e_phentsize;
-		CU_ASSERT_EQUAL_FATAL(pread(fd, &ph, sizeof(ph), off), (ssize_t)sizeof(ph));
+		CU_ASSERT_EQUAL_FATAL(pread(fd, &ph, sizeof(ph), off),
+				      (ssize_t)sizeof(ph));
 		CU_ASSERT_NOT_EQUAL(ph.p_type, PT_INTERP);
 		CU_ASSERT_NOT_EQUAL(ph.p_type, PT_DYNAMIC);
 	}
@@ -181,15 +186,15 @@ static void test_static(void)
 }
 
 static CU_TestInfo tests[] = {
-	{"namespaces new or shared as the tier says", test_namespaces},
-	{"the job is pid 2, its parent pid 1", test_pids},
-	{"the job keeps its uid and gid", test_ids},
-	{"lockdown: /tmp, /var/tmp, /dev/shm fresh and empty", test_lockdown_scratch_empty},
-	{"lockdown: /proc shows the sandbox only", test_lockdown_proc},
-	{"lockdown: only lo, and it is up", test_lockdown_net},
-	{"no capability left, no_new_privs, seccomp", test_privileges},
-	{"TIOCSTI and TIOCLINUX refused, high bits too", test_tiocsti},
-	{"the helper is static", test_static},
-	CU_TEST_INFO_NULL,
+    {"namespaces new or shared as the tier says", test_namespaces},
+    {"the job is pid 2, its parent pid 1", test_pids},
+    {"the job keeps its uid and gid", test_ids},
+    {"lockdown: /tmp, /var/tmp, /dev/shm fresh and empty", test_lockdown_scratch_empty},
+    {"lockdown: /proc shows the sandbox only", test_lockdown_proc},
+    {"lockdown: only lo, and it is up", test_lockdown_net},
+    {"no capability left, no_new_privs, seccomp", test_privileges},
+    {"TIOCSTI and TIOCLINUX refused, high bits too", test_tiocsti},
+    {"the helper is static", test_static},
+    CU_TEST_INFO_NULL,
 };
 TST_SUITE("helper.isolation", tests)

@@ -59,7 +59,8 @@ static void test_death_by_signal(void)
 			if (t == 1 && i % 4)
 				continue; /* lockdown: a sample, see above */
 			/* The job kills itself; the monitor must die the same way. */
-			snprintf(script, sizeof(script), "ulimit -c 0; kill -%d $$", sigs[i]);
+			snprintf(script, sizeof(script), "ulimit -c 0; kill -%d $$",
+				 sigs[i]);
 			CU_ASSERT_EQUAL_FATAL(h_sh(NULL, script, &plain), 0);
 			CU_ASSERT_EQUAL_FATAL(h_sh(tiers[t], script, &r), 0);
 			/* glibc's sh may handle the signals glibc reserves: compare. */
@@ -69,8 +70,8 @@ static void test_death_by_signal(void)
 					       WTERMSIG(r.status) == sigs[i]);
 			CU_ASSERT_FALSE(WCOREDUMP(r.status));
 			if (r.status != plain.status)
-				printf("\n    %s signal %d: status %#x, plainly %#x\n", tiers[t],
-				       sigs[i], r.status, plain.status);
+				printf("\n    %s signal %d: status %#x, plainly %#x\n",
+				       tiers[t], sigs[i], r.status, plain.status);
 			tst_proc_free(&r);
 			tst_proc_free(&plain);
 		}
@@ -79,8 +80,10 @@ static void test_death_by_signal(void)
 /* Output and status identical with and without the helper. */
 static void test_transparent_output(void)
 {
-	char *argv[] = {"sh", "-c", "echo out; echo err >&2; printf '%s|' \"$0\" \"$@\"; exit 3",
-			"zero", "a b", "", "c", NULL};
+	char *argv[] = {
+	    "sh",   "-c",  "echo out; echo err >&2; printf '%s|' \"$0\" \"$@\"; exit 3",
+	    "zero", "a b", "",
+	    "c",    NULL};
 
 	for (size_t t = 0; t < 2; t++)
 		h_assert_transparent(tiers[t], argv);
@@ -119,7 +122,8 @@ static void test_exec_failures(void)
 {
 	char nx[PATH_MAX], line[PATH_MAX + 64];
 	const char *noexec = tst_write_file("noexec", "#!/bin/sh\necho hi\n", 0644);
-	const char *garbage = tst_write_file("garbage", "echo from sh \"$0\" \"$1\"\n", 0755);
+	const char *garbage =
+	    tst_write_file("garbage", "echo from sh \"$0\" \"$1\"\n", 0755);
 	char *argv_ne[] = {(char *)noexec, NULL};
 	char *argv_g[] = {(char *)garbage, "arg1", NULL};
 	const char *const sh[] = {"--sh", NULL};
@@ -127,12 +131,14 @@ static void test_exec_failures(void)
 	snprintf(nx, sizeof(nx), "%s/does-not-exist", tst_scratch());
 	char *argv_nx[] = {nx, NULL};
 	for (size_t t = 0; t < 2; t++) {
-		snprintf(line, sizeof(line), "cannot execute %s: No such file or directory\n",
-			 nx);
+		snprintf(line, sizeof(line),
+			 "cannot execute %s: No such file or directory\n", nx);
 		expect(tiers[t], NULL, argv_nx, NULL, "1:1", 127, line);
-		snprintf(line, sizeof(line), "cannot execute %s: Permission denied\n", noexec);
+		snprintf(line, sizeof(line), "cannot execute %s: Permission denied\n",
+			 noexec);
 		expect(tiers[t], NULL, argv_ne, NULL, NULL, 126, line);
-		snprintf(line, sizeof(line), "cannot execute %s: Exec format error\n", garbage);
+		snprintf(line, sizeof(line), "cannot execute %s: Exec format error\n",
+			 garbage);
 		expect(tiers[t], NULL, argv_g, NULL, NULL, 126, line);
 
 		/* --sh: the exec*p fallback, as glibc runs it. */
@@ -159,8 +165,12 @@ static void test_pinned_mismatch(void)
 
 static void test_bad_command_line(void)
 {
-	char *argv[] = {(char *)tst_build("cordon-helper"), "sandbox", "1:2", "/bin/true",
-			"true", NULL};
+	char *argv[] = {(char *)tst_build("cordon-helper"),
+			"sandbox",
+			"1:2",
+			"/bin/true",
+			"true",
+			NULL};
 	struct tst_proc r;
 
 	CU_ASSERT_EQUAL_FATAL(tst_run(argv, NULL, &r), 0);
@@ -179,32 +189,37 @@ static void test_userns_refused(void)
 	for (size_t t = 0; t < 2; t++) {
 		char *argv[] = {"true", NULL};
 		v = h_cmdline(tiers[t], NULL, argv);
-		snprintf(script, sizeof(script),
-			 "echo 0 > /proc/sys/user/max_user_namespaces && exec %s %s %s %s %s",
-			 v[0], v[1], v[2], v[3], v[4]);
+		snprintf(
+		    script, sizeof(script),
+		    "echo 0 > /proc/sys/user/max_user_namespaces && exec %s %s %s %s %s",
+		    v[0], v[1], v[2], v[3], v[4]);
 		h_free(v);
 		char *un[] = {"unshare", "-U", "-r", "sh", "-c", script, NULL};
 		CU_ASSERT_EQUAL_FATAL(tst_run(un, NULL, &r), 0);
 		CU_ASSERT_TRUE(WIFEXITED(r.status) && WEXITSTATUS(r.status) == 125);
-		CU_ASSERT_PTR_NOT_NULL(strstr(r.err, "cordon: the kernel refused the sandbox's "
-						     "namespaces"));
+		CU_ASSERT_PTR_NOT_NULL(strstr(r.err,
+					      "cordon: the kernel refused the sandbox's "
+					      "namespaces"));
 		CU_ASSERT_PTR_NOT_NULL(strstr(r.err, "user.max_user_namespaces"));
-		CU_ASSERT_PTR_NOT_NULL(strstr(r.err, "kernel.unprivileged_userns_clone=1"));
-		CU_ASSERT_PTR_NOT_NULL(strstr(r.err, "apparmor_restrict_unprivileged_userns"));
+		CU_ASSERT_PTR_NOT_NULL(
+		    strstr(r.err, "kernel.unprivileged_userns_clone=1"));
+		CU_ASSERT_PTR_NOT_NULL(
+		    strstr(r.err, "apparmor_restrict_unprivileged_userns"));
 		if (!strstr(r.err, "user.max_user_namespaces"))
-			printf("\n    %s: status %#x, stderr: %s\n", tiers[t], r.status, r.err);
+			printf("\n    %s: status %#x, stderr: %s\n", tiers[t], r.status,
+			       r.err);
 		tst_proc_free(&r);
 	}
 }
 
 static CU_TestInfo tests[] = {
-	{"exit codes 0-255 mirrored", test_exit_codes},
-	{"death by each signal mirrored", test_death_by_signal},
-	{"stdout, stderr, status as without cordon", test_transparent_output},
-	{"exec failures: 127/126 and one line", test_exec_failures},
-	{"pinned inode mismatch fails closed", test_pinned_mismatch},
-	{"bad command line: 125", test_bad_command_line},
-	{"user namespaces refused: 125 and the fixes", test_userns_refused},
-	CU_TEST_INFO_NULL,
+    {"exit codes 0-255 mirrored", test_exit_codes},
+    {"death by each signal mirrored", test_death_by_signal},
+    {"stdout, stderr, status as without cordon", test_transparent_output},
+    {"exec failures: 127/126 and one line", test_exec_failures},
+    {"pinned inode mismatch fails closed", test_pinned_mismatch},
+    {"bad command line: 125", test_bad_command_line},
+    {"user namespaces refused: 125 and the fixes", test_userns_refused},
+    CU_TEST_INFO_NULL,
 };
 TST_SUITE("helper.status", tests)

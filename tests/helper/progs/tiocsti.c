@@ -31,7 +31,8 @@ int main(void)
 	printf("fd-1 %s\n", result(syscall(SYS_ioctl, -1, (unsigned long)TIOCSTI, &c)));
 	printf("high %s\n",
 	       result(syscall(SYS_ioctl, -1, 0xffffffff00000000UL | TIOCSTI, &c)));
-	printf("linux %s\n", result(syscall(SYS_ioctl, -1, (unsigned long)TIOCLINUX, &c)));
+	printf("linux %s\n",
+	       result(syscall(SYS_ioctl, -1, (unsigned long)TIOCLINUX, &c)));
 	printf("tcgets %s\n", result(syscall(SYS_ioctl, -1, (unsigned long)TCGETS, &c)));
 	/* A process group leader cannot setsid(): do it in a child. */
 	fflush(stdout);

@@ -1,0 +1,149 @@
+/* Files the job sees: its own program even under a path lockdown hides,
+ * its cwd without a way back to the host's /tmp, and the host's fds only. */
+#include "tests/helper/hutil.h"
+
+#include <fcntl.h>
+#include <limits.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+static const char *const tiers[] = H_TIERS;
+
+static int copy_file(const char *from, const char *to, mode_t mode)
+{
+	char *argv[] = {"cp", (char *)from, (char *)to, NULL};
+	struct tst_proc r;
+
+	if (tst_run(argv, NULL, &r) < 0)
+		return -1;
+	int ok = r.status == 0 && chmod(to, mode) == 0;
+	tst_proc_free(&r);
+	return ok ? 0 : -1;
+}
+
+/* A binary and a #! script under /tmp run under lockdown with the same
+ * argv[0]/$0, comm and /proc/self/exe as without cordon. The script reads
+ * its comm with a builtin: in hardened, /proc/$$ would be a host pid. */
+static void test_target_in_tmp(void)
+{
+	char *dir = h_tmpdir();
+	char bindir[PATH_MAX + 8], bin[PATH_MAX + 16], script[PATH_MAX + 16];
+
+	CU_ASSERT_PTR_NOT_NULL_FATAL(dir);
+	snprintf(bindir, sizeof(bindir), "%s/bin", dir);
+	snprintf(bin, sizeof(bin), "%s/whoami", bindir);
+	snprintf(script, sizeof(script), "%s/probe.sh", dir);
+	CU_ASSERT_EQUAL_FATAL(mkdir(bindir, 0755), 0);
+	CU_ASSERT_EQUAL_FATAL(copy_file(tst_build("tests/helper/whoami"), bin, 0755), 0);
+	FILE *f = fopen(script, "w");
+	CU_ASSERT_PTR_NOT_NULL_FATAL(f);
+	fputs("#!/bin/sh\nread -r c </proc/self/comm; echo \"$0|$c|$#|$1\"\n", f);
+	fclose(f);
+	CU_ASSERT_EQUAL_FATAL(chmod(script, 0755), 0);
+
+	char *as_bin[] = {bin, "x", NULL};
+	char *as_bin0[] = {bin, NULL};
+	char *as_script[] = {script, "arg", NULL};
+	for (size_t t = 0; t < 2; t++) {
+		h_assert_transparent(tiers[t], as_bin);
+		h_assert_transparent(tiers[t], as_bin0);
+		h_assert_transparent(tiers[t], as_script);
+	}
+	/* And lockdown still hides the rest of that directory. */
+	struct tst_proc r;
+	char *ls[] = {"sh", "-c", "ls -A \"$0\"", dir, NULL};
+	CU_ASSERT_EQUAL_FATAL(h_run("lockdown", NULL, ls, NULL, &r), 0);
+	CU_ASSERT_STRING_EQUAL(r.out, "");
+	tst_proc_free(&r);
+	h_tmpdir_remove(dir);
+}
+
+/* A cwd under /tmp: the job must not reach the host's files through it. */
+static void test_cwd_escape(void)
+{
+	char *dir = h_tmpdir(), secret[PATH_MAX], file[PATH_MAX + 16], old[PATH_MAX];
+	char *argv[] = {"sh", "-c",
+			"pwd; cat hostfile 2>/dev/null; ls -A ..; ls -A /tmp | wc -l",
+			NULL};
+	struct tst_proc r;
+
+	CU_ASSERT_PTR_NOT_NULL_FATAL(dir);
+	snprintf(secret, sizeof(secret), "%s/secret", dir);
+	snprintf(file, sizeof(file), "%s/hostfile", secret);
+	CU_ASSERT_EQUAL_FATAL(mkdir(secret, 0755), 0);
+	FILE *f = fopen(file, "w");
+	CU_ASSERT_PTR_NOT_NULL_FATAL(f);
+	fputs("host data\n", f);
+	fclose(f);
+	CU_ASSERT_PTR_NOT_NULL_FATAL(getcwd(old, sizeof(old)));
+	CU_ASSERT_EQUAL_FATAL(chdir(secret), 0);
+	int rc = h_run("lockdown", NULL, argv, NULL, &r);
+	CU_ASSERT_EQUAL_FATAL(chdir(old), 0);
+	CU_ASSERT_EQUAL_FATAL(rc, 0);
+	char want[PATH_MAX + 32];
+	snprintf(want, sizeof(want), "%s\nsecret\n1\n", secret);
+	CU_ASSERT_STRING_EQUAL(r.out, want);
+	if (strcmp(r.out, want))
+		printf("\n    got: %s", r.out);
+	tst_proc_free(&r);
+	h_tmpdir_remove(dir);
+}
+
+/* The job's fds are the host's: none of the helper's, none missing; and
+ * --cloexec N closes N for the job. */
+static void test_fd_set(void)
+{
+	char ls[PATH_MAX], script[PATH_MAX * 3];
+	struct stat st;
+
+	CU_ASSERT_EQUAL_FATAL(h_resolve("ls", ls, sizeof(ls)), 0);
+	CU_ASSERT_EQUAL_FATAL(stat(ls, &st), 0);
+	for (size_t t = 0; t < 2; t++) {
+		char *list[] = {"sh", "-c", "exec 7</dev/null 9>/dev/null; exec \"$@\"",
+				"sh", "ls", "/proc/self/fd",
+				NULL};
+		char **v = h_cmdline(tiers[t], NULL, list + 4);
+		struct tst_proc plain, boxed;
+		CU_ASSERT_EQUAL_FATAL(tst_run(list, NULL, &plain), 0);
+		size_t n = 0;
+		while (v[n])
+			n++;
+		char **w = calloc(n + 5, sizeof(*w));
+		memcpy(w, list, 4 * sizeof(*w));
+		memcpy(w + 4, v, n * sizeof(*v));
+		CU_ASSERT_EQUAL_FATAL(tst_run(w, NULL, &boxed), 0);
+		/* The runner may leak fds of its own: compare, and look for ours. */
+		CU_ASSERT_PTR_NOT_NULL(strstr(plain.out, "\n7\n9\n"));
+		CU_ASSERT_STRING_EQUAL(boxed.out, plain.out);
+		tst_proc_free(&plain);
+		tst_proc_free(&boxed);
+		free(w);
+		h_free(v);
+
+		/* fexecve of fd 8 that the host had close-on-exec. */
+		snprintf(script, sizeof(script),
+			 "exec 8<%s 9>/dev/null; exec %s --dirfd 8 --cloexec 8 %s "
+			 "%llu:%llu '' "
+			 "ls /proc/self/fd",
+			 ls, tst_build("cordon-helper"), tiers[t],
+			 (unsigned long long)st.st_dev, (unsigned long long)st.st_ino);
+		char *fx[] = {"sh", "-c", script, NULL};
+		CU_ASSERT_EQUAL_FATAL(tst_run(fx, NULL, &boxed), 0);
+		CU_ASSERT_EQUAL(boxed.status, 0);
+		CU_ASSERT_PTR_NOT_NULL(strstr(boxed.out, "\n3\n9\n"));
+		CU_ASSERT_PTR_NULL(strstr(boxed.out, "\n8\n"));
+		tst_proc_free(&boxed);
+	}
+}
+
+static CU_TestInfo tests[] = {
+    {"a binary and a script under /tmp run as without cordon", test_target_in_tmp},
+    {"lockdown: a cwd under /tmp leads nowhere", test_cwd_escape},
+    {"the job's fds are the host's", test_fd_set},
+    CU_TEST_INFO_NULL,
+};
+TST_SUITE("helper.files", tests)

@@ -1,0 +1,287 @@
+/* Signals between host and job: each arrives once, SIGKILL of the monitor
+ * ends everything, orphans are reaped, the job gets the host's mask. */
+#include "tests/helper/hutil.h"
+
+#include <dirent.h>
+#include <errno.h>
+#include <fcntl.h>
+#include <signal.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/wait.h>
+#include <time.h>
+#include <unistd.h>
+
+static const char *const tiers[] = {NULL, "hardened", "lockdown"};
+#define NTIERS	3
+#define NAME(t) ((t) ? (t) : "plain")
+
+static void msleep(int ms)
+{
+	struct timespec ts = {ms / 1000, (ms % 1000) * 1000000L};
+	nanosleep(&ts, NULL);
+}
+
+static long now_ms(void)
+{
+	struct timespec ts;
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return ts.tv_sec * 1000L + ts.tv_nsec / 1000000L;
+}
+
+static int wait_status(pid_t pid)
+{
+	int st = -1;
+	while (waitpid(pid, &st, 0) < 0 && errno == EINTR)
+		;
+	return st;
+}
+
+/* kill(pid) and kill(-pgid): the trap counts 2, with cordon as without. */
+static void test_signal_once(void)
+{
+	char *argv[] = {"sh", "-c",
+			"n=0; trap 'n=$((n+1))' USR1; trap 'echo $n; exit 0' USR2; "
+			"echo ready; while :; do sleep 0.01; done",
+			NULL};
+
+	for (int t = 0; t < NTIERS; t++) {
+		char line[64] = "";
+		int out;
+		pid_t pid = h_spawn(tiers[t], argv, &out);
+		CU_ASSERT_TRUE_FATAL(pid > 0);
+		CU_ASSERT_TRUE(h_read_line(out, line, sizeof(line), 5000) >= 0);
+		CU_ASSERT_STRING_EQUAL(line, "ready");
+		kill(pid, SIGUSR1);
+		msleep(100);
+		kill(-pid, SIGUSR1);
+		msleep(100);
+		kill(pid, SIGUSR2);
+		CU_ASSERT_TRUE(h_read_line(out, line, sizeof(line), 5000) >= 0);
+		CU_ASSERT_STRING_EQUAL(line, "2");
+		if (strcmp(line, "2"))
+			printf("\n    %s: the trap counted %s\n", NAME(tiers[t]), line);
+		if (strcmp(line, "2"))
+			kill(-pid, SIGKILL);
+		CU_ASSERT_EQUAL(wait_status(pid), 0);
+		close(out);
+	}
+}
+
+static bool same_ns(const char *pid, const char *ns)
+{
+	char path[300], link[64];
+	ssize_t n;
+
+	snprintf(path, sizeof(path), "/proc/%s/ns/pid", pid);
+	n = readlink(path, link, sizeof(link) - 1);
+	if (n < 0)
+		return false;
+	link[n] = '\0';
+	return strcmp(link, ns) == 0;
+}
+
+/* The host's pids of the processes in pid namespace ns. */
+static int sandbox_pids(const char *ns, pid_t *pids, int max)
+{
+	DIR *d = opendir("/proc");
+	struct dirent *e;
+	int n = 0;
+
+	while (d && (e = readdir(d)) && n < max)
+		if (e->d_name[0] >= '1' && e->d_name[0] <= '9' && same_ns(e->d_name, ns))
+			pids[n++] = atoi(e->d_name);
+	if (d)
+		closedir(d);
+	return n;
+}
+
+/* Gone, or dead and waiting for a reaper outside the sandbox. */
+static bool dead(pid_t pid)
+{
+	char path[64], buf[512];
+	int fd;
+	ssize_t n;
+
+	snprintf(path, sizeof(path), "/proc/%d/stat", (int)pid);
+	fd = open(path, O_RDONLY | O_CLOEXEC);
+	if (fd < 0)
+		return true;
+	n = read(fd, buf, sizeof(buf) - 1);
+	close(fd);
+	if (n <= 0)
+		return true;
+	buf[n] = '\0';
+	char *p = strrchr(buf, ')');
+	return !p || p[2] == 'Z' || p[2] == 'X';
+}
+
+static void test_sigkill_monitor(void)
+{
+	char *argv[] = {"sh", "-c",
+			"sleep 30 & sleep 30 & readlink /proc/self/ns/pid; wait", NULL};
+
+	for (int t = 1; t < NTIERS; t++) {
+		char ns[64] = "";
+		pid_t pids[64];
+		int out, n, alive = 0;
+		pid_t pid = h_spawn(tiers[t], argv, &out);
+		CU_ASSERT_TRUE_FATAL(pid > 0);
+		CU_ASSERT_TRUE_FATAL(h_read_line(out, ns, sizeof(ns), 5000) > 0);
+		n = sandbox_pids(ns, pids, 64);
+		CU_ASSERT_TRUE(n >= 4); /* init, sh, two sleeps */
+		long start = now_ms();
+		kill(pid, SIGKILL);
+		do {
+			alive = 0;
+			for (int i = 0; i < n; i++)
+				alive += !dead(pids[i]);
+			if (alive)
+				msleep(2);
+		} while (alive && now_ms() - start < 100);
+		CU_ASSERT_EQUAL(alive, 0);
+		if (alive)
+			printf("\n    %s: %d of %d still alive after 100 ms\n", tiers[t],
+			       alive, n);
+		int st = wait_status(pid);
+		CU_ASSERT_TRUE(WIFSIGNALED(st) && WTERMSIG(st) == SIGKILL);
+		close(out);
+	}
+}
+
+/* An orphan is reparented to the sandbox's init, which reaps it. */
+static void test_orphans_reaped(void)
+{
+	struct tst_proc r;
+
+	CU_ASSERT_EQUAL_FATAL(
+	    h_sh("lockdown",
+		 "(sleep 0.1 & echo $! >/dev/null); sleep 0.4; "
+		 "cat /proc/[0-9]*/stat | sed 's/.*) //' | cut -c1 | sort | tr -d '\\n'",
+		 &r),
+	    0);
+	CU_ASSERT_EQUAL(r.status, 0);
+	CU_ASSERT_PTR_NULL(strchr(r.out, 'Z'));
+	CU_ASSERT_TRUE(strlen(r.out) >= 2);
+	tst_proc_free(&r);
+}
+
+/* Blocked and ignored signals reach the job as the host set them. */
+static void test_host_mask(void)
+{
+	char *argv[] = {(char *)tst_build("tests/helper/sigexec"),
+			"grep",
+			"-E",
+			"^Sig(Blk|Ign)",
+			"/proc/self/status",
+			NULL};
+
+	for (int t = 1; t < NTIERS; t++) {
+		struct tst_proc plain, boxed;
+		char **v = h_cmdline(tiers[t], NULL, argv + 1);
+		size_t n = 0;
+		while (v[n])
+			n++;
+		char **w = calloc(n + 2, sizeof(*w));
+		w[0] = argv[0];
+		memcpy(w + 1, v, n * sizeof(*v));
+		CU_ASSERT_EQUAL_FATAL(tst_run(argv, NULL, &plain), 0);
+		CU_ASSERT_EQUAL_FATAL(tst_run(w, NULL, &boxed), 0);
+		CU_ASSERT_STRING_EQUAL(boxed.out, plain.out);
+		if (strcmp(boxed.out, plain.out))
+			printf("\n    %s: %s vs plainly %s\n", tiers[t], boxed.out,
+			       plain.out);
+		CU_ASSERT_PTR_NOT_NULL(strstr(plain.out, "SigBlk:\t0000008100000200"));
+		tst_proc_free(&plain);
+		tst_proc_free(&boxed);
+		free(w);
+		h_free(v);
+	}
+}
+
+static long vmrss_kib(pid_t pid)
+{
+	char path[64], buf[2048];
+	ssize_t n;
+	int fd;
+
+	snprintf(path, sizeof(path), "/proc/%d/status", (int)pid);
+	fd = open(path, O_RDONLY | O_CLOEXEC);
+	if (fd < 0)
+		return -1;
+	n = read(fd, buf, sizeof(buf) - 1);
+	close(fd);
+	buf[n > 0 ? n : 0] = '\0';
+	char *p = strstr(buf, "VmRSS:");
+	return p ? strtol(p + 6, NULL, 10) : -1;
+}
+
+static pid_t child_of(pid_t parent)
+{
+	DIR *d = opendir("/proc");
+	struct dirent *e;
+	pid_t found = -1;
+
+	while (d && (e = readdir(d)) && found < 0) {
+		char path[300], buf[512];
+		snprintf(path, sizeof(path), "/proc/%s/stat", e->d_name);
+		int fd = open(path, O_RDONLY | O_CLOEXEC);
+		if (fd < 0)
+			continue;
+		ssize_t n = read(fd, buf, sizeof(buf) - 1);
+		close(fd);
+		buf[n > 0 ? n : 0] = '\0';
+		char *p = strrchr(buf, ')');
+		if (p && atoi(p + 4) == parent)
+			found = atoi(e->d_name);
+	}
+	if (d)
+		closedir(d);
+	return found;
+}
+
+/* The monitor's cmdline shows argv[0] only (pkill -f must find the target
+ * alone), and monitor + init stay small. */
+static void test_monitor_footprint(void)
+{
+	char *argv[] = {"sh", "-c", "echo ready; exec sleep 30", "cordon-footprint-probe",
+			NULL};
+	char line[64], path[64], cmd[4096];
+	int out;
+	pid_t pid = h_spawn("lockdown", argv, &out);
+
+	CU_ASSERT_TRUE_FATAL(pid > 0);
+	CU_ASSERT_TRUE(h_read_line(out, line, sizeof(line), 5000) >= 0);
+	snprintf(path, sizeof(path), "/proc/%d/cmdline", (int)pid);
+	int fd = open(path, O_RDONLY | O_CLOEXEC);
+	ssize_t n = fd < 0 ? -1 : read(fd, cmd, sizeof(cmd));
+	if (fd >= 0)
+		close(fd);
+	CU_ASSERT_TRUE(n > 0);
+	size_t first = strnlen(cmd, (size_t)(n > 0 ? n : 0));
+	CU_ASSERT_TRUE(strstr(cmd, "cordon-helper") != NULL);
+	for (ssize_t i = (ssize_t)first; i < n; i++)
+		CU_ASSERT_EQUAL_FATAL(cmd[i], '\0');
+	pid_t init = child_of(pid);
+	long m = vmrss_kib(pid), i = vmrss_kib(init);
+	printf("\n    VmRSS: monitor %ld KiB, init %ld KiB\n", m, i);
+	if (!h_sanitized()) {
+		CU_ASSERT_TRUE(m > 0 && m <= 256);
+		CU_ASSERT_TRUE(i > 0 && i <= 256);
+	}
+	kill(pid, SIGTERM);
+	int st = wait_status(pid);
+	CU_ASSERT_TRUE(WIFSIGNALED(st) && WTERMSIG(st) == SIGTERM);
+	close(out);
+}
+
+static CU_TestInfo tests[] = {
+    {"a signal to the pid and to its group arrives once", test_signal_once},
+    {"SIGKILL of the monitor: no survivor within 100 ms", test_sigkill_monitor},
+    {"orphans are reaped", test_orphans_reaped},
+    {"the job gets the host's mask and ignored signals", test_host_mask},
+    {"monitor: cmdline hidden, small footprint", test_monitor_footprint},
+    CU_TEST_INFO_NULL,
+};
+TST_SUITE("helper.signals", tests)
