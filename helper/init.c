@@ -40,10 +40,9 @@ static void get_ids(struct job *j)
 {
 	struct msg m;
 	ssize_t n;
-	int rc;
 
 	if (!j->privileged) {
-		rc = idmap_write_self(j->uid, j->gid);
+		int rc = idmap_write_self(j->uid, j->gid);
 		if (rc < 0)
 			die(EXIT_SETUP, "cannot write the sandbox's uid/gid maps: %s",
 			    strerror(-rc));

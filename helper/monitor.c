@@ -167,6 +167,7 @@ static int read_message(int fd, struct mon *m)
 {
 	union {
 		struct cmsghdr h;
+		// cppcheck-suppress unusedStructMember ; the room for the cmsg
 		char buf[CMSG_SPACE(sizeof(struct ucred))];
 	} c;
 	struct msg msg;

@@ -66,7 +66,7 @@ char **h_cmdline(const char *tier, const char *const *hopts, char *const argv[])
 			 (unsigned long long)st.st_dev, (unsigned long long)st.st_ino);
 	char **v = calloc(n + nopts + 5, sizeof(*v));
 	v[k++] = strdup(tst_build("cordon-helper"));
-	for (size_t i = 0; i < nopts; i++)
+	for (size_t i = 0; hopts && i < nopts; i++)
 		v[k++] = strdup(hopts[i]);
 	v[k++] = strdup(tier);
 	v[k++] = strdup(devino);

@@ -60,10 +60,10 @@ static void test_signal_once(void)
 		kill(pid, SIGUSR2);
 		CU_ASSERT_TRUE(h_read_line(out, line, sizeof(line), 5000) >= 0);
 		CU_ASSERT_STRING_EQUAL(line, "2");
-		if (strcmp(line, "2"))
+		if (strcmp(line, "2")) {
 			printf("\n    %s: the trap counted %s\n", NAME(tiers[t]), line);
-		if (strcmp(line, "2"))
 			kill(-pid, SIGKILL);
+		}
 		CU_ASSERT_EQUAL(wait_status(pid), 0);
 		close(out);
 	}

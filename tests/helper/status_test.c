@@ -184,11 +184,10 @@ static void test_userns_refused(void)
 {
 	char script[PATH_MAX * 2];
 	struct tst_proc r;
-	char **v;
 
 	for (size_t t = 0; t < 2; t++) {
 		char *argv[] = {"true", NULL};
-		v = h_cmdline(tiers[t], NULL, argv);
+		char **v = h_cmdline(tiers[t], NULL, argv);
 		snprintf(
 		    script, sizeof(script),
 		    "echo 0 > /proc/sys/user/max_user_namespaces && exec %s %s %s %s %s",
