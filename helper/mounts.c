@@ -76,7 +76,8 @@ static int mkdir_parents(const char *path, size_t len)
 
 /* The cwd still points into the host's /tmp after the tmpfs covers it, and
  * would show the host's files to the target through "." and "..". Move it
- * to the same path in the new tmpfs. */
+ * to the same path in the new tmpfs; where that cannot be made (under the
+ * fresh /proc), fail rather than leave the way open. */
 static void keep_cwd(const char *cwd, const struct stat *was)
 {
 	struct stat now;
@@ -161,6 +162,8 @@ void mounts_lockdown(struct job *j)
 	keep_cwd(cwd, &was);
 	keep_target(j);
 	mount_all(late, sizeof(late) / sizeof(late[0]));
+	/* A cwd under /proc would still show the host's processes. */
+	keep_cwd(cwd, &was);
 	rc = net_lo_up();
 	if (rc < 0)
 		die(EXIT_SETUP, "cannot bring up lo in the sandbox: %s", strerror(-rc));
