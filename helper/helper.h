@@ -90,7 +90,11 @@ int net_lo_up(void);
 /* caps.c: drop every capability, no_new_privs, the TIOCSTI filter. */
 int lockdown_privileges(void);
 /* target.c */
+struct stat;
 void target_env_prepare(struct job *j, char **environ_);
+/* "cannot execute PATH: ..." and exit 127 (not found) or 126. */
+_Noreturn void cannot_execute(const struct args *a, int e);
+_Noreturn void die_not_resolved(const struct args *a, const struct stat *st);
 _Noreturn void target_run(struct job *j);
 
 /* Raw fork-like clone: no cached-tid bookkeeping in the child (see init.c). */

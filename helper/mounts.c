@@ -135,13 +135,10 @@ static void pin(struct job *j)
 	if (a->dirfd >= 0 && a->path[0] != '/')
 		return;
 	j->pinned = open(a->path, O_PATH | O_CLOEXEC);
-	if (j->pinned < 0)
-		die(errno == ENOENT || errno == ENOTDIR ? EXIT_NOT_FOUND
-							: EXIT_CANNOT_EXEC,
-		    "cannot execute %s: %s", a->path, strerror(errno));
-	if (fstat(j->pinned, &st) < 0 || st.st_dev != a->dev || st.st_ino != a->ino)
-		die(EXIT_CANNOT_EXEC, "cannot execute %s: not the file that was resolved",
-		    a->path);
+	if (j->pinned < 0 || fstat(j->pinned, &st) < 0)
+		cannot_execute(a, errno);
+	if (st.st_dev != a->dev || st.st_ino != a->ino)
+		die_not_resolved(a, &st);
 }
 
 void mounts_lockdown(struct job *j)

@@ -65,10 +65,19 @@ static const char *shown_path(const struct args *a)
 	return fdname;
 }
 
-static _Noreturn void cannot_execute(const struct args *a, int e)
+void cannot_execute(const struct args *a, int e)
 {
 	die(e == ENOENT || e == ENOTDIR ? EXIT_NOT_FOUND : EXIT_CANNOT_EXEC,
 	    "cannot execute %s: %s", shown_path(a), strerror(e));
+}
+
+void die_not_resolved(const struct args *a, const struct stat *st)
+{
+	die(EXIT_CANNOT_EXEC,
+	    "cannot execute %s: not the file that was resolved (%llu:%llu, expected "
+	    "%llu:%llu)",
+	    shown_path(a), (unsigned long long)st->st_dev, (unsigned long long)st->st_ino,
+	    (unsigned long long)a->dev, (unsigned long long)a->ino);
 }
 
 /* The file at PATH now must still be the one the shim resolved (fail
@@ -81,12 +90,7 @@ static void check_pinned(const struct args *a)
 	if (fstatat(dirfd, a->path, &st, *a->path ? 0 : AT_EMPTY_PATH) < 0)
 		cannot_execute(a, errno);
 	if (st.st_dev != a->dev || st.st_ino != a->ino)
-		die(EXIT_CANNOT_EXEC,
-		    "cannot execute %s: not the file that was resolved (%llu:%llu, "
-		    "expected %llu:%llu)",
-		    shown_path(a), (unsigned long long)st.st_dev,
-		    (unsigned long long)st.st_ino, (unsigned long long)a->dev,
-		    (unsigned long long)a->ino);
+		die_not_resolved(a, &st);
 }
 
 /* The host's mask and SIGCHLD disposition, as the exec handed them to us. */
