@@ -53,6 +53,16 @@ static void test_target_in_tmp(void)
 		h_assert_transparent(tiers[t], as_bin0);
 		h_assert_transparent(tiers[t], as_script);
 	}
+	/* A relative PATH from a cwd lockdown hides: the cwd is recreated and
+	 * the file bound at the same relative place. */
+	char old[PATH_MAX];
+	char *rel[] = {"./bin/whoami", "rel", NULL};
+	CU_ASSERT_PTR_NOT_NULL_FATAL(getcwd(old, sizeof(old)));
+	CU_ASSERT_EQUAL_FATAL(chdir(dir), 0);
+	for (size_t t = 0; t < 2; t++)
+		h_assert_transparent(tiers[t], rel);
+	CU_ASSERT_EQUAL_FATAL(chdir(old), 0);
+
 	/* And lockdown still hides the rest of that directory. */
 	struct tst_proc r;
 	char *ls[] = {"sh", "-c", "ls -A \"$0\"", dir, NULL};
@@ -136,6 +146,19 @@ static void test_fd_set(void)
 		CU_ASSERT_EQUAL(boxed.status, 0);
 		CU_ASSERT_PTR_NOT_NULL(strstr(boxed.out, "\n3\n9\n"));
 		CU_ASSERT_PTR_NULL(strstr(boxed.out, "\n8\n"));
+		tst_proc_free(&boxed);
+
+		/* --dirfd with a name relative to it (execveat); fd 8 stays. */
+		const char *slash = strrchr(ls, '/');
+		snprintf(
+		    script, sizeof(script),
+		    "exec 8<%.*s; exec %s --dirfd 8 %s %llu:%llu %s ls /proc/self/fd",
+		    (int)(slash - ls), ls, tst_build("cordon-helper"), tiers[t],
+		    (unsigned long long)st.st_dev, (unsigned long long)st.st_ino,
+		    slash + 1);
+		CU_ASSERT_EQUAL_FATAL(tst_run(fx, NULL, &boxed), 0);
+		CU_ASSERT_EQUAL(boxed.status, 0);
+		CU_ASSERT_PTR_NOT_NULL(strstr(boxed.out, "\n3\n8\n"));
 		tst_proc_free(&boxed);
 	}
 }

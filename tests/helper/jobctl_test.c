@@ -187,6 +187,23 @@ static void session(const char *tier)
 	CU_ASSERT_TRUE(expect(&t, "$ ", 3000));
 	term_send(&t, "echo st=$?\n");
 	CU_ASSERT_TRUE(expect(&t, "st=0", 3000));
+
+	/* Started in the background, it stops when it reads the terminal
+	 * (SIGTTIN); fg hands it the foreground although it never had it. */
+	cmd_cat[strlen(cmd_cat) - 1] = '\0';
+	term_send(&t, cmd_cat);
+	term_send(&t, " &\n");
+	usleep(300000);
+	term_send(&t, "jobs\n");
+	CU_ASSERT_TRUE(expect(&t, "Stopped", 3000));
+	term_send(&t, "fg\n");
+	CU_ASSERT_TRUE(expect(&t, "cat", 3000));
+	term_send(&t, "late\n");
+	CU_ASSERT_TRUE(expect(&t, "late", 3000));
+	term_send(&t, "\004");
+	CU_ASSERT_TRUE(expect(&t, "$ ", 3000));
+	term_send(&t, "echo st=$?\n");
+	CU_ASSERT_TRUE(expect(&t, "st=0", 3000));
 out:
 	term_close(&t);
 }

@@ -4,7 +4,8 @@
  *   high    the same with the request's high 32 bits set (CVE-2019-10063)
  *   linux   ioctl(-1, TIOCLINUX)
  *   tcgets  ioctl(-1, TCGETS): not filtered, EBADF in both cases
- *   pty     TIOCSTI on a pty made our controlling terminal */
+ *   pty     TIOCSTI on a pty made our controlling terminal
+ *   pty-high the same with the request's high bits set */
 #include <errno.h>
 #include <fcntl.h>
 #include <pty.h>
@@ -48,5 +49,7 @@ int main(void)
 		return 1;
 	}
 	printf("pty %s\n", result(ioctl(s, TIOCSTI, &c)));
+	printf("pty-high %s\n",
+	       result(syscall(SYS_ioctl, s, 0xffffffff00000000UL | TIOCSTI, &c)));
 	return 0;
 }
