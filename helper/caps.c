@@ -3,6 +3,7 @@
  * injection. Order matters: PR_CAPBSET_DROP needs CAP_SETPCAP, so capset()
  * to zero comes last; seccomp needs no_new_privs first (no CAP_SYS_ADMIN). */
 #include "helper/helper.h"
+#include "helper/seccomp.h"
 
 #include <endian.h>
 #include <errno.h>
@@ -12,22 +13,6 @@
 #include <sys/syscall.h>
 #include <unistd.h>
 
-/* Kernel ABI, spelled out here: musl ships no linux/ headers. */
-struct bpf_insn {
-	uint16_t code;
-	uint8_t jt, jf;
-	uint32_t k;
-};
-struct bpf_prog {
-	unsigned short len;
-	const struct bpf_insn *insns;
-};
-struct seccomp_data {
-	int nr;
-	uint32_t arch;
-	uint64_t instruction_pointer;
-	uint64_t args[6];
-};
 struct cap_header {
 	uint32_t version;
 	int pid;
@@ -36,34 +21,13 @@ struct cap_data {
 	uint32_t effective, permitted, inheritable;
 };
 
-#define CAP_VERSION_3	    0x20080522
-#define SECCOMP_MODE_FILTER 2
-#define RET_ALLOW	    0x7fff0000U
-#define RET_EPERM	    (0x00050000U | EPERM)
-#define BPF_LD_W_ABS	    0x20 /* BPF_LD | BPF_W | BPF_ABS */
-#define BPF_JEQ_K	    0x15 /* BPF_JMP | BPF_JEQ | BPF_K */
-#define BPF_RET_K	    0x06 /* BPF_RET | BPF_K */
-#define LOAD(off)                                                                        \
-	{                                                                                \
-		BPF_LD_W_ABS, 0, 0, (uint32_t)(off)                                      \
-	}
-#define JEQ(k, t, f)                                                                     \
-	{                                                                                \
-		BPF_JEQ_K, (t), (f), (uint32_t)(k)                                       \
-	}
-#define RET(k)                                                                           \
-	{                                                                                \
-		BPF_RET_K, 0, 0, (k)                                                     \
-	}
-
-#define AUDIT_ARCH_X86_64  0xc000003eU
-#define AUDIT_ARCH_I386	   0x40000003U
-#define AUDIT_ARCH_AARCH64 0xc00000b7U
-#define AUDIT_ARCH_ARM	   0x40000028U
-#define AUDIT_ARCH_RISCV64 0xc00000f3U
-#define AUDIT_ARCH_PPC64LE 0xc0000015U
-#define AUDIT_ARCH_S390X   0x80000016U
-#define X32_SYSCALL_BIT	   0x40000000U
+#define CAP_VERSION_3 0x20080522
+#define RET_EPERM     (RET_ERRNO | EPERM)
+/* clang-format off */
+#define LOAD(off)    {BPF_LD_W_ABS, 0, 0, (uint32_t)(off)}
+#define JEQ(k, t, f) {BPF_JEQ_K, (t), (f), (uint32_t)(k)}
+#define RET(k)       {BPF_RET_K, 0, 0, (k)}
+/* clang-format on */
 
 #if defined(__x86_64__)
 #define NATIVE_ARCH AUDIT_ARCH_X86_64
@@ -93,8 +57,8 @@ struct cap_data {
 #define ARCH offsetof(struct seccomp_data, arch)
 
 /* TIOCSTI pushes input into a terminal the job shares with its host
- * (CVE-2017-5226); TIOCLINUX can do the same on a virtual console. */
-/* Jumps are relative and forward only; the indices in the comments make them
+ * (CVE-2017-5226); TIOCLINUX can do the same on a virtual console. Jumps are
+ * relative and forward only; the indices in the comments make them
  * checkable. Every miss lands on the final RET(RET_ALLOW). */
 static const struct bpf_insn filter[] = {
     /*  0 */ LOAD(ARCH),
@@ -120,6 +84,12 @@ static const struct bpf_insn filter[] = {
     /* 13 | 9 */ RET(RET_EPERM),
 };
 
+const struct bpf_insn *tty_filter(size_t *len)
+{
+	*len = sizeof(filter) / sizeof(filter[0]);
+	return filter;
+}
+
 static int drop_bounding(void)
 {
 	for (int cap = 0;; cap++)
@@ -130,6 +100,7 @@ static int drop_bounding(void)
 int lockdown_privileges(void)
 {
 	struct bpf_prog prog = {sizeof(filter) / sizeof(filter[0]), filter};
+
 	struct cap_header h = {CAP_VERSION_3, 0};
 	struct cap_data none[2] = {{0, 0, 0}, {0, 0, 0}};
 	int rc;

@@ -89,20 +89,18 @@ static void open_channel(struct job *j)
 		die(EXIT_SETUP, "SO_PASSCRED: %s", strerror(errno));
 }
 
+static const char userns_fixes[] =
+    "allow user namespaces: sysctl user.max_user_namespaces=15000 (if it is 0), "
+    "kernel.unprivileged_userns_clone=1 (Debian, older kernels), "
+    "kernel.apparmor_restrict_unprivileged_userns=0 (Ubuntu 23.10+)";
+
 static _Noreturn void die_clone(int e)
 {
 	for (size_t i = 0; i < sizeof(userns_refusals) / sizeof(userns_refusals[0]); i++)
 		if (e == userns_refusals[i])
 			die(EXIT_SETUP,
-			    "the kernel refused the sandbox's namespaces (clone: %s); "
-			    "allow "
-			    "user namespaces: sysctl user.max_user_namespaces=15000 (if "
-			    "it is "
-			    "0), kernel.unprivileged_userns_clone=1 (Debian, older "
-			    "kernels), "
-			    "kernel.apparmor_restrict_unprivileged_userns=0 (Ubuntu "
-			    "23.10+)",
-			    strerror(e));
+			    "the kernel refused the sandbox's namespaces (clone: %s); %s",
+			    strerror(e), userns_fixes);
 	die(EXIT_SETUP, "cannot create the sandbox (clone: %s)", strerror(e));
 }
 

@@ -21,7 +21,7 @@ ALL += $(B)/cordon-helper
 # pure and linked in directly; the rest drive $(B)/cordon-helper.
 HELPER_TEST_PROGS := $(patsubst tests/helper/progs/%.c,$(B)/tests/helper/%,\
 		       $(wildcard tests/helper/progs/*.c))
-TEST_SRCS += helper/args.c $(sort $(wildcard tests/helper/*.c))
+TEST_SRCS += helper/args.c helper/caps.c $(sort $(wildcard tests/helper/*.c))
 TEST_DEPS += $(B)/cordon-helper $(HELPER_TEST_PROGS)
 $(B)/tests/helper/%: tests/helper/progs/%.c | $(B)/tests/helper/.dir
 	$(CC) $(BASE_CPPFLAGS) $(CPPFLAGS) $(BASE_CFLAGS) $(CFLAGS) -o $@ $< \
