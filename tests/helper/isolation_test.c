@@ -160,6 +160,44 @@ static void test_ids(void)
 	}
 }
 
+/* The environment: the host's, with CORDON_SANDBOX and the user namespace
+ * marker set (an existing entry replaced, not doubled). */
+static void test_env(void)
+{
+	static const char *const add[] = {"CORDON_SANDBOX=stale", "CORDON_TEST_MARK=kept",
+					  NULL};
+	char **env = tst_env(add, NULL);
+	struct tst_opts o = {.envp = env, .timeout_ms = 10000};
+	char *argv[] = {
+	    "sh", "-c",
+	    "env | grep -c '^CORDON_SANDBOX='; echo \"$CORDON_SANDBOX "
+	    "$CORDON_TEST_MARK\"; "
+	    "[ \"$CORDON_SANDBOX_USERNS\" = \"$(stat -L -c %i /proc/self/ns/user)\" ] "
+	    "&& echo userns-ok",
+	    NULL};
+
+	for (size_t t = 0; t < 2; t++) {
+		struct tst_proc r;
+		char want[64];
+		CU_ASSERT_EQUAL_FATAL(h_run(tiers[t], NULL, argv, &o, &r), 0);
+		snprintf(want, sizeof(want), "1\n%s kept\nuserns-ok\n", tiers[t]);
+		CU_ASSERT_STRING_EQUAL(r.out, want);
+		tst_proc_free(&r);
+	}
+	tst_env_free(env);
+}
+
+/* What the job inherits besides: as without cordon. */
+static void test_inherited(void)
+{
+	char *argv[] = {
+	    "sh", "-c",
+	    "umask; ulimit -a; pwd; id; env | grep -v '^CORDON_SANDBOX' | sort", NULL};
+
+	for (size_t t = 0; t < 2; t++)
+		h_assert_transparent(tiers[t], argv);
+}
+
 static void test_static(void)
 {
 	Elf64_Ehdr eh;
@@ -195,6 +233,8 @@ static CU_TestInfo tests[] = {
     {"lockdown: only lo, and it is up", test_lockdown_net},
     {"no capability left, no_new_privs, seccomp", test_privileges},
     {"TIOCSTI and TIOCLINUX refused, high bits too", test_tiocsti},
+    {"environment: the host's plus the sandbox markers", test_env},
+    {"umask, rlimits, cwd, ids, environment as without cordon", test_inherited},
     {"the helper is static", test_static},
     CU_TEST_INFO_NULL,
 };
