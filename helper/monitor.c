@@ -215,6 +215,8 @@ static _Noreturn void mirror(int status)
 	if (WIFEXITED(status))
 		_exit(WEXITSTATUS(status));
 	sig = WTERMSIG(status);
+	/* Best effort each: whatever fails, the _exit below still reports the
+	 * signal the way a shell would. */
 	setrlimit(RLIMIT_CORE, &none);
 	sigaction(sig, &dfl, NULL);
 	ksig_only(&one, sig);

@@ -23,8 +23,9 @@ static bool is_ours(const char *e)
 	       strncmp(e, ENV_USERNS, sizeof(ENV_USERNS) - 1) == 0;
 }
 
-/* Runs in the monitor, before the clone: the target only fills the userns
- * inode into its copy of env_userns. */
+/* Runs in the monitor, before the clone: the helper's one allocation, made
+ * where libc is in its ordinary state. The target only writes the userns
+ * inode into its own copy of env_userns. */
 void target_env_prepare(struct job *j, char **environ_)
 {
 	size_t n = 0, k = 0;
