@@ -8,6 +8,7 @@
 
 #include <signal.h>
 #include <stdbool.h>
+#include <stddef.h>
 #include <stdint.h>
 #include <sys/types.h>
 
@@ -69,6 +70,10 @@ int msg_send(int fd, enum msg_type type, int status);
 /* die.c: one "cordon: ..." line on stderr, then _exit(code). */
 _Noreturn void die(int code, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
 void say(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
+
+/* fds.c: closes every fd but those in keep (-1 entries ignored; sorted in
+ * place). */
+void close_all_but(int *keep, size_t n);
 
 /* sig.c: kernel-sized signal sets (libc hides the signals it reserves). */
 void ksig_fill(sigset_t *s);

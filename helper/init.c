@@ -93,7 +93,6 @@ void init_run(struct job *j)
 		die(EXIT_SETUP, "init: cannot start the target: %s", strerror(errno));
 	if (target == 0)
 		target_run(j);
-	if (j->pinned >= 0)
-		close(j->pinned);
+	close_all_but(&j->sock[1], 1);
 	reap(j, target);
 }

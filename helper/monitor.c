@@ -287,5 +287,8 @@ void monitor_run(struct job *j, int argc, char **argv)
 	}
 	m.handed = j->handover;
 	hide_args(argc, argv);
+	/* From here on nothing should fail; if it does, the exit code tells. */
+	int keep[] = {sfd, j->sock[0], j->tty};
+	close_all_but(keep, sizeof(keep) / sizeof(keep[0]));
 	loop(j, &m, sfd);
 }

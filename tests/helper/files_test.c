@@ -3,6 +3,8 @@
 #include "tests/helper/hutil.h"
 
 #include <fcntl.h>
+#include <poll.h>
+#include <signal.h>
 #include <limits.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -163,10 +165,34 @@ static void test_fd_set(void)
 	}
 }
 
+/* The monitor and init keep none of the job's fds: its stdout ends when
+ * the job closes it, not when the sandbox ends. */
+static void test_no_fd_held(void)
+{
+	static const char *const all[] = {NULL, "hardened", "lockdown"};
+	char *argv[] = {"sh", "-c", "exec >&-; exec sleep 5", NULL};
+
+	for (size_t t = 0; t < 3; t++) {
+		int out;
+		char c;
+		pid_t pid = h_spawn(all[t], argv, &out);
+		CU_ASSERT_TRUE_FATAL(pid > 0);
+		struct pollfd p = {out, POLLIN, 0};
+		CU_ASSERT_EQUAL(poll(&p, 1, 2000), 1);
+		CU_ASSERT_EQUAL(read(out, &c, 1), 0);
+		kill(pid, SIGTERM);
+		int st;
+		CU_ASSERT_EQUAL(waitpid(pid, &st, 0), pid);
+		CU_ASSERT_TRUE(WIFSIGNALED(st) && WTERMSIG(st) == SIGTERM);
+		close(out);
+	}
+}
+
 static CU_TestInfo tests[] = {
     {"a binary and a script under /tmp run as without cordon", test_target_in_tmp},
     {"lockdown: a cwd under /tmp leads nowhere", test_cwd_escape},
     {"the job's fds are the host's", test_fd_set},
+    {"the helper holds none of the job\'s fds", test_no_fd_held},
     CU_TEST_INFO_NULL,
 };
 TST_SUITE("helper.files", tests)
