@@ -84,6 +84,20 @@ static const struct bpf_insn filter[] = {
     /* 13 | 9 */ RET(RET_EPERM),
 };
 
+/* Whether we may write a child namespace's full id maps: root alone is not
+ * enough; inside a sandbox (or any capability-less root) only the
+ * unprivileged one-id map is allowed. */
+bool caps_can_map_ids(void)
+{
+	struct cap_header h = {CAP_VERSION_3, 0};
+	struct cap_data d[2];
+	const uint32_t need = (1U << 6) | (1U << 7); /* CAP_SETGID, CAP_SETUID */
+
+	if (syscall(SYS_capget, &h, d) < 0)
+		return false;
+	return (d[0].effective & need) == need;
+}
+
 const struct bpf_insn *tty_filter(size_t *len)
 {
 	*len = sizeof(filter) / sizeof(filter[0]);

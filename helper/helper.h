@@ -94,6 +94,7 @@ void mounts_lockdown(struct job *j);
 int net_lo_up(void);
 /* caps.c: drop every capability, no_new_privs, the TIOCSTI filter. */
 int lockdown_privileges(void);
+bool caps_can_map_ids(void);
 /* target.c */
 struct stat;
 void target_env_prepare(struct job *j, char **environ_);

@@ -1,7 +1,9 @@
 /* Identity uid/gid maps: the job keeps its ids inside the sandbox.
  *
  * Unprivileged, a process may map only its own euid/egid, once it has denied
- * setgroups; init does that itself. Root could map every id, but init holds
+ * setgroups; init does that itself. So does a root without CAP_SETUID and
+ * CAP_SETGID (a job of a root host, inside a sandbox). Root could map every
+ * id, but init holds
  * no capability in the parent user namespace, so the monitor writes init's
  * maps: identity over every id the monitor's own namespace maps (the whole
  * range on a host, less inside a container), with setgroups left allowed so

@@ -43,6 +43,14 @@ static void get_ids(struct job *j)
 
 	if (!j->privileged) {
 		int rc = idmap_write_self(j->uid, j->gid);
+		/* Linux 5.12+: mapping uid 0 needs CAP_SETFCAP where the
+		 * namespace was made, which a job of a root host (no
+		 * capabilities left) does not have. */
+		if (rc == -EPERM && j->uid == 0)
+			die(EXIT_SETUP,
+			    "cannot map uid 0 into a nested sandbox: root without "
+			    "capabilities (inside a cordon sandbox) may not, since Linux "
+			    "5.12; start the host with the higher tier instead");
 		if (rc < 0)
 			die(EXIT_SETUP, "cannot write the sandbox's uid/gid maps: %s",
 			    strerror(-rc));

@@ -268,7 +268,7 @@ void monitor_run(struct job *j, int argc, char **argv)
 	open_channel(j);
 	j->uid = geteuid();
 	j->gid = getegid();
-	j->privileged = j->uid == 0;
+	j->privileged = j->uid == 0 && caps_can_map_ids();
 	j->pinned = -1;
 	m.init = raw_clone(tier_flags[j->a->tier] | SIGCHLD);
 	if (m.init < 0)

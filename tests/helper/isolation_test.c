@@ -198,6 +198,30 @@ static void test_inherited(void)
 		h_assert_transparent(tiers[t], argv);
 }
 
+/* A sandbox inside a sandbox (a lockdown job asked for inside hardened). A
+ * root job has no capabilities left, and Linux 5.12+ lets it not map uid 0
+ * again: then the documented refusal. */
+static void test_nested(void)
+{
+	char *inner[] = {"sh", "-c", "echo $$; id -u", NULL};
+	char **v = h_cmdline("lockdown", NULL, inner);
+	struct tst_proc r;
+	char want[32];
+
+	for (size_t t = 0; t < 2; t++) {
+		CU_ASSERT_EQUAL_FATAL(h_run(tiers[t], NULL, v, NULL, &r), 0);
+		snprintf(want, sizeof(want), "2\n%u\n", (unsigned)getuid());
+		if (getuid() == 0 && r.status == 125 << 8) {
+			CU_ASSERT_PTR_NOT_NULL(
+			    strstr(r.err, "cannot map uid 0 into a nested"));
+		} else {
+			CU_ASSERT_STRING_EQUAL(r.out, want);
+		}
+		tst_proc_free(&r);
+	}
+	h_free(v);
+}
+
 static void test_static(void)
 {
 	Elf64_Ehdr eh;
@@ -235,6 +259,7 @@ static CU_TestInfo tests[] = {
     {"TIOCSTI and TIOCLINUX refused, high bits too", test_tiocsti},
     {"environment: the host's plus the sandbox markers", test_env},
     {"umask, rlimits, cwd, ids, environment as without cordon", test_inherited},
+    {"a sandbox inside a sandbox", test_nested},
     {"the helper is static", test_static},
     CU_TEST_INFO_NULL,
 };
