@@ -72,7 +72,7 @@ static void term_send(struct term *t, const char *s)
 }
 
 /* Waits for needle in the output after the last match; true if it came. */
-static bool expect(struct term *t, const char *needle, int timeout_ms)
+static bool wait_for(struct term *t, const char *needle, int timeout_ms, bool quiet)
 {
 	long deadline = now_ms() + timeout_ms;
 
@@ -94,10 +94,17 @@ static bool expect(struct term *t, const char *needle, int timeout_ms)
 		t->len += (size_t)n;
 		t->buf[t->len] = '\0';
 	}
+	if (quiet)
+		return false;
 	printf("\n    expected \"%s\"; the terminal showed:\n%.*s\n---\n%s\n", needle,
 	       (int)(t->len - t->seen), t->buf + t->seen,
 	       getenv("JOBCTL_DEBUG") ? t->buf : "");
 	return false;
+}
+
+static bool expect(struct term *t, const char *needle, int timeout_ms)
+{
+	return wait_for(t, needle, timeout_ms, false);
 }
 
 static void term_close(struct term *t)
@@ -193,9 +200,13 @@ static void session(const char *tier)
 	cmd_cat[strlen(cmd_cat) - 1] = '\0';
 	term_send(&t, cmd_cat);
 	term_send(&t, " &\n");
-	usleep(300000);
-	term_send(&t, "jobs\n");
-	CU_ASSERT_TRUE(expect(&t, "Stopped", 3000));
+	bool stopped = false;
+	for (int i = 0; i < 20 && !stopped; i++) {
+		usleep(100000);
+		term_send(&t, "jobs\n");
+		stopped = wait_for(&t, "Stopped", 200, true);
+	}
+	CU_ASSERT_TRUE(stopped);
 	term_send(&t, "fg\n");
 	CU_ASSERT_TRUE(expect(&t, "cat", 3000));
 	term_send(&t, "late\n");
