@@ -17,12 +17,14 @@ $(B)/cordon-helper: $(HELPER_SRCS) $(HELPER_HDRS) helper/rules.mk | $(B)/.dir
 
 ALL += $(B)/cordon-helper
 
-# The helper's suites (tests/helper/) in the one CUnit runner: the parser is
-# pure and linked in directly; the rest drive $(B)/cordon-helper.
+# The helper's suites (tests/helper/) in the one CUnit runner: the parser and
+# the seccomp filter are linked in and unit-tested; the rest drive
+# $(B)/cordon-helper and the small programs of tests/helper/progs/.
 HELPER_TEST_PROGS := $(patsubst tests/helper/progs/%.c,$(B)/tests/helper/%,\
 		       $(wildcard tests/helper/progs/*.c))
 TEST_SRCS += helper/args.c helper/caps.c $(sort $(wildcard tests/helper/*.c))
 TEST_DEPS += $(B)/cordon-helper $(HELPER_TEST_PROGS)
+$(B)/tests/cordon-tests: $(HELPER_HDRS) $(wildcard tests/helper/*.h)
 $(B)/tests/helper/%: tests/helper/progs/%.c | $(B)/tests/helper/.dir
 	$(CC) $(BASE_CPPFLAGS) $(CPPFLAGS) $(BASE_CFLAGS) $(CFLAGS) -o $@ $< \
 	  $(BASE_LDFLAGS) $(LDFLAGS)
