@@ -93,6 +93,22 @@ static void test_lockdown_proc(void)
 	tst_proc_free(&r);
 }
 
+/* The fresh proc is nosuid,nodev,noexec; mqueue where the host has the
+ * directory (skipped, not fatal, where it has not). */
+static void test_lockdown_mounts(void)
+{
+	struct tst_proc r;
+	bool mq = access("/dev/mqueue", F_OK) == 0;
+
+	CU_ASSERT_STRING_EQUAL(
+	    sh_out("lockdown",
+		   "grep -c '^proc /proc proc rw,nosuid,nodev,noexec' /proc/self/mounts; "
+		   "grep -c ' /dev/mqueue mqueue ' /proc/self/mounts; exit 0",
+		   &r),
+	    mq ? "1\n1\n" : "1\n0\n");
+	tst_proc_free(&r);
+}
+
 /* sysfs would show the host's interfaces; ask the kernel over netlink. */
 static void test_lockdown_net(void)
 {
@@ -254,6 +270,7 @@ static CU_TestInfo tests[] = {
     {"the job keeps its uid and gid", test_ids},
     {"lockdown: /tmp, /var/tmp, /dev/shm fresh and empty", test_lockdown_scratch_empty},
     {"lockdown: /proc shows the sandbox only", test_lockdown_proc},
+    {"lockdown: fresh proc, mqueue where it exists", test_lockdown_mounts},
     {"lockdown: only lo, and it is up", test_lockdown_net},
     {"no capability left, no_new_privs, seccomp", test_privileges},
     {"TIOCSTI and TIOCLINUX refused, high bits too", test_tiocsti},
