@@ -80,6 +80,7 @@ void ksig_fill(sigset_t *s);
 void ksig_only(sigset_t *s, int sig);
 int ksig_mask(int how, const sigset_t *set, sigset_t *old);
 int ksig_fd(const sigset_t *set, int flags);
+bool ksig_pending(int sig);
 
 /* monitor.c */
 _Noreturn void monitor_run(struct job *j, int argc, char **argv);

@@ -126,8 +126,11 @@ static void forward(const struct mon *m, int sig)
 }
 
 /* Mirrors a stop of the target on ourselves, so the host's shell sees the
- * job stop; we continue when someone sends us SIGCONT. */
-static void stop_self(int sig)
+ * job stop; we continue when someone sends us SIGCONT, which stays pending
+ * (blocked) for the loop to forward. In an orphaned process group (a daemon
+ * host's) the kernel discards SIGTSTP/TTIN/TTOU: a job there would not have
+ * stopped without cordon, so when no SIGCONT woke us, continue the target. */
+static void stop_self(const struct mon *m, int sig)
 {
 	struct sigaction dfl = {.sa_handler = SIG_DFL}, old;
 	bool reset = sigaction(sig, &dfl, &old) == 0; /* fails for SIGSTOP: fine */
@@ -139,6 +142,8 @@ static void stop_self(int sig)
 	ksig_mask(SIG_BLOCK, &one, NULL);
 	if (reset)
 		sigaction(sig, &old, NULL);
+	if (!ksig_pending(SIGCONT) && m->target > 0)
+		forward(m, SIGCONT);
 }
 
 static void on_signal(struct job *j, struct mon *m, int sig)
@@ -191,7 +196,7 @@ static int read_message(int fd, struct mon *m)
 			}
 		break;
 	case MSG_STOPPED:
-		stop_self(WSTOPSIG(msg.status));
+		stop_self(m, WSTOPSIG(msg.status));
 		break;
 	case MSG_EXITED:
 		m->done = true;

@@ -37,3 +37,15 @@ int ksig_fd(const sigset_t *set, int flags)
 {
 	return (int)syscall(SYS_signalfd4, -1, set, KSIGSET_SIZE, flags);
 }
+
+bool ksig_pending(int sig)
+{
+	sigset_t set;
+	unsigned long *w = (unsigned long *)(void *)&set;
+
+	memset(&set, 0, sizeof(set));
+	if (syscall(SYS_rt_sigpending, &set, KSIGSET_SIZE) < 0)
+		return false;
+	return (w[(unsigned)(sig - 1) / LONG_BITS] >> ((unsigned)(sig - 1) % LONG_BITS)) &
+	       1;
+}

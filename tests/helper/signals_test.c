@@ -69,6 +69,68 @@ static void test_signal_once(void)
 	}
 }
 
+/* Starts argv in an orphaned process group (the session leader that made
+ * it has exited, as with a daemon host); returns its pid, stdout on *out.
+ * It is not our child: watch it through its stdout. */
+static pid_t spawn_orphaned(const char *tier, char *const argv[], int *out)
+{
+	int o[2], p[2];
+	pid_t leader, pid = -1;
+	char **v = tier ? h_cmdline(tier, NULL, argv) : NULL;
+
+	if (pipe2(o, O_CLOEXEC) < 0 || pipe2(p, O_CLOEXEC) < 0)
+		return -1;
+	leader = fork();
+	if (leader == 0) {
+		setsid();
+		pid_t child = fork();
+		if (child == 0) {
+			sigset_t none;
+			sigemptyset(&none);
+			sigprocmask(SIG_SETMASK, &none, NULL);
+			dup2(o[1], 1);
+			execvp(v ? v[0] : argv[0], v ? v : argv);
+			_exit(127);
+		}
+		_exit(write(p[1], &child, sizeof(child)) == (ssize_t)sizeof(child) ? 0
+										   : 1);
+	}
+	h_free(v);
+	close(o[1]);
+	close(p[1]);
+	if (read(p[0], &pid, sizeof(pid)) != (ssize_t)sizeof(pid))
+		pid = -1;
+	close(p[0]);
+	waitpid(leader, NULL, 0);
+	*out = o[0];
+	return pid;
+}
+
+/* SIGTSTP to a job in an orphaned process group: the kernel discards it, the
+ * job runs on; with cordon too (the target must not stay stopped). */
+static void test_tstp_orphaned(void)
+{
+	char *argv[] = {"sh", "-c", "echo ready; sleep 0.3; echo alive", NULL};
+
+	for (int t = 0; t < NTIERS; t++) {
+		char line[64] = "";
+		int out = -1;
+		pid_t pid = spawn_orphaned(tiers[t], argv, &out);
+		CU_ASSERT_TRUE_FATAL(pid > 0);
+		CU_ASSERT_TRUE(h_read_line(out, line, sizeof(line), 5000) >= 0);
+		CU_ASSERT_STRING_EQUAL(line, "ready");
+		kill(pid, SIGTSTP);
+		line[0] = '\0';
+		CU_ASSERT_TRUE(h_read_line(out, line, sizeof(line), 3000) >= 0);
+		CU_ASSERT_STRING_EQUAL(line, "alive");
+		if (strcmp(line, "alive")) {
+			printf("\n    %s: the job stayed stopped\n", NAME(tiers[t]));
+			kill(pid, SIGKILL);
+		}
+		close(out);
+	}
+}
+
 static bool same_ns(const char *pid, const char *ns)
 {
 	char path[300], link[64];
@@ -287,6 +349,7 @@ static CU_TestInfo tests[] = {
     {"a signal to the pid and to its group arrives once", test_signal_once},
     {"SIGKILL of the monitor: no survivor within 100 ms", test_sigkill_monitor},
     {"orphans are reaped", test_orphans_reaped},
+    {"SIGTSTP in an orphaned process group is discarded", test_tstp_orphaned},
     {"the job gets the host's mask and ignored signals", test_host_mask},
     {"monitor: cmdline hidden, small footprint", test_monitor_footprint},
     CU_TEST_INFO_NULL,
