@@ -146,9 +146,42 @@ static void stop_self(const struct mon *m, int sig)
 		forward(m, SIGCONT);
 }
 
+/* Whether the kernel discards a stop signal for our process group: it does
+ * when the group is orphaned (no member has a parent in another group of
+ * the session: a daemon host's). The job's own group inside never is, so we
+ * must not pass such a signal on. No system call tells; a child of ours, in
+ * our group, tries, and we see whether it stopped. Only on stop signals. */
+static bool stop_discarded(int sig)
+{
+	int st = 0;
+	pid_t pid = raw_clone(SIGCHLD);
+
+	if (pid == 0) {
+		struct sigaction dfl = {.sa_handler = SIG_DFL};
+		sigset_t one;
+		sigaction(sig, &dfl, NULL);
+		ksig_only(&one, sig);
+		kill(getpid(), sig);
+		ksig_mask(SIG_UNBLOCK, &one, NULL);
+		_exit(0);
+	}
+	if (pid < 0)
+		return false;
+	while (waitpid(pid, &st, WUNTRACED) < 0 && errno == EINTR)
+		;
+	if (!WIFSTOPPED(st))
+		return true;
+	kill(pid, SIGKILL);
+	while (waitpid(pid, &st, 0) < 0 && errno == EINTR)
+		;
+	return false;
+}
+
 static void on_signal(struct job *j, struct mon *m, int sig)
 {
 	if (sig == SIGCHLD)
+		return;
+	if ((sig == SIGTSTP || sig == SIGTTIN || sig == SIGTTOU) && stop_discarded(sig))
 		return;
 	/* `fg` gave the foreground back to our group: pass it on. */
 	if (sig == SIGCONT && j->tty >= 0 && tcgetpgrp(j->tty) == getpgrp() &&

@@ -41,11 +41,12 @@ int ksig_fd(const sigset_t *set, int flags)
 bool ksig_pending(int sig)
 {
 	sigset_t set;
-	unsigned long *w = (unsigned long *)(void *)&set;
+	unsigned long word;
+	unsigned bit = (unsigned)(sig - 1);
 
 	memset(&set, 0, sizeof(set));
 	if (syscall(SYS_rt_sigpending, &set, KSIGSET_SIZE) < 0)
 		return false;
-	return (w[(unsigned)(sig - 1) / LONG_BITS] >> ((unsigned)(sig - 1) % LONG_BITS)) &
-	       1;
+	memcpy(&word, (const char *)&set + bit / LONG_BITS * sizeof(word), sizeof(word));
+	return (word >> (bit % LONG_BITS)) & 1;
 }

@@ -5,6 +5,7 @@
 #include <dirent.h>
 #include <errno.h>
 #include <fcntl.h>
+#include <poll.h>
 #include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -64,6 +65,34 @@ static void test_signal_once(void)
 			printf("\n    %s: the trap counted %s\n", NAME(tiers[t]), line);
 			kill(-pid, SIGKILL);
 		}
+		CU_ASSERT_EQUAL(wait_status(pid), 0);
+		close(out);
+	}
+}
+
+/* SIGTSTP to the pid: the job stops, and so does the pid the host waits on;
+ * SIGCONT continues both. */
+static void test_stop_continue(void)
+{
+	char *argv[] = {"sh", "-c", "echo ready; sleep 0.3; echo done", NULL};
+
+	for (int t = 0; t < NTIERS; t++) {
+		char line[64] = "";
+		int out, st = 0;
+		pid_t pid = h_spawn(tiers[t], argv, &out);
+		CU_ASSERT_TRUE_FATAL(pid > 0);
+		CU_ASSERT_TRUE(h_read_line(out, line, sizeof(line), 5000) >= 0);
+		kill(pid, SIGTSTP);
+		CU_ASSERT_EQUAL(waitpid(pid, &st, WUNTRACED), pid);
+		CU_ASSERT_TRUE(WIFSTOPPED(st) && WSTOPSIG(st) == SIGTSTP);
+		if (!WIFSTOPPED(st))
+			printf("\n    %s: status %#x\n", NAME(tiers[t]), st);
+		msleep(400); /* stopped: nothing comes */
+		struct pollfd p = {out, POLLIN, 0};
+		CU_ASSERT_EQUAL(poll(&p, 1, 0), 0);
+		kill(pid, SIGCONT);
+		CU_ASSERT_TRUE(h_read_line(out, line, sizeof(line), 5000) >= 0);
+		CU_ASSERT_STRING_EQUAL(line, "done");
 		CU_ASSERT_EQUAL(wait_status(pid), 0);
 		close(out);
 	}
@@ -347,6 +376,7 @@ static void test_monitor_footprint(void)
 
 static CU_TestInfo tests[] = {
     {"a signal to the pid and to its group arrives once", test_signal_once},
+    {"SIGTSTP stops job and pid, SIGCONT continues", test_stop_continue},
     {"SIGKILL of the monitor: no survivor within 100 ms", test_sigkill_monitor},
     {"orphans are reaped", test_orphans_reaped},
     {"SIGTSTP in an orphaned process group is discarded", test_tstp_orphaned},
