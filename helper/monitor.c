@@ -290,10 +290,12 @@ static _Noreturn void loop(struct job *j, struct mon *m, int sfd)
 				continue;
 			die(EXIT_SETUP, "poll: %s", strerror(errno));
 		}
-		if (p[1].revents)
-			read_signals(j, m, sfd);
+		/* Messages first: once the target's end is known, no signal
+		 * may go to its (released, reusable) pid. */
 		if (p[0].revents && !read_message(j->sock[0], m))
 			finish(j, m);
+		if (p[1].revents && m->target > 0 && !m->done)
+			read_signals(j, m, sfd);
 	}
 }
 
