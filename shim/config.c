@@ -1,0 +1,206 @@
+/* Load time: the only place that reads the host's environment for settings,
+ * resolves the real symbols and looks at the filesystem for the helper.
+ * Everything found here is read-only afterwards. */
+#include "shim/shim.h"
+
+#include <dirent.h>
+#include <dlfcn.h>
+#include <limits.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/auxv.h>
+#include <sys/prctl.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#ifndef CORDON_HELPER_PATH
+#error "CORDON_HELPER_PATH: $(LIBEXECDIR)/cordon/cordon-helper, from shim/rules.mk"
+#endif
+
+struct real_fns real;
+struct config cfg;
+
+struct sym {
+	const char *name, *version; /* version NULL: the default one */
+	void **slot;
+};
+
+/* posix_spawn and posix_spawnp exist twice: the compat GLIBC_2.2.5 ones
+ * still retry ENOEXEC through /bin/sh, the GLIBC_2.15 ones do not.
+ * pidfd_spawn* (glibc >= 2.39) may be absent. */
+static const struct sym syms[] = {
+    {"execve", NULL, (void **)&real.execve},
+    {"execv", NULL, (void **)&real.execv},
+    {"execvp", NULL, (void **)&real.execvp},
+    {"execvpe", NULL, (void **)&real.execvpe},
+    {"fexecve", NULL, (void **)&real.fexecve},
+    {"execveat", NULL, (void **)&real.execveat},
+    {"posix_spawn", "GLIBC_2.15", (void **)&real.spawn},
+    {"posix_spawnp", "GLIBC_2.15", (void **)&real.spawnp},
+    {"posix_spawn", "GLIBC_2.2.5", (void **)&real.spawn_compat},
+    {"posix_spawnp", "GLIBC_2.2.5", (void **)&real.spawnp_compat},
+    {"pidfd_spawn", "GLIBC_2.39", (void **)&real.pidfd_spawn},
+    {"pidfd_spawnp", "GLIBC_2.39", (void **)&real.pidfd_spawnp},
+    {"system", NULL, (void **)&real.system},
+    {"popen", NULL, (void **)&real.popen},
+    {"pclose", NULL, (void **)&real.pclose},
+};
+
+static void resolve_real(void)
+{
+	for (size_t i = 0; i < sizeof(syms) / sizeof(syms[0]); i++)
+		*syms[i].slot = syms[i].version
+				    ? dlvsym(RTLD_NEXT, syms[i].name, syms[i].version)
+				    : dlsym(RTLD_NEXT, syms[i].name);
+}
+
+static void read_floor(void)
+{
+	const char *v = getenv("CORDON_TIER");
+
+	/* Unset is not "none": preloading the shim asks for a sandbox, and
+	 * nothing runs unsandboxed unless the tier says none. */
+	cfg.floor = v ? tier_parse(v) : TIER_BAD;
+	if (cfg.floor == TIER_BAD) {
+		size_t n = strnlen(v ? v : "", sizeof(cfg.floor_bad) - 1);
+		memcpy(cfg.floor_bad, v ? v : "", n);
+		cfg.floor_bad[n] = '\0';
+	}
+}
+
+static const char *self_path(void)
+{
+	Dl_info info;
+
+	if (!dladdr((void *)read_floor, &info) || !info.dli_fname)
+		return NULL;
+	return info.dli_fname;
+}
+
+static void set_helper(const char *path)
+{
+	char *abs = realpath(path, NULL);
+
+	/* Absolute, so a host's later chdir cannot move it. */
+	snprintf(cfg.helper, sizeof(cfg.helper), "%s", abs ? abs : path);
+	free(abs);
+}
+
+/* CORDON_HELPER from the host's env, else the installed helper, else the
+ * one next to libcordon.so (the build tree, a staged copy of it). */
+static void find_helper(const char *self)
+{
+	const char *env = getenv("CORDON_HELPER");
+	char near[PATH_MAX];
+
+	if (env && *env) {
+		set_helper(env);
+		return;
+	}
+	if (access(CORDON_HELPER_PATH, F_OK) == 0 || !self) {
+		set_helper(CORDON_HELPER_PATH);
+		return;
+	}
+	snprintf(near, sizeof(near), "%s", self);
+	char *slash = strrchr(near, '/');
+	snprintf(slash ? slash + 1 : near,
+		 sizeof(near) - (size_t)(slash ? slash + 1 - near : 0), "cordon-helper");
+	set_helper(near);
+}
+
+static void add_preload_id(const char *w, size_t len, size_t *used)
+{
+	if (cfg.preload.n == sizeof(cfg.preload.names) / sizeof(cfg.preload.names[0]) ||
+	    *used + len + 1 > sizeof(cfg.preload_buf) ||
+	    preload_is_ours(&cfg.preload, w, len))
+		return;
+	char *dst = cfg.preload_buf + *used;
+	memcpy(dst, w, len);
+	dst[len] = '\0';
+	cfg.preload.names[cfg.preload.n++] = dst;
+	*used += len + 1;
+}
+
+/* Which LD_PRELOAD words load us: the same file, or a bare name ld.so found
+ * in its search path with our file name. */
+static void find_preload_ids(const char *self)
+{
+	const char *v = getenv("LD_PRELOAD"), *base;
+	struct stat me, st;
+	size_t used = 0;
+	char w[PATH_MAX];
+
+	if (!self || stat(self, &me) < 0)
+		return;
+	add_preload_id(self, strlen(self), &used);
+	base = strrchr(self, '/') ? strrchr(self, '/') + 1 : self;
+	for (const char *p = v ? v : ""; *p;) {
+		p += strspn(p, " :");
+		size_t len = strcspn(p, " :");
+		if (len && len < sizeof(w)) {
+			memcpy(w, p, len);
+			w[len] = '\0';
+			if (strchr(w, '/')
+				? stat(w, &st) == 0 && st.st_dev == me.st_dev &&
+				      st.st_ino == me.st_ino
+				: strcmp(w, base) == 0)
+				add_preload_id(p, len, &used);
+		}
+		p += len;
+	}
+}
+
+/* Inside a cordon sandbox only when the marker names the user namespace
+ * we are in: an env variable alone proves nothing. */
+static void find_inside(void)
+{
+	const char *t = getenv("CORDON_SANDBOX"), *ns = getenv("CORDON_SANDBOX_USERNS");
+	struct stat st;
+	char ino[U64_DIGITS];
+
+	cfg.inside = TIER_NONE;
+	if (!t || !ns || stat("/proc/self/ns/user", &st) < 0)
+		return;
+	fmt_u64(ino, st.st_ino);
+	if (strcmp(ino, ns) == 0 && tier_parse(t) != TIER_BAD)
+		cfg.inside = tier_parse(t);
+}
+
+/* A registered binfmt_misc handler may run what ELF and #! do not, so the
+ * shim never claims ENOEXEC then. */
+static bool binfmt_misc_used(void)
+{
+	DIR *d = opendir("/proc/sys/fs/binfmt_misc");
+	struct dirent *e;
+	bool used = false;
+
+	if (!d)
+		return false;
+	while (!used && (e = readdir(d)))
+		used = e->d_name[0] != '.' && strcmp(e->d_name, "register") != 0 &&
+		       strcmp(e->d_name, "status") != 0;
+	closedir(d);
+	return used;
+}
+
+__attribute__((constructor)) static void shim_load(void)
+{
+	const char *self;
+
+	/* The always-on parent hardening: programs the host starts (same uid)
+	 * cannot ptrace it or read its /proc/PID/mem. */
+	if (prctl(PR_SET_DUMPABLE, 0, 0, 0, 0) < 0)
+		shim_say((const char *[]){"cannot make the host non-dumpable", NULL});
+	resolve_real();
+	/* setuid/setgid: ld.so already restricts preloading; stay inert. */
+	if (getauxval(AT_SECURE))
+		return;
+	self = self_path();
+	read_floor();
+	find_helper(self);
+	find_preload_ids(self);
+	find_inside();
+	cfg.binfmt_misc = binfmt_misc_used();
+	cfg.active = true;
+}

@@ -1,0 +1,172 @@
+/* The path every intercepted call shares once it knows its tier: the
+ * fail-closed messages, the helper's argv and env on the caller's stack,
+ * the exec of the helper. Async-signal-safe throughout. */
+#include "shim/shim.h"
+
+#include <alloca.h>
+#include <errno.h>
+#include <limits.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+extern char **environ;
+
+/* One write(2): lines from concurrent children do not interleave. */
+void shim_say(const char *const *parts)
+{
+	char line[1024];
+	size_t n;
+	int saved = errno;
+
+	memcpy(line, "cordon: ", 8);
+	n = 8;
+	for (; *parts; parts++) {
+		size_t len = strnlen(*parts, sizeof(line) - 1 - n);
+		memcpy(line + n, *parts, len);
+		n += len;
+	}
+	line[n++] = '\n';
+	while (write(STDERR_FILENO, line, n) < 0 && errno == EINTR)
+		;
+	errno = saved;
+}
+
+static const char *shown(const char *file)
+{
+	return file ? file : "(null)";
+}
+
+enum verdict divert_decide(struct divert *d, const char *file, char *const *envp)
+{
+	const char *bad = NULL;
+	enum tier t;
+
+	if (!cfg.active)
+		return PASS;
+	t = tier_decide(cfg.floor, envp, &bad);
+	if (t == TIER_BAD && !bad && !cfg.floor_bad[0] && cfg.floor == TIER_BAD) {
+		shim_say(
+		    (const char *[]){"CORDON_TIER was not set when libcordon.so loaded "
+				     "(none, hardened, lockdown); refusing to run ",
+				     shown(file), NULL});
+		return REFUSE;
+	}
+	if (t == TIER_BAD) {
+		shim_say((const char *[]){"CORDON_TIER='", bad ? bad : cfg.floor_bad,
+					  "' is not a tier (none, hardened, lockdown); "
+					  "refusing to run ",
+					  shown(file), NULL});
+		return REFUSE;
+	}
+	if (t <= cfg.inside)
+		return PASS; /* none, or a sandbox at least as strict already */
+	d->tier = t;
+	d->file = file;
+	return DIVERT;
+}
+
+int divert_helper_ok(const char *file)
+{
+	if (access(cfg.helper, X_OK) == 0)
+		return 0;
+	shim_say((const char *[]){
+	    "cannot run the helper ", cfg.helper, ": ", strerrordesc_np(errno),
+	    " (install cordon, or set CORDON_HELPER); refusing to run ", shown(file),
+	    NULL});
+	return EPERM;
+}
+
+static size_t preload_bytes(char *const *envp)
+{
+	size_t n = 0;
+
+	for (; envp && *envp; envp++)
+		if (strncmp(*envp, "LD_PRELOAD=", 11) == 0)
+			n += strlen(*envp) + 1;
+	return n;
+}
+
+/* Bounded stack use: a vfork child runs on its parent's stack. Beyond the
+ * bounds the real call would almost surely fail with E2BIG as well. */
+int divert_with(const struct helper_cmd *h, char *const *argv, char *const *envp,
+		divert_fn fn, void *ctx)
+{
+	size_t argc = argv ? vec_len(argv) : 0, envc = envp ? vec_len(envp) : 0;
+	size_t pre = preload_bytes(envp);
+	struct helper_num num;
+	char **hargv, **henv, *buf;
+	int err;
+
+	if (argc + envc > SHIM_MAX_PTRS || pre > SHIM_PRELOAD_MAX)
+		return E2BIG;
+	hargv = alloca((argc + HELPER_ARGV_EXTRA) * sizeof(*hargv));
+	henv = alloca((envc + 1) * sizeof(*henv));
+	buf = alloca(pre + 1);
+	err = helper_argv(h, argv, &num, hargv, argc + HELPER_ARGV_EXTRA);
+	if (!err)
+		err = env_rewrite(envp, &cfg.preload, henv, envc + 1, buf, pre + 1);
+	return err ? err : fn(hargv, henv, ctx);
+}
+
+static int exec_helper(char *const *hargv, char *const *henv, void *ctx)
+{
+	(void)ctx;
+	real.execve(hargv[0], hargv, henv);
+	return errno;
+}
+
+int divert_exec(struct helper_cmd *h, char *const *argv, char *const *envp)
+{
+	int err = divert_with(h, argv, envp, exec_helper, NULL);
+
+	if (err == E2BIG || err == ENOMEM)
+		return err;
+	shim_say((const char *[]){"cannot run the helper ", cfg.helper, ": ",
+				  strerrordesc_np(err), "; refusing to run ", h->path,
+				  NULL});
+	return EPERM;
+}
+
+/* glibc's exec*p: the file itself when it has a slash, else each PATH
+ * element in turn (PATH from environ, not from the job's env). */
+static int search_path(struct helper_cmd *h, struct probe *p, const char *file, char *buf,
+		       size_t size)
+{
+	const char *path = getenv("PATH");
+	struct path_walk w;
+	bool eacces = false;
+	int err = ENOENT;
+
+	if (strnlen(file, NAME_MAX + 1) > NAME_MAX)
+		return ENAMETOOLONG;
+	/* confstr(_CS_PATH), without the call: glibc's CS_PATH. */
+	path_walk_init(&w, path ? path : "/bin:/usr/bin");
+	while (path_walk_next(&w, file, buf, size)) {
+		err = probe_file(p, buf);
+		if (!err) {
+			h->path = buf;
+			return 0;
+		}
+		if (!path_error_continues(err))
+			return err;
+		eacces |= err == EACCES;
+	}
+	return eacces ? EACCES : err;
+}
+
+int resolve_exec(struct helper_cmd *h, struct probe *p, const char *file, bool search,
+		 char *buf, size_t size)
+{
+	int err;
+
+	if (search && !*file)
+		return ENOENT;
+	if (search && !strchr(file, '/'))
+		err = search_path(h, p, file, buf, size);
+	else
+		err = probe_file(p, h->path = file);
+	h->dev = p->dev;
+	h->ino = p->ino;
+	return err;
+}

@@ -1,0 +1,219 @@
+/* The exec family. glibc's execv/execl/execvp... reach execve through
+ * hidden aliases, so each is interposed on its own. */
+#include "shim/shim.h"
+
+#include <alloca.h>
+#include <errno.h>
+#include <fcntl.h>
+#include <limits.h>
+#include <stdarg.h>
+#include <unistd.h>
+
+extern char **environ;
+
+static int do_execvpe(const char *file, char *const argv[], char *const envp[]);
+
+static int fail(int err)
+{
+	errno = err;
+	return -1;
+}
+
+/* fexecve/execveat: the helper needs the fd, so a close-on-exec one is
+ * handed over open and named with --cloexec (the target must not get it).
+ * Only the exec'ing process's fd table changes, and back on failure. */
+static int exec_at(struct helper_cmd *h, char *const *argv, char *const *envp, int dirfd)
+{
+	int flags = fcntl(dirfd, F_GETFD), err;
+
+	if (flags < 0)
+		return errno;
+	if (flags & FD_CLOEXEC && fcntl(dirfd, F_SETFD, flags & ~FD_CLOEXEC) < 0)
+		return errno;
+	h->dirfd = dirfd;
+	h->cloexec = flags & FD_CLOEXEC ? dirfd : -1;
+	err = divert_exec(h, argv, envp);
+	if (flags & FD_CLOEXEC)
+		fcntl(dirfd, F_SETFD, flags);
+	return err;
+}
+
+/* One exec through the helper: resolve as the real call would, fail with
+ * its errno, else replace this process with the helper. */
+static int exec_sandboxed(const struct divert *d, int dirfd, const char *file,
+			  int atflags, char *const *argv, char *const *envp, bool search)
+{
+	struct helper_cmd h = {.helper = cfg.helper,
+			       .sh = search,
+			       .dirfd = -1,
+			       .cloexec = -1,
+			       .tier = d->tier};
+	struct probe p = {.dirfd = dirfd,
+			  .atflags = atflags,
+			  .noexec = !search && !cfg.binfmt_misc,
+			  .argv = argv,
+			  .envp = envp};
+	char buf[PATH_MAX + NAME_MAX + 2];
+	int err = resolve_exec(&h, &p, file, search, buf, sizeof(buf));
+
+	if (!err)
+		err = divert_helper_ok(file);
+	if (err)
+		return err;
+	/* An absolute path or the cwd needs no fd (execveat ignores it). */
+	if (dirfd != AT_FDCWD && (!*h.path || *h.path != '/'))
+		return exec_at(&h, argv, envp, dirfd);
+	return divert_exec(&h, argv, envp);
+}
+
+static int do_execve(const char *path, char *const argv[], char *const envp[])
+{
+	struct divert d;
+
+	switch (divert_decide(&d, path, envp)) {
+	case PASS:
+		return real.execve(path, argv, envp);
+	case REFUSE:
+		return fail(EPERM);
+	default:
+		return fail(exec_sandboxed(&d, AT_FDCWD, path, 0, argv, envp, false));
+	}
+}
+
+SHIM_EXPORT int execve(const char *path, char *const argv[], char *const envp[])
+{
+	return do_execve(path, argv, envp);
+}
+
+SHIM_EXPORT int execvpe(const char *file, char *const argv[], char *const envp[])
+{
+	return do_execvpe(file, argv, envp);
+}
+
+SHIM_EXPORT int execv(const char *path, char *const argv[])
+{
+	struct divert d;
+
+	switch (divert_decide(&d, path, environ)) {
+	case PASS:
+		return real.execv(path, argv);
+	case REFUSE:
+		return fail(EPERM);
+	default:
+		return fail(exec_sandboxed(&d, AT_FDCWD, path, 0, argv, environ, false));
+	}
+}
+
+static int do_execvpe(const char *file, char *const argv[], char *const envp[])
+{
+	struct divert d;
+
+	switch (divert_decide(&d, file, envp)) {
+	case PASS:
+		return real.execvpe(file, argv, envp);
+	case REFUSE:
+		return fail(EPERM);
+	default:
+		return fail(exec_sandboxed(&d, AT_FDCWD, file, 0, argv, envp, true));
+	}
+}
+
+SHIM_EXPORT int execvp(const char *file, char *const argv[])
+{
+	struct divert d;
+
+	switch (divert_decide(&d, file, environ)) {
+	case PASS:
+		return real.execvp(file, argv);
+	case REFUSE:
+		return fail(EPERM);
+	default:
+		return fail(exec_sandboxed(&d, AT_FDCWD, file, 0, argv, environ, true));
+	}
+}
+
+SHIM_EXPORT int execveat(int dirfd, const char *path, char *const argv[],
+			 char *const envp[], int flags)
+{
+	struct divert d;
+
+	switch (divert_decide(&d, path, envp)) {
+	case PASS:
+		return real.execveat(dirfd, path, argv, envp, flags);
+	case REFUSE:
+		return fail(EPERM);
+	default:
+		if (flags & ~(AT_EMPTY_PATH | AT_SYMLINK_NOFOLLOW))
+			return fail(EINVAL);
+		return fail(exec_sandboxed(&d, dirfd, path, flags, argv, envp, false));
+	}
+}
+
+SHIM_EXPORT int fexecve(int fd, char *const argv[], char *const envp[])
+{
+	struct divert d;
+
+	switch (divert_decide(&d, "(fexecve fd)", envp)) {
+	case PASS:
+		return real.fexecve(fd, argv, envp);
+	case REFUSE:
+		return fail(EPERM);
+	default:
+		/* glibc checks these before its execveat(fd, "", AT_EMPTY_PATH),
+		 * although its header declares them nonnull. */
+#pragma GCC diagnostic push
+#pragma GCC diagnostic ignored "-Wnonnull-compare"
+		if (fd < 0 || !argv || !envp)
+			return fail(EINVAL);
+#pragma GCC diagnostic pop
+		return fail(exec_sandboxed(&d, fd, "", AT_EMPTY_PATH, argv, envp, false));
+	}
+}
+
+/* execl*: glibc builds the argv on its stack and calls execve/execvpe; so
+ * do we, bounded (glibc itself stops at INT_MAX arguments with E2BIG). */
+#define ARGV_FROM_VA(argv, arg, ap, extra_envp)                                          \
+	do {                                                                             \
+		size_t argc_ = 1;                                                        \
+		va_start(ap, arg);                                                       \
+		while (va_arg(ap, const char *))                                         \
+			if (++argc_ > SHIM_MAX_PTRS) {                                   \
+				va_end(ap);                                              \
+				return fail(E2BIG);                                      \
+			}                                                                \
+		va_end(ap);                                                              \
+		argv = alloca((argc_ + 1) * sizeof(*argv));                              \
+		argv[0] = (char *)arg;                                                   \
+		va_start(ap, arg);                                                       \
+		for (size_t i_ = 1; i_ <= argc_; i_++)                                   \
+			argv[i_] = va_arg(ap, char *);                                   \
+		extra_envp;                                                              \
+		va_end(ap);                                                              \
+	} while (0)
+
+SHIM_EXPORT int execl(const char *path, const char *arg, ...)
+{
+	va_list ap;
+	char **argv;
+
+	ARGV_FROM_VA(argv, arg, ap, (void)0);
+	return do_execve(path, argv, environ);
+}
+
+SHIM_EXPORT int execle(const char *path, const char *arg, ...)
+{
+	va_list ap;
+	char **argv, **envp;
+
+	ARGV_FROM_VA(argv, arg, ap, envp = va_arg(ap, char **));
+	return do_execve(path, argv, envp);
+}
+
+SHIM_EXPORT int execlp(const char *file, const char *arg, ...)
+{
+	va_list ap;
+	char **argv;
+
+	ARGV_FROM_VA(argv, arg, ap, (void)0);
+	return do_execvpe(file, argv, environ);
+}

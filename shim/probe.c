@@ -1,0 +1,144 @@
+/* Would the kernel exec this file, and with which error would it refuse?
+ * Checked before the helper runs, so the host gets the errno the real call
+ * would return, from the same function. Syscalls on the stack only: this
+ * runs in vfork children. What cannot be foreseen here (ETXTBSY, an ELF
+ * the kernel rejects, a missing ELF interpreter) surfaces as the helper's
+ * exit 126/127 instead (docs/shim.md). */
+#include "shim/shim.h"
+
+#include <errno.h>
+#include <fcntl.h>
+#include <string.h>
+#include <sys/resource.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+/* include/uapi/linux/binfmts.h and fs/exec.c */
+enum {
+	BINPRM_BUF = 256,
+	MAX_ARG_STRLEN = 32 * 4096,
+	ARG_MAX_FLOOR = 32 * 4096,
+	STK_LIM = 8 * 1024 * 1024,
+	MAX_RECURSION = 5,
+};
+
+static int sum_strings(char *const *v, size_t *count, size_t *total)
+{
+	for (; v && *v; v++, ++*count) {
+		size_t len = strlen(*v) + 1;
+		if (len > MAX_ARG_STRLEN)
+			return E2BIG;
+		*total += len;
+	}
+	return 0;
+}
+
+/* fs/exec.c bprm_stack_limits(): the strings (file name included) and one
+ * pointer per string must fit in a quarter of the stack rlimit, capped at
+ * 3/4 of _STK_LIM and at least ARG_MAX. */
+int probe_args_fit(const char *path, char *const *argv, char *const *envp)
+{
+	size_t argc = 0, envc = 0, total = strlen(path) + 1;
+	struct rlimit rl;
+	size_t limit = STK_LIM / 4 * 3;
+
+	if (sum_strings(argv, &argc, &total) || sum_strings(envp, &envc, &total))
+		return E2BIG;
+	if (getrlimit(RLIMIT_STACK, &rl) == 0 && rl.rlim_cur / 4 < limit)
+		limit = rl.rlim_cur / 4;
+	if (limit < ARG_MAX_FLOOR)
+		limit = ARG_MAX_FLOOR;
+	size_t ptrs = ((argc ? argc : 1) + envc) * sizeof(void *);
+	if (limit <= ptrs || total > limit - ptrs)
+		return E2BIG;
+	return 0;
+}
+
+/* The first bytes, as the kernel's binfmt handlers see them; 0 bytes when
+ * the file cannot be read (execute-only): then nothing is claimed. */
+static ssize_t read_head(int dirfd, const char *path, int atflags, char *buf)
+{
+	ssize_t n;
+	int fd;
+
+	if (atflags & AT_EMPTY_PATH && !*path)
+		return pread(dirfd, buf, BINPRM_BUF, 0);
+	fd = openat(dirfd, path,
+		    O_RDONLY | O_CLOEXEC | O_NOCTTY | O_NONBLOCK |
+			(atflags & AT_SYMLINK_NOFOLLOW ? O_NOFOLLOW : 0));
+	if (fd < 0)
+		return -1;
+	n = pread(fd, buf, BINPRM_BUF, 0);
+	close(fd);
+	return n;
+}
+
+static int check_file(int dirfd, const char *path, int atflags, struct stat *st)
+{
+	int sflags = atflags & (AT_EMPTY_PATH | AT_SYMLINK_NOFOLLOW);
+
+	if (fstatat(dirfd, path, st, sflags) < 0)
+		return errno;
+	if (S_ISLNK(st->st_mode))
+		return ELOOP; /* AT_SYMLINK_NOFOLLOW: the kernel's O_NOFOLLOW */
+	if (!S_ISREG(st->st_mode))
+		return EACCES;
+	/* X_OK with the effective ids is the exec permission check, noexec
+	 * mounts included (fs/open.c do_faccessat). */
+	if (faccessat(dirfd, path, X_OK, AT_EACCESS | sflags) < 0)
+		return errno;
+	return 0;
+}
+
+static int check_format(int dirfd, const char *path, int atflags, bool noexec, int depth);
+
+/* fs/binfmt_script.c: "#!" then blanks, the interpreter up to a blank or
+ * the end of the line; a name running past the buffer is ENOEXEC. */
+static int check_interpreter(char *buf, ssize_t n, bool noexec, int depth)
+{
+	char *p = buf + 2, *end = buf + n, *name;
+
+	while (p < end && (*p == ' ' || *p == '\t'))
+		p++;
+	name = p;
+	while (p < end && *p != ' ' && *p != '\t' && *p != '\n' && *p != '\0')
+		p++;
+	if (p == name || p == end)
+		return ENOEXEC;
+	*p = '\0';
+	struct stat st;
+	int err = check_file(AT_FDCWD, name, 0, &st);
+	return err ? err : check_format(AT_FDCWD, name, 0, noexec, depth + 1);
+}
+
+static int check_format(int dirfd, const char *path, int atflags, bool noexec, int depth)
+{
+	char buf[BINPRM_BUF];
+	ssize_t n;
+
+	if (depth > MAX_RECURSION)
+		return ELOOP;
+	n = read_head(dirfd, path, atflags, buf);
+	if (n < 0)
+		return 0;
+	if (n >= 4 && memcmp(buf, "\177ELF", 4) == 0)
+		return 0;
+	if (n >= 2 && memcmp(buf, "#!", 2) == 0)
+		return check_interpreter(buf, n, noexec, depth);
+	return noexec ? ENOEXEC : 0;
+}
+
+int probe_file(struct probe *p, const char *path)
+{
+	struct stat st;
+	int err = check_file(p->dirfd, path, p->atflags, &st);
+
+	if (err)
+		return err;
+	p->dev = st.st_dev;
+	p->ino = st.st_ino;
+	err = probe_args_fit(path, p->argv, p->envp);
+	if (err)
+		return err;
+	return check_format(p->dirfd, path, p->atflags, p->noexec, 0);
+}

@@ -1,0 +1,41 @@
+# libcordon.so: the preloaded shim (docs/shim.md). Never sanitized: it runs
+# inside uninstrumented hosts. Its pure logic is linked into the (sanitized)
+# test runner instead.
+SHIM_SRCS := $(sort $(wildcard shim/*.c))
+SHIM_HDRS := $(wildcard shim/*.h)
+SHIM_PURE := shim/tier.c shim/path.c shim/env.c shim/argv.c
+SHIM_HELPER_PATH := $(LIBEXECDIR)/cordon/cordon-helper
+
+$(B)/libcordon.so: $(SHIM_SRCS) $(SHIM_HDRS) shim/exports.map shim/rules.mk | $(B)/.dir
+	$(CC) $(BASE_CPPFLAGS) $(CPPFLAGS) -DCORDON_HELPER_PATH='"$(SHIM_HELPER_PATH)"' \
+	  $(BASE_CFLAGS) $(CFLAGS) -fPIC -shared -fvisibility=hidden \
+	  -o $@ $(SHIM_SRCS) $(BASE_LDFLAGS) $(LDFLAGS) \
+	  -Wl,--version-script=shim/exports.map -Wl,--no-undefined -ldl -lpthread
+
+ALL += $(B)/libcordon.so
+
+# Tests: the pure logic and the suites in the one runner; test hosts (one
+# program per entry point) built plainly, as real hosts are.
+SHIM_HOSTS := $(patsubst tests/shim/hosts/%.c,$(B)/tests/shim/%,\
+		$(wildcard tests/shim/hosts/*.c))
+TEST_SRCS += $(SHIM_PURE) $(sort $(wildcard tests/shim/*.c))
+TEST_DEPS += $(B)/libcordon.so $(SHIM_HOSTS) $(B)/cordon
+$(B)/tests/shim/%: tests/shim/hosts/%.c tests/shim/hosts/host.h | $(B)/tests/shim/.dir
+	$(CC) $(BASE_CPPFLAGS) $(CPPFLAGS) $(BASE_CFLAGS) $(CFLAGS) -o $@ $< \
+	  $(BASE_LDFLAGS) $(LDFLAGS) -lpthread
+
+# The launcher in the build tree finds libcordon.so and the helper next to it.
+$(B)/cordon: scripts/cordon | $(B)/.dir
+	install -m 0755 $< $@
+ALL += $(B)/cordon
+
+.PHONY: install-shim
+install: install-shim
+install-shim: all
+	install -d $(DESTDIR)$(BINDIR) $(DESTDIR)$(MANDIR)/man1 $(DESTDIR)$(MANDIR)/man7
+	sed -e 's|^LIBDIR=.*|LIBDIR=$(LIBDIR)|' \
+	    -e 's|^LIBEXECDIR=.*|LIBEXECDIR=$(LIBEXECDIR)|' scripts/cordon \
+	  > $(DESTDIR)$(BINDIR)/cordon
+	chmod 0755 $(DESTDIR)$(BINDIR)/cordon
+	install -m 0644 man/cordon.1 $(DESTDIR)$(MANDIR)/man1/cordon.1
+	install -m 0644 man/libcordon.so.7 $(DESTDIR)$(MANDIR)/man7/libcordon.so.7

@@ -1,0 +1,48 @@
+/* The tier of one job (pure): the floor read at load, raised, never
+ * lowered, by CORDON_TIER in the job's env. */
+#include "shim/shim.h"
+
+#include <string.h>
+
+static const char *const names[] = {
+    [TIER_NONE] = "none",
+    [TIER_HARDENED] = "hardened",
+    [TIER_LOCKDOWN] = "lockdown",
+};
+
+#define TIER_VAR "CORDON_TIER="
+
+enum tier tier_parse(const char *s)
+{
+	/* Exact lower-case words: a typo must fail closed, not run unsandboxed. */
+	for (size_t i = 0; i < sizeof(names) / sizeof(names[0]); i++)
+		if (strcmp(s, names[i]) == 0)
+			return (enum tier)i;
+	return TIER_BAD;
+}
+
+const char *tier_str(enum tier t)
+{
+	return t >= TIER_NONE && t <= TIER_LOCKDOWN ? names[t] : "?";
+}
+
+/* Every CORDON_TIER entry counts, not only the first one getenv() would
+ * see: the kernel hands all of them to the target and a later lookup may
+ * pick another one. */
+enum tier tier_decide(enum tier floor, char *const *envp, const char **bad)
+{
+	enum tier t = floor;
+
+	for (; envp && *envp; envp++) {
+		if (strncmp(*envp, TIER_VAR, sizeof(TIER_VAR) - 1) != 0)
+			continue;
+		enum tier j = tier_parse(*envp + sizeof(TIER_VAR) - 1);
+		if (j == TIER_BAD) {
+			*bad = *envp + sizeof(TIER_VAR) - 1;
+			return TIER_BAD;
+		}
+		if (t != TIER_BAD && j > t)
+			t = j;
+	}
+	return t;
+}
