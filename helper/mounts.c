@@ -77,16 +77,23 @@ static int mkdir_parents(const char *path, size_t len)
 /* The cwd still points into the host's /tmp after the tmpfs covers it, and
  * would show the host's files to the target through "." and "..". Move it
  * to the same path in the new tmpfs; where that cannot be made (under the
- * fresh /proc), fail rather than leave the way open. */
-static void keep_cwd(const char *cwd, const struct stat *was)
+ * fresh /proc), fail rather than leave the way open. A cwd that has no name
+ * (deleted: ".." still leads out of it; or too long for getcwd) becomes "/". */
+static void keep_cwd(const char *cwd, struct stat *was)
 {
 	struct stat now;
 	int rc;
 
-	if (!cwd || (stat(cwd, &now) == 0 && same_file(&now, was)))
+	if (!cwd) {
+		if (chdir("/") < 0)
+			die(EXIT_SETUP, "cannot change to / in the sandbox: %s",
+			    strerror(errno));
+		return;
+	}
+	if (stat(cwd, &now) == 0 && same_file(&now, was))
 		return;
 	rc = mkdir_parents(cwd, strlen(cwd));
-	if (rc < 0 || chdir(cwd) < 0)
+	if (rc < 0 || chdir(cwd) < 0 || stat(".", was) < 0)
 		die(EXIT_SETUP,
 		    "cannot recreate the working directory %s in the sandbox: %s", cwd,
 		    strerror(rc < 0 ? -rc : errno));
@@ -152,9 +159,8 @@ void mounts_lockdown(struct job *j)
 		die(EXIT_SETUP, "cannot make / private in the sandbox: %s",
 		    strerror(errno));
 	pin(j);
-	/* An unreachable cwd (deleted, or outside our root) is left alone. */
-	if (cwd && stat(".", &was) < 0)
-		cwd = NULL;
+	if (cwd && (cwd[0] != '/' || stat(".", &was) < 0))
+		cwd = NULL; /* "(unreachable)/...": outside our root */
 	mount_all(scratch, sizeof(scratch) / sizeof(scratch[0]));
 	keep_cwd(cwd, &was);
 	keep_target(j);

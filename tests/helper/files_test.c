@@ -102,6 +102,23 @@ static void test_cwd_escape(void)
 	if (strcmp(r.out, want))
 		printf("\n    got: %s", r.out);
 	tst_proc_free(&r);
+
+	/* A deleted cwd has no name, but ".." still leads out of it. */
+	char gone[PATH_MAX + 8];
+	snprintf(gone, sizeof(gone), "%s/gone", secret);
+	CU_ASSERT_EQUAL_FATAL(mkdir(gone, 0755), 0);
+	CU_ASSERT_EQUAL_FATAL(chdir(gone), 0);
+	CU_ASSERT_EQUAL_FATAL(rmdir(gone), 0);
+	char *up[] = {"sh", "-c", "ls -A .. | grep -c hostfile; pwd", NULL};
+	rc = h_run(NULL, NULL, up, NULL, &r);
+	CU_ASSERT_EQUAL_FATAL(rc, 0);
+	CU_ASSERT_NSTRING_EQUAL(r.out, "1\n", 2); /* the way out, without cordon */
+	tst_proc_free(&r);
+	rc = h_run("lockdown", NULL, up, NULL, &r);
+	CU_ASSERT_EQUAL_FATAL(chdir(old), 0);
+	CU_ASSERT_EQUAL_FATAL(rc, 0);
+	CU_ASSERT_STRING_EQUAL(r.out, "0\n/\n");
+	tst_proc_free(&r);
 	h_tmpdir_remove(dir);
 }
 
