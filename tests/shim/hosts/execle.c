@@ -1,0 +1,19 @@
+/* Test host for execle (see host.h). */
+#define HOST_EXEC
+#include "tests/shim/hosts/host.h"
+
+static int call(const char *file, char **argv)
+{
+	/* Up to three arguments after ARGV0: the tests need no more. */
+	switch (argv[1] ? argv[2] ? argv[3] ? 3 : 2 : 1 : 0) {
+	case 0:
+		return execle(file, argv[0], (char *)NULL, environ);
+	case 1:
+		return execle(file, argv[0], argv[1], (char *)NULL, environ);
+	case 2:
+		return execle(file, argv[0], argv[1], argv[2], (char *)NULL, environ);
+	default:
+		return execle(file, argv[0], argv[1], argv[2], argv[3], (char *)NULL,
+			      environ);
+	}
+}

@@ -1,0 +1,123 @@
+/* Common part of the shim's test hosts: one small program per entry point
+ * (execve.c, posix_spawn.c, ...), each defining call(). A host runs
+ *
+ *	host [-t TIER] [-C DIR] [-P PATH] [-b BYTES] FILE ARGV0 [ARG...]
+ *
+ * -t puts CORDON_TIER=TIER in the job's env (environ, after load), -C
+ * changes directory, -P sets PATH, -b appends an argument of BYTES bytes.
+ * It then reports what the caller of the entry point sees, on stdout:
+ * "errno=NAME" when the call failed, else the job's "exit N"/"signal N"
+ * after the job's own output. With and without libcordon.so the report
+ * must be the same. Plain libc: hosts are ordinary programs. */
+#ifndef CORDON_SHIM_HOST_H
+#define CORDON_SHIM_HOST_H
+
+#include <errno.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+extern char **environ;
+
+/* Exec family hosts define HOST_EXEC: call() runs in a forked child and
+ * returns only on failure. Others return a pid or -errno. */
+static int call(const char *file, char **argv);
+
+static void host_report_status(int status)
+{
+	if (WIFEXITED(status))
+		printf("exit %d\n", WEXITSTATUS(status));
+	else if (WIFSIGNALED(status))
+		printf("signal %d\n", WTERMSIG(status));
+	else
+		printf("status %#x\n", status);
+}
+
+static int host_wait(pid_t pid)
+{
+	int status;
+
+	while (waitpid(pid, &status, 0) < 0)
+		if (errno != EINTR) {
+			printf("waitpid=%s\n", strerrorname_np(errno));
+			return 1;
+		}
+	host_report_status(status);
+	return 0;
+}
+
+static char **host_args(int argc, char **argv, const char **file)
+{
+	int o;
+	long big = 0;
+
+	while ((o = getopt(argc, argv, "+t:C:P:b:")) != -1)
+		switch (o) {
+		case 't':
+			setenv("CORDON_TIER", optarg, 1);
+			break;
+		case 'C':
+			if (chdir(optarg) < 0)
+				exit(2);
+			break;
+		case 'P':
+			setenv("PATH", optarg, 1);
+			break;
+		case 'b':
+			big = atol(optarg);
+			break;
+		default:
+			exit(2);
+		}
+	if (argc - optind < 2) {
+		fprintf(stderr,
+			"usage: host [-t T] [-C D] [-P P] [-b N] FILE ARGV0 [ARG...]\n");
+		exit(2);
+	}
+	*file = argv[optind];
+	char **args = calloc((size_t)(argc - optind) + 2, sizeof(*args));
+	if (!args)
+		exit(2);
+	int n = 0;
+	for (int i = optind + 1; i < argc; i++)
+		args[n++] = argv[i];
+	if (big > 0) {
+		args[n] = malloc((size_t)big + 1);
+		if (!args[n])
+			exit(2);
+		memset(args[n], 'x', (size_t)big);
+		args[n++][big] = '\0';
+	}
+	return args;
+}
+
+int main(int argc, char **argv)
+{
+	const char *file;
+	char **args = host_args(argc, argv, &file);
+
+	fflush(stdout);
+#ifdef HOST_EXEC
+	pid_t pid = fork();
+	if (pid < 0)
+		return 2;
+	if (pid == 0) {
+		call(file, args);
+		printf("errno=%s\n", strerrorname_np(errno));
+		fflush(stdout);
+		_exit(99);
+	}
+	return host_wait(pid);
+#else
+	int pid = call(file, args);
+	if (pid < 0) {
+		printf("errno=%s\n", strerrorname_np(-pid));
+		return 0;
+	}
+	return pid > 0 ? host_wait(pid) : 0;
+#endif
+}
+
+#endif

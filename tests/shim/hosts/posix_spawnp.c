@@ -1,0 +1,27 @@
+/* Test host for posix_spawnp (see host.h).  */
+#include "tests/shim/hosts/host.h"
+
+#include <dlfcn.h>
+#include <spawn.h>
+
+typedef int (*spawn_fn)(pid_t *, const char *, const posix_spawn_file_actions_t *,
+			const posix_spawnattr_t *, char *const[], char *const[]);
+
+static int call(const char *file, char **argv)
+{
+	spawn_fn fn = posix_spawnp;
+	posix_spawn_file_actions_t fa;
+	pid_t pid;
+	int err;
+
+	if (!fn || posix_spawn_file_actions_init(&fa))
+		return -ENOSYS;
+	/* The job resolves and runs in the directory HOST_SPAWN_CHDIR names,
+	 * as glibc applies the action before the exec. */
+	if (getenv("HOST_SPAWN_CHDIR") &&
+	    posix_spawn_file_actions_addchdir_np(&fa, getenv("HOST_SPAWN_CHDIR")))
+		return -ENOMEM;
+	err = fn(&pid, file, &fa, NULL, argv, environ);
+	posix_spawn_file_actions_destroy(&fa);
+	return err ? -err : pid;
+}
