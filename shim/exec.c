@@ -54,7 +54,11 @@ static int exec_sandboxed(const struct divert *d, int dirfd, const char *file,
 			  .argv = argv,
 			  .envp = envp};
 	char buf[PATH_MAX + NAME_MAX + 2];
-	int err = resolve_exec(&h, &p, file, search, buf, sizeof(buf));
+	int fdflags = dirfd != AT_FDCWD ? fcntl(dirfd, F_GETFD) : 0;
+	int err;
+
+	p.fd_cloexec = fdflags > 0 && (fdflags & FD_CLOEXEC);
+	err = resolve_exec(&h, &p, file, search, buf, sizeof(buf));
 
 	if (!err)
 		err = divert_helper_ok(file);

@@ -61,8 +61,17 @@ static ssize_t read_head(int dirfd, const char *path, int atflags, char *buf)
 	ssize_t n;
 	int fd;
 
-	if (atflags & AT_EMPTY_PATH && !*path)
-		return pread(dirfd, buf, BINPRM_BUF, 0);
+	if (atflags & AT_EMPTY_PATH && !*path) {
+		n = pread(dirfd, buf, BINPRM_BUF, 0);
+		if (n >= 0 || errno != EBADF)
+			return n;
+		/* An O_PATH fd (or a write-only one): read it anew through its
+		 * magic link, which needs read permission like any open. */
+		char link[32] = "/proc/self/fd/";
+		fmt_u64(link + 14, (uint64_t)dirfd);
+		dirfd = AT_FDCWD;
+		path = link;
+	}
 	fd = openat(dirfd, path,
 		    O_RDONLY | O_CLOEXEC | O_NOCTTY | O_NONBLOCK |
 			(atflags & AT_SYMLINK_NOFOLLOW ? O_NOFOLLOW : 0));
@@ -91,6 +100,8 @@ static int check_file(int dirfd, const char *path, int atflags, struct stat *st)
 }
 
 static int check_format(int dirfd, const char *path, int atflags, bool noexec, int depth);
+static int check_format_fd(int dirfd, const char *path, int atflags, bool noexec,
+			   bool fd_cloexec, int depth);
 
 /* fs/binfmt_script.c: "#!" then blanks, the interpreter up to a blank or
  * the end of the line; a name running past the buffer is ENOEXEC. */
@@ -113,6 +124,12 @@ static int check_interpreter(char *buf, ssize_t n, bool noexec, int depth)
 
 static int check_format(int dirfd, const char *path, int atflags, bool noexec, int depth)
 {
+	return check_format_fd(dirfd, path, atflags, noexec, false, depth);
+}
+
+static int check_format_fd(int dirfd, const char *path, int atflags, bool noexec,
+			   bool fd_cloexec, int depth)
+{
 	char buf[BINPRM_BUF];
 	ssize_t n;
 
@@ -123,6 +140,11 @@ static int check_format(int dirfd, const char *path, int atflags, bool noexec, i
 		return 0;
 	if (n >= 4 && memcmp(buf, "\177ELF", 4) == 0)
 		return 0;
+	/* fs/exec.c: a script reached through a close-on-exec fd would be
+	 * handed to its interpreter as /dev/fd/N, which is gone by then. */
+	if (n >= 2 && memcmp(buf, "#!", 2) == 0 && fd_cloexec && dirfd != AT_FDCWD &&
+	    *path != '/')
+		return ENOENT;
 	if (n >= 2 && memcmp(buf, "#!", 2) == 0)
 		return check_interpreter(buf, n, noexec, depth);
 	return noexec ? ENOEXEC : 0;
@@ -140,5 +162,5 @@ int probe_file(struct probe *p, const char *path)
 	err = probe_args_fit(path, p->argv, p->envp);
 	if (err)
 		return err;
-	return check_format(p->dirfd, path, p->atflags, p->noexec, 0);
+	return check_format_fd(p->dirfd, path, p->atflags, p->noexec, p->fd_cloexec, 0);
 }

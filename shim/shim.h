@@ -84,9 +84,10 @@ char *fmt_u64(char *buf, uint64_t v);
 
 /* probe.c: would the kernel exec this file, and which one is it. */
 struct probe {
-	int dirfd;   /* AT_FDCWD or the execveat/fexecve fd */
-	int atflags; /* AT_EMPTY_PATH, AT_SYMLINK_NOFOLLOW */
-	bool noexec; /* report ENOEXEC for files no binfmt handles */
+	int dirfd;	 /* AT_FDCWD or the execveat/fexecve fd */
+	int atflags;	 /* AT_EMPTY_PATH, AT_SYMLINK_NOFOLLOW */
+	bool noexec;	 /* report ENOEXEC for files no binfmt handles */
+	bool fd_cloexec; /* dirfd is close-on-exec: scripts cannot run through it */
 	char *const *argv, *const *envp;
 	uint64_t dev, ino; /* out */
 };

@@ -4,9 +4,11 @@
  * untouched, so glibc applies them exactly as it would to the target. */
 #include "shim/shim.h"
 
+#include <alloca.h>
 #include <errno.h>
 #include <fcntl.h>
 #include <limits.h>
+#include <string.h>
 #include <sys/stat.h>
 #include <unistd.h>
 
@@ -197,20 +199,17 @@ static int spawn_helper(char *const *hargv, char *const *henv, void *arg)
 	return real.spawn(c->pid, hargv[0], c->fa, c->attr, hargv, henv);
 }
 
-int spawn_sandboxed(const struct divert *d, const struct spawn_req *r)
+static int spawn_once(const struct divert *d, const struct spawn_req *r, bool noexec)
 {
 	struct helper_cmd h = {.helper = cfg.helper,
 			       .sh = r->sh,
 			       .dirfd = -1,
 			       .cloexec = -1,
 			       .tier = d->tier};
-	struct probe p = {.atflags = 0,
-			  .noexec = !r->sh && !cfg.binfmt_misc,
-			  .argv = r->argv,
-			  .envp = r->envp};
+	struct probe p = {.noexec = noexec, .argv = r->argv, .envp = r->envp};
 	struct spawn_ctx c = {r->pid, r->pidfd, r->fa, r->attr};
 	char buf[PATH_MAX + NAME_MAX + 2];
-	int saved = errno, err;
+	int err;
 
 	err = sim_cwd(r->fa, &p.dirfd);
 	if (err)
@@ -221,6 +220,41 @@ int spawn_sandboxed(const struct divert *d, const struct spawn_req *r)
 		err = divert_helper_ok(r->file);
 	if (!err)
 		err = divert_with(&h, r->argv, r->envp, spawn_helper, &c);
+	return err;
+}
+
+/* glibc's compat posix_spawnp retries ENOEXEC with /bin/sh and the file
+ * name as the caller gave it, not the PATH candidate it found
+ * (spawni.c maybe_script_execute): so "/bin/sh FILE ARG..." it is. */
+static int spawn_script(const struct divert *d, const struct spawn_req *r)
+{
+	size_t argc = r->argv && r->argv[0] ? vec_len(r->argv) : 1;
+	struct spawn_req sh = *r;
+	char **argv;
+
+	if (argc > SHIM_MAX_PTRS)
+		return E2BIG;
+	argv = alloca((argc + 2) * sizeof(*argv));
+	argv[0] = (char *)"/bin/sh";
+	argv[1] = (char *)r->file;
+	for (size_t i = 1; i <= argc; i++)
+		argv[i + 1] = i < argc ? r->argv[i] : NULL;
+	sh.file = "/bin/sh";
+	sh.argv = argv;
+	sh.search = sh.sh = false;
+	return spawn_once(d, &sh, false);
+}
+
+int spawn_sandboxed(const struct divert *d, const struct spawn_req *r)
+{
+	bool bare = r->sh && r->search && !strchr(r->file, '/');
+	int saved = errno, err;
+
+	/* The helper's --sh runs the resolved path: right for the compat
+	 * posix_spawn, not for a bare name found by the compat spawnp. */
+	err = spawn_once(d, r, !cfg.binfmt_misc && (!r->sh || bare));
+	if (err == ENOEXEC && bare)
+		err = spawn_script(d, r);
 	errno = saved;
 	return err;
 }

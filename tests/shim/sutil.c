@@ -64,9 +64,11 @@ static void assert_equal(const char *tier, char *const argv[], const struct tst_
 
 	CU_ASSERT_TRUE(same);
 	if (!same)
-		printf("\n    differs at tier %s: %s %s\n    plain: %#x\n%s%s    cordon: "
-		       "%#x\n%s%s",
-		       tier, argv[0], argv[1] ? argv[1] : "", a->status, a->out, a->err,
+		printf("\n    differs at tier %s: %s %s %s\n    plain: "
+		       "%#x\n%.1500s%.500s    "
+		       "cordon: %#x\n%.1500s%.500s",
+		       tier, argv[0], argv[1] ? argv[1] : "",
+		       argv[1] && argv[2] ? argv[2] : "", a->status, a->out, a->err,
 		       b->status, b->out, b->err);
 }
 

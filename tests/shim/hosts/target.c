@@ -17,6 +17,17 @@ static int by_str(const void *a, const void *b)
 	return strcmp(*(char *const *)a, *(char *const *)b);
 }
 
+/* cordon's own variables: CORDON_*, and at tier none (the real call,
+ * untouched) the LD_PRELOAD that loads the shim. */
+static int cordons(const char *e)
+{
+	size_t n = strlen(e);
+
+	return strncmp(e, "CORDON_", 7) == 0 ||
+	       (strncmp(e, "LD_PRELOAD=", 11) == 0 && n >= 13 &&
+		strcmp(e + n - 13, "/libcordon.so") == 0);
+}
+
 static void print_env(void)
 {
 	size_t n = 0;
@@ -29,7 +40,7 @@ static void print_env(void)
 	memcpy(sorted, environ, n * sizeof(*sorted));
 	qsort(sorted, n, sizeof(*sorted), by_str);
 	for (size_t i = 0; i < n; i++)
-		if (strncmp(sorted[i], "CORDON_", 7) != 0)
+		if (!cordons(sorted[i]))
 			printf("env %s\n", sorted[i]);
 	free(sorted);
 }
