@@ -18,6 +18,8 @@
 #error "CORDON_HELPER_PATH: $(LIBEXECDIR)/cordon/cordon-helper, from shim/rules.mk"
 #endif
 
+enum { PROC_USER_INIT_INO = 0xEFFFFFFDU };
+
 struct real_fns real;
 struct config cfg;
 
@@ -161,6 +163,10 @@ static void find_inside(void)
 
 	cfg.inside = TIER_NONE;
 	if (!t || !ns || stat("/proc/self/ns/user", &st) < 0)
+		return;
+	/* A marker leaked into the initial namespaces is stale: no sandbox
+	 * runs there (include/linux/proc_ns.h PROC_USER_INIT_INO). */
+	if (st.st_ino == PROC_USER_INIT_INO)
 		return;
 	fmt_u64(ino, st.st_ino);
 	if (strcmp(ino, ns) == 0 && tier_parse(t) != TIER_BAD)

@@ -1,0 +1,310 @@
+/* Deciding the tier: fail closed on anything that is not a tier, on a
+ * missing helper and on refused user namespaces; the job's env raises but
+ * never lowers; nested requests do not stack namespaces; the exports. */
+#include "tests/shim/fixtures.h"
+#include "tests/shim/sutil.h"
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+/* Runs host (with -t job tier when set) on the target under floor. */
+static void run_host(const char *floor, const char *const *extra, const char *host,
+		     const char *job, struct tst_proc *r)
+{
+	char *argv[] = {(char *)s_host(host),
+			"-t",
+			(char *)job,
+			(char *)fx("bin/target"),
+			"t",
+			"ns",
+			NULL};
+	if (!job) {
+		argv[1] = argv[3];
+		argv[2] = argv[4];
+		argv[3] = argv[5];
+		argv[4] = NULL;
+	}
+	CU_ASSERT_EQUAL_FATAL(s_run(floor, extra, argv, r), 0);
+}
+
+static void refused(const char *floor, const char *const *extra, const char *job,
+		    const char *msg)
+{
+	static const char *const hosts[] = {"execve",	    "execvp", "posix_spawn",
+					    "posix_spawnp", "vfork",  NULL};
+	for (const char *const *h = hosts; *h; h++) {
+		struct tst_proc r;
+		run_host(floor, extra, *h, job, &r);
+		/* Exec hosts report their forked child's exit 99 after it. */
+		CU_ASSERT_EQUAL(strncmp(r.out, "errno=EPERM\n", 12), 0);
+		CU_ASSERT_PTR_NULL(strstr(r.out, "argv["));
+		CU_ASSERT_PTR_NOT_NULL(strstr(r.err, msg));
+		CU_ASSERT_EQUAL(strncmp(r.err, "cordon: ", 8), 0);
+		/* One line per refusal. */
+		CU_ASSERT_PTR_NOT_NULL(strchr(r.err, '\n'));
+		CU_ASSERT_PTR_NULL(strchr(r.err, '\n') + 1 < r.err + r.err_len
+				       ? strchr(strchr(r.err, '\n') + 1, '\n')
+				       : NULL);
+		tst_proc_free(&r);
+	}
+}
+
+static void test_bad_tiers(void)
+{
+	static const char *const bad[] = {"lockdwon",  "Lockdown", "",	" none",
+					  "hardened ", "2",	   NULL};
+	char msg[128];
+
+	for (const char *const *b = bad; *b; b++) {
+		snprintf(msg, sizeof(msg),
+			 "CORDON_TIER='%s' is not a tier (none, hardened, "
+			 "lockdown); refusing to run ",
+			 *b);
+		refused(*b, NULL, NULL, msg);
+		refused("none", NULL, *b, msg);
+		refused("lockdown", NULL, *b, msg);
+	}
+}
+
+static void test_unset_tier(void)
+{
+	char pre[4200];
+	snprintf(pre, sizeof(pre), "LD_PRELOAD=%s", tst_build("libcordon.so"));
+	refused(NULL, (const char *[]){pre, NULL}, NULL, "CORDON_TIER was not set");
+}
+
+static void test_bad_tier_system_popen(void)
+{
+	struct tst_proc r;
+	char *sys[] = {(char *)s_host("system"), "echo never", "x", NULL};
+	char *pop[] = {(char *)s_host("popen"), "echo never", "r", NULL};
+
+	CU_ASSERT_EQUAL_FATAL(s_run("lockdwon", NULL, sys, &r), 0);
+	CU_ASSERT_STRING_EQUAL(r.out, "system=-1 errno=EPERM\n");
+	tst_proc_free(&r);
+	CU_ASSERT_EQUAL_FATAL(s_run("lockdwon", NULL, pop, &r), 0);
+	CU_ASSERT_STRING_EQUAL(r.out, "errno=EPERM\n");
+	CU_ASSERT_PTR_NOT_NULL(strstr(r.err, "is not a tier"));
+	tst_proc_free(&r);
+}
+
+static void test_missing_helper(void)
+{
+	char h1[4200], h2[4200];
+
+	snprintf(h1, sizeof(h1), "CORDON_HELPER=%s", fx("no-such-helper"));
+	snprintf(h2, sizeof(h2), "CORDON_HELPER=%s", fx("err/noexec"));
+	refused("hardened", (const char *[]){h1, NULL}, NULL, "no-such-helper");
+	refused("lockdown", (const char *[]){h2, NULL}, NULL,
+		"err/noexec: Permission denied");
+	/* Tier none never needs it. */
+	struct tst_proc r;
+	run_host("none", (const char *[]){h1, NULL}, "execve", NULL, &r);
+	CU_ASSERT_PTR_NOT_NULL(strstr(r.out, "exit 0\n"));
+	tst_proc_free(&r);
+	/* A job's env cannot point the shim at another helper. */
+	char *argv[] = {(char *)s_host("execve"), "-t", "hardened",
+			(char *)fx("bin/target"), "t",	NULL};
+	setenv("CORDON_HELPER", "/nonexistent", 1);
+	if (s_sandbox_ok()) {
+		CU_ASSERT_EQUAL(s_run("hardened", NULL, argv, &r), 0);
+		CU_ASSERT_PTR_NOT_NULL(strstr(r.out, "exit 0\n"));
+		tst_proc_free(&r);
+	}
+	unsetenv("CORDON_HELPER");
+}
+
+/* No user namespaces left: the job does not run, the helper says why. */
+static void test_refused_userns(void)
+{
+	char script[8192];
+	struct tst_proc r;
+
+	if (!s_sandbox_ok())
+		return;
+	snprintf(script, sizeof(script),
+		 "echo 0 > /proc/sys/user/max_user_namespaces && "
+		 "LD_PRELOAD=%s CORDON_TIER=hardened exec %s %s t",
+		 tst_build("libcordon.so"), s_host("posix_spawn"), fx("bin/target"));
+	char *argv[] = {"unshare", "-U", "-r", "sh", "-c", script, NULL};
+	CU_ASSERT_EQUAL_FATAL(s_run(NULL, NULL, argv, &r), 0);
+	if (WIFEXITED(r.status) && WEXITSTATUS(r.status) != 0 && !strstr(r.out, "exit")) {
+		tst_skip("unshare -U -r is refused here: %.200s", r.err);
+	} else {
+		CU_ASSERT_STRING_EQUAL(r.out, "exit 125\n");
+		CU_ASSERT_EQUAL(strncmp(r.err, "cordon: ", 8), 0);
+	}
+	tst_proc_free(&r);
+}
+
+static bool sandboxed(const char *out)
+{
+	return s_ns_of(out, "pid") && s_ns_of(out, "pid") != s_ns("pid");
+}
+
+static bool networked_alone(const char *out)
+{
+	return s_ns_of(out, "net") && s_ns_of(out, "net") != s_ns("net");
+}
+
+static void test_raise_never_lower(void)
+{
+	struct tst_proc r;
+
+	if (!s_sandbox_ok())
+		return;
+	run_host("none", NULL, "execve", NULL, &r);
+	CU_ASSERT_FALSE(sandboxed(r.out));
+	tst_proc_free(&r);
+	run_host("none", NULL, "execve", "hardened", &r);
+	CU_ASSERT_TRUE(sandboxed(r.out));
+	CU_ASSERT_FALSE(networked_alone(r.out));
+	tst_proc_free(&r);
+	run_host("hardened", NULL, "posix_spawn", "none", &r);
+	CU_ASSERT_TRUE(sandboxed(r.out));
+	tst_proc_free(&r);
+	run_host("lockdown", NULL, "execvp", "hardened", &r);
+	CU_ASSERT_TRUE(networked_alone(r.out));
+	tst_proc_free(&r);
+	run_host("hardened", NULL, "execvpe", "lockdown", &r);
+	CU_ASSERT_TRUE(networked_alone(r.out));
+	tst_proc_free(&r);
+}
+
+/* Inside a sandbox, a shim loaded again (the launcher in a job) satisfies
+ * requests up to the sandbox's tier without new namespaces. */
+static void test_nesting(void)
+{
+	char script[8192];
+	struct tst_proc r;
+
+	if (!s_sandbox_ok())
+		return;
+	/* The host's first job is the launcher; its sh gets the shim again,
+	 * inside the sandbox: its jobs must share the sandbox's namespaces
+	 * (two of them: stacking would give each its own pid namespace). */
+	snprintf(
+	    script, sizeof(script),
+	    "exec %s --tier hardened /bin/sh -c 'echo \"marker $CORDON_SANDBOX_USERNS\"; "
+	    "%s t ns; echo ==; %s t ns'",
+	    tst_build("cordon"), fx("bin/target"), fx("bin/target"));
+	char *argv[] = {
+	    (char *)s_host("posix_spawn"), "/bin/sh", "sh", "-c", script, NULL};
+	CU_ASSERT_EQUAL_FATAL(s_run("hardened", NULL, argv, &r), 0);
+	char *second = strstr(r.out, "==\n");
+	unsigned long long marker = 0;
+	CU_ASSERT_PTR_NOT_NULL_FATAL(second);
+	CU_ASSERT_EQUAL(sscanf(r.out, "marker %llu", &marker), 1);
+	CU_ASSERT_TRUE(sandboxed(r.out));
+	CU_ASSERT_EQUAL(s_ns_of(r.out, "user"), marker);
+	CU_ASSERT_EQUAL(s_ns_of(second, "user"), marker);
+	CU_ASSERT_EQUAL(s_ns_of(r.out, "pid"), s_ns_of(second, "pid"));
+	CU_ASSERT_EQUAL(s_ns_of(r.out, "ipc"), s_ns_of(second, "ipc"));
+	tst_proc_free(&r);
+}
+
+/* A stricter request inside nests: new namespaces, or (root without
+ * capabilities cannot map uid 0 again) the helper refuses, closed. */
+static void test_nesting_higher(void)
+{
+	char script[8192];
+	struct tst_proc r;
+
+	if (!s_sandbox_ok())
+		return;
+	snprintf(script, sizeof(script), "exec %s --tier lockdown %s %s t ns",
+		 tst_build("cordon"), s_host("execve"), fx("bin/target"));
+	char *argv[] = {
+	    (char *)s_host("posix_spawn"), "/bin/sh", "sh", "-c", script, NULL};
+	CU_ASSERT_EQUAL_FATAL(s_run("hardened", NULL, argv, &r), 0);
+	if (strstr(r.out, "argv[")) {
+		CU_ASSERT_TRUE(networked_alone(r.out));
+	} else {
+		CU_ASSERT_PTR_NOT_NULL(strstr(r.out, "exit 125"));
+		CU_ASSERT_EQUAL(strncmp(r.err, "cordon: ", 8), 0);
+	}
+	tst_proc_free(&r);
+}
+
+static void test_marker_needs_kernel_proof(void)
+{
+	struct tst_proc r;
+	char ino[64];
+
+	if (!s_sandbox_ok())
+		return;
+	/* Our own user namespace's inode is not a sandbox's. */
+	snprintf(ino, sizeof(ino), "CORDON_SANDBOX_USERNS=%llu", s_ns("user"));
+	run_host("hardened", (const char *[]){"CORDON_SANDBOX=lockdown", ino, NULL},
+		 "execve", NULL, &r);
+	/* Forged markers are stripped by the shim, so the real call is...
+	 * not taken: the job still runs sandboxed. */
+	CU_ASSERT_TRUE(sandboxed(r.out));
+	tst_proc_free(&r);
+}
+
+static void test_dumpable(void)
+{
+	static const char *const tiers[] = S_TIERS;
+	char *argv[] = {"/usr/bin/python3", "-c",
+			"import ctypes; print(ctypes.CDLL(None).prctl(3, 0, 0, 0, 0))",
+			NULL};
+	struct tst_proc r;
+
+	for (int t = 0; t < S_NTIERS; t++) {
+		CU_ASSERT_EQUAL_FATAL(s_run(tiers[t], NULL, argv, &r), 0);
+		CU_ASSERT_STRING_EQUAL(r.out, "0\n");
+		tst_proc_free(&r);
+	}
+	CU_ASSERT_EQUAL_FATAL(s_run(NULL, NULL, argv, &r), 0);
+	CU_ASSERT_STRING_EQUAL(r.out, "1\n");
+	tst_proc_free(&r);
+}
+
+static void test_exports(void)
+{
+	char *argv[] = {"nm", "-D", "--defined-only", (char *)tst_build("libcordon.so"),
+			NULL};
+	struct tst_proc r;
+	char got[4096] = "";
+	static const char expect[] =
+	    "GLIBC_2.11 GLIBC_2.15 GLIBC_2.2.5 GLIBC_2.34 GLIBC_2.39 "
+	    "execl@@GLIBC_2.2.5 execle@@GLIBC_2.2.5 execlp@@GLIBC_2.2.5 "
+	    "execv@@GLIBC_2.2.5 execve@@GLIBC_2.2.5 execveat@@GLIBC_2.34 "
+	    "execvp@@GLIBC_2.2.5 execvpe@@GLIBC_2.11 fexecve@@GLIBC_2.2.5 "
+	    "pclose@@GLIBC_2.2.5 pidfd_spawn@@GLIBC_2.39 pidfd_spawnp@@GLIBC_2.39 "
+	    "popen@@GLIBC_2.2.5 posix_spawn@@GLIBC_2.15 posix_spawn@GLIBC_2.2.5 "
+	    "posix_spawnp@@GLIBC_2.15 posix_spawnp@GLIBC_2.2.5 system@@GLIBC_2.2.5 ";
+
+	if (tst_run(argv, NULL, &r) != 0 || r.status != 0) {
+		tst_skip("nm -D failed: %.200s", r.err ? r.err : "");
+		tst_proc_free(&r);
+		return;
+	}
+	for (char *line = strtok(r.out, "\n"); line; line = strtok(NULL, "\n")) {
+		char *name = strrchr(line, ' ');
+		strncat(got, name ? name + 1 : line, sizeof(got) - strlen(got) - 2);
+		strcat(got, " ");
+	}
+	CU_ASSERT_STRING_EQUAL(got, expect);
+	tst_proc_free(&r);
+}
+
+static CU_TestInfo tests[] = {
+    {"bad tiers fail closed", test_bad_tiers},
+    {"unset tier at load fails closed", test_unset_tier},
+    {"bad tier: system and popen", test_bad_tier_system_popen},
+    {"missing helper fails closed", test_missing_helper},
+    {"refused user namespaces fail closed", test_refused_userns},
+    {"job env raises, never lowers", test_raise_never_lower},
+    {"nested requests do not stack", test_nesting},
+    {"stricter nested requests nest", test_nesting_higher},
+    {"a forged marker proves nothing", test_marker_needs_kernel_proof},
+    {"host is non-dumpable at every tier", test_dumpable},
+    {"exports: only the interposed symbols", test_exports},
+    CU_TEST_INFO_NULL,
+};
+TST_SUITE("shim.tier", tests)
