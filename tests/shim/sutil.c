@@ -14,6 +14,12 @@ static const char *const cordon_vars[] = {"CORDON_TIER",    "CORDON_HELPER",
 int s_run(const char *tier, const char *const *extra, char *const argv[],
 	  struct tst_proc *res)
 {
+	return s_run_in(tier, extra, NULL, argv, res);
+}
+
+int s_run_in(const char *tier, const char *const *extra, const char *input,
+	     char *const argv[], struct tst_proc *res)
+{
 	char preload[4200], tv[64];
 	const char *add[16];
 	size_t n = 0;
@@ -29,7 +35,7 @@ int s_run(const char *tier, const char *const *extra, char *const argv[],
 		add[n++] = *extra;
 	add[n] = NULL;
 	char **env = tst_env(add, cordon_vars);
-	struct tst_opts o = {.envp = env, .timeout_ms = 15000};
+	struct tst_opts o = {.envp = env, .input = input, .timeout_ms = 15000};
 	int rc = tst_run(argv, &o, res);
 	tst_env_free(env);
 	return rc;
@@ -74,15 +80,20 @@ static void assert_equal(const char *tier, char *const argv[], const struct tst_
 
 void s_assert_same_env(const char *const *extra, char *const argv[])
 {
+	s_assert_same_in(extra, NULL, argv);
+}
+
+void s_assert_same_in(const char *const *extra, const char *input, char *const argv[])
+{
 	static const char *const tiers[] = S_TIERS;
 	struct tst_proc plain;
 
-	CU_ASSERT_EQUAL_FATAL(s_run(NULL, extra, argv, &plain), 0);
+	CU_ASSERT_EQUAL_FATAL(s_run_in(NULL, extra, input, argv, &plain), 0);
 	for (int t = 0; t < S_NTIERS; t++) {
 		struct tst_proc r;
 		if (t > 0 && !s_sandbox_ok())
 			break;
-		CU_ASSERT_EQUAL_FATAL(s_run(tiers[t], extra, argv, &r), 0);
+		CU_ASSERT_EQUAL_FATAL(s_run_in(tiers[t], extra, input, argv, &r), 0);
 		assert_equal(tiers[t], argv, &plain, &r);
 		tst_proc_free(&r);
 	}

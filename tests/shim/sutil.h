@@ -18,6 +18,10 @@ enum { S_NTIERS = 3 };
 int s_run(const char *tier, const char *const *extra, char *const argv[],
 	  struct tst_proc *res);
 
+/* The same with input on stdin (NULL: /dev/null). */
+int s_run_in(const char *tier, const char *const *extra, const char *input,
+	     char *const argv[], struct tst_proc *res);
+
 /* Whether the helper can build a sandbox here; else the sandboxed tiers
  * are skipped with the reason (tst_skip) and false is returned. */
 bool s_sandbox_ok(void);
@@ -27,6 +31,7 @@ bool s_sandbox_ok(void);
 void s_assert_same(char *const argv[]);
 /* The same with extra env for both runs. */
 void s_assert_same_env(const char *const *extra, char *const argv[]);
+void s_assert_same_in(const char *const *extra, const char *input, char *const argv[]);
 
 /* A host of tests/shim/hosts, e.g. s_host("execve"). */
 const char *s_host(const char *name);
