@@ -100,8 +100,12 @@ int divert_with(const struct helper_cmd *h, char *const *argv, char *const *envp
 
 	if (argc + envc > SHIM_MAX_PTRS || pre > SHIM_PRELOAD_MAX)
 		return E2BIG;
+	/* alloca, bounded above: -Wvla keeps VLAs out of the tree. */
+	/* cppcheck-suppress allocaCalled */
 	hargv = alloca((argc + HELPER_ARGV_EXTRA) * sizeof(*hargv));
+	/* cppcheck-suppress allocaCalled */
 	henv = alloca((envc + 1) * sizeof(*henv));
+	/* cppcheck-suppress allocaCalled */
 	buf = alloca(pre + 1);
 	err = helper_argv(h, argv, &num, hargv, argc + HELPER_ARGV_EXTRA);
 	if (!err)

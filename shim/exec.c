@@ -200,6 +200,7 @@ SHIM_EXPORT int execl(const char *path, const char *arg, ...)
 	va_list ap;
 	char **argv;
 
+	/* cppcheck-suppress allocaCalled */
 	ARGV_FROM_VA(argv, arg, ap, (void)0);
 	return do_execve(path, argv, environ);
 }
@@ -209,6 +210,7 @@ SHIM_EXPORT int execle(const char *path, const char *arg, ...)
 	va_list ap;
 	char **argv, **envp;
 
+	/* cppcheck-suppress allocaCalled */
 	ARGV_FROM_VA(argv, arg, ap, envp = va_arg(ap, char **));
 	return do_execve(path, argv, envp);
 }
@@ -218,6 +220,7 @@ SHIM_EXPORT int execlp(const char *file, const char *arg, ...)
 	va_list ap;
 	char **argv;
 
+	/* cppcheck-suppress allocaCalled */
 	ARGV_FROM_VA(argv, arg, ap, (void)0);
 	return do_execvpe(file, argv, environ);
 }

@@ -58,6 +58,7 @@ int probe_args_fit(const char *path, char *const *argv, char *const *envp)
  * the file cannot be read (execute-only): then nothing is claimed. */
 static ssize_t read_head(int dirfd, const char *path, int atflags, char *buf)
 {
+	char link[32] = "/proc/self/fd/";
 	ssize_t n;
 	int fd;
 
@@ -67,7 +68,6 @@ static ssize_t read_head(int dirfd, const char *path, int atflags, char *buf)
 			return n;
 		/* An O_PATH fd (or a write-only one): read it anew through its
 		 * magic link, which needs read permission like any open. */
-		char link[32] = "/proc/self/fd/";
 		fmt_u64(link + 14, (uint64_t)dirfd);
 		dirfd = AT_FDCWD;
 		path = link;

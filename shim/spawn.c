@@ -234,6 +234,7 @@ static int spawn_script(const struct divert *d, const struct spawn_req *r)
 
 	if (argc > SHIM_MAX_PTRS)
 		return E2BIG;
+	/* cppcheck-suppress allocaCalled */
 	argv = alloca((argc + 2) * sizeof(*argv));
 	argv[0] = (char *)"/bin/sh";
 	argv[1] = (char *)r->file;

@@ -1,7 +1,6 @@
 /* Test host for system(): FILE is the shell command, the rest ignored.
- * Reports system()'s return value as a wait status, and that SIGINT and
- * SIGQUIT were ignored and SIGCHLD blocked while it ran (the command sees
- * them through its own $(kill -0) checks elsewhere). */
+ * Reports system()'s return value as a wait status, and whether
+ * the caller's signal mask is the same afterwards. */
 #include "tests/shim/hosts/host.h"
 
 #include <signal.h>
@@ -12,6 +11,9 @@ static int call(const char *file, char **argv)
 	int status;
 
 	(void)argv;
+	/* The kernel fills only its 64 bits of the 1024-bit sigset_t. */
+	sigemptyset(&before);
+	sigemptyset(&after);
 	sigprocmask(SIG_SETMASK, NULL, &before);
 	errno = 0;
 	status = system(file);
@@ -21,7 +23,10 @@ static int call(const char *file, char **argv)
 		return 0;
 	}
 	host_report_status(status);
-	printf("mask %s\n", memcmp(&before, &after, sizeof(before)) ? "changed" : "kept");
+	int changed = 0;
+	for (int sig = 1; sig < 65; sig++)
+		changed |= sigismember(&before, sig) != sigismember(&after, sig);
+	printf("mask %s\n", changed ? "changed" : "kept");
 	printf("system(NULL)=%d\n", system(NULL));
 	return 0;
 }
