@@ -20,7 +20,7 @@ int s_run(const char *tier, const char *const *extra, char *const argv[],
 int s_run_in(const char *tier, const char *const *extra, const char *input,
 	     char *const argv[], struct tst_proc *res)
 {
-	char preload[4200], tv[64];
+	char preload[4200], tv[64], helper[4200];
 	const char *add[16];
 	size_t n = 0;
 
@@ -31,8 +31,18 @@ int s_run_in(const char *tier, const char *const *extra, const char *input,
 		add[n++] = preload;
 		add[n++] = tv;
 	}
-	for (; extra && *extra && n < 15; extra++)
+	bool own_helper = false;
+	for (; extra && *extra && n < 14; extra++) {
+		own_helper |= strncmp(*extra, "CORDON_HELPER=", 14) == 0;
 		add[n++] = *extra;
+	}
+	/* This build's helper, even where another one is installed at the
+	 * compiled-in path (test_helper_next_to_lib covers the lookup). */
+	if (tier && !own_helper) {
+		snprintf(helper, sizeof(helper), "CORDON_HELPER=%s",
+			 tst_build("cordon-helper"));
+		add[n++] = helper;
+	}
 	add[n] = NULL;
 	char **env = tst_env(add, cordon_vars);
 	struct tst_opts o = {.envp = env, .input = input, .timeout_ms = 15000};

@@ -30,6 +30,16 @@ static void run_host(const char *floor, const char *const *extra, const char *ho
 	CU_ASSERT_EQUAL_FATAL(s_run(floor, extra, argv, r), 0);
 }
 
+static bool sandboxed(const char *out)
+{
+	return s_ns_of(out, "pid") && s_ns_of(out, "pid") != s_ns("pid");
+}
+
+static bool networked_alone(const char *out)
+{
+	return s_ns_of(out, "net") && s_ns_of(out, "net") != s_ns("net");
+}
+
 static void refused(const char *floor, const char *const *extra, const char *job,
 		    const char *msg)
 {
@@ -117,6 +127,30 @@ static void test_missing_helper(void)
 	unsetenv("CORDON_HELPER");
 }
 
+/* Without CORDON_HELPER: the installed helper, else the one next to
+ * libcordon.so (how the staged build tree finds its own). */
+static void test_helper_next_to_lib(void)
+{
+	struct tst_proc r;
+	char pre[4200];
+	char *argv[] = {(char *)s_host("execve"), (char *)fx("bin/target"), "t", "ns",
+			NULL};
+
+	if (!s_sandbox_ok())
+		return;
+	/* The default $(LIBEXECDIR)/cordon/cordon-helper. */
+	if (access("/usr/local/libexec/cordon/cordon-helper", F_OK) == 0) {
+		tst_skip("a helper is installed at the compiled-in path");
+		return;
+	}
+	snprintf(pre, sizeof(pre), "LD_PRELOAD=%s", tst_build("libcordon.so"));
+	CU_ASSERT_EQUAL_FATAL(
+	    s_run(NULL, (const char *[]){pre, "CORDON_TIER=hardened", NULL}, argv, &r),
+	    0);
+	CU_ASSERT_TRUE(sandboxed(r.out));
+	tst_proc_free(&r);
+}
+
 /* No user namespaces left: the job does not run, the helper says why. */
 static void test_refused_userns(void)
 {
@@ -138,16 +172,6 @@ static void test_refused_userns(void)
 		CU_ASSERT_EQUAL(strncmp(r.err, "cordon: ", 8), 0);
 	}
 	tst_proc_free(&r);
-}
-
-static bool sandboxed(const char *out)
-{
-	return s_ns_of(out, "pid") && s_ns_of(out, "pid") != s_ns("pid");
-}
-
-static bool networked_alone(const char *out)
-{
-	return s_ns_of(out, "net") && s_ns_of(out, "net") != s_ns("net");
 }
 
 static void test_raise_never_lower(void)
@@ -298,6 +322,7 @@ static CU_TestInfo tests[] = {
     {"unset tier at load fails closed", test_unset_tier},
     {"bad tier: system and popen", test_bad_tier_system_popen},
     {"missing helper fails closed", test_missing_helper},
+    {"helper found next to libcordon.so", test_helper_next_to_lib},
     {"refused user namespaces fail closed", test_refused_userns},
     {"job env raises, never lowers", test_raise_never_lower},
     {"nested requests do not stack", test_nesting},
