@@ -64,6 +64,7 @@ static void read_floor(void)
 	/* Unset is not "none": preloading the shim asks for a sandbox, and
 	 * nothing runs unsandboxed unless the tier says none. */
 	cfg.floor = v ? tier_parse(v) : TIER_BAD;
+	cfg.floor_unset = !v;
 	if (cfg.floor == TIER_BAD) {
 		size_t n = strnlen(v ? v : "", sizeof(cfg.floor_bad) - 1);
 		memcpy(cfg.floor_bad, v ? v : "", n);

@@ -45,7 +45,7 @@ enum verdict divert_decide(struct divert *d, const char *file, char *const *envp
 	if (!cfg.active)
 		return PASS;
 	t = tier_decide(cfg.floor, envp, &bad);
-	if (t == TIER_BAD && !bad && !cfg.floor_bad[0] && cfg.floor == TIER_BAD) {
+	if (t == TIER_BAD && !bad && cfg.floor_unset) {
 		shim_say(
 		    (const char *[]){"CORDON_TIER was not set when libcordon.so loaded "
 				     "(none, hardened, lockdown); refusing to run ",

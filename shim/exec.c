@@ -33,8 +33,9 @@ static int exec_at(struct helper_cmd *h, char *const *argv, char *const *envp, i
 	h->dirfd = dirfd;
 	h->cloexec = flags & FD_CLOEXEC ? dirfd : -1;
 	err = divert_exec(h, argv, envp);
+	/* Back as the host had it; this fd was just valid, nothing to fail. */
 	if (flags & FD_CLOEXEC)
-		fcntl(dirfd, F_SETFD, flags);
+		(void)fcntl(dirfd, F_SETFD, flags);
 	return err;
 }
 
@@ -59,7 +60,6 @@ static int exec_sandboxed(const struct divert *d, int dirfd, const char *file,
 
 	p.fd_cloexec = fdflags > 0 && (fdflags & FD_CLOEXEC);
 	err = resolve_exec(&h, &p, file, search, buf, sizeof(buf));
-
 	if (!err)
 		err = divert_helper_ok(file);
 	if (err)

@@ -122,6 +122,7 @@ struct config {
 	bool active;	 /* false: setuid/setgid, or not yet loaded: pass through */
 	enum tier floor; /* CORDON_TIER at load; TIER_BAD: see floor_bad */
 	char floor_bad[64];
+	bool floor_unset; /* CORDON_TIER was not in the env at load */
 	enum tier inside; /* tier of the sandbox we run in (kernel-proved), or NONE */
 	char helper[4096];
 	bool binfmt_misc; /* handlers registered: never claim ENOEXEC */
