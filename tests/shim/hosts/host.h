@@ -35,6 +35,20 @@ static void host_report_status(int status)
 		printf("status %#x\n", status);
 }
 
+/* The host's own fds: the shim must leave none behind. */
+static void host_report_fds(void)
+{
+	char p[32];
+
+	printf("host fds");
+	for (int fd = 0; fd < 1024; fd++) {
+		snprintf(p, sizeof(p), "/proc/self/fd/%d", fd);
+		if (access(p, F_OK) == 0)
+			printf(" %d", fd);
+	}
+	printf("\n");
+}
+
 static int host_wait(pid_t pid)
 {
 	int status;
@@ -45,6 +59,7 @@ static int host_wait(pid_t pid)
 			return 1;
 		}
 	host_report_status(status);
+	host_report_fds();
 	return 0;
 }
 
