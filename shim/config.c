@@ -83,9 +83,10 @@ static const char *self_path(void)
 
 static void set_helper(const char *path)
 {
-	char *abs = realpath(path, NULL);
+	/* Absolute, so a host's later chdir cannot move it; realpath's
+	 * readlink per component only when it is relative (load cost). */
+	char *abs = *path == '/' ? NULL : realpath(path, NULL);
 
-	/* Absolute, so a host's later chdir cannot move it. */
 	snprintf(cfg.helper, sizeof(cfg.helper), "%s", abs ? abs : path);
 	free(abs);
 }
@@ -125,29 +126,38 @@ static void add_preload_id(const char *w, size_t len, size_t *used)
 	*used += len + 1;
 }
 
-/* Which LD_PRELOAD words load us: the same file, or a bare name ld.so found
- * in its search path with our file name. */
+/* Whether ld.so loaded us for this LD_PRELOAD word: our own name, the
+ * same file under another path, or a bare name it found in its search
+ * path with our file name. */
+static bool word_loads_us(const char *w, const char *self, const struct stat *me)
+{
+	const char *base = strrchr(self, '/') ? strrchr(self, '/') + 1 : self;
+	struct stat st;
+
+	if (strcmp(w, self) == 0)
+		return true;
+	if (!strchr(w, '/'))
+		return strcmp(w, base) == 0;
+	return stat(w, &st) == 0 && st.st_dev == me->st_dev && st.st_ino == me->st_ino;
+}
+
 static void find_preload_ids(const char *self)
 {
-	const char *v = getenv("LD_PRELOAD"), *base;
-	struct stat me, st;
+	const char *v = getenv("LD_PRELOAD");
+	struct stat me;
 	size_t used = 0;
 	char w[PATH_MAX];
 
 	if (!self || stat(self, &me) < 0)
 		return;
 	add_preload_id(self, strlen(self), &used);
-	base = strrchr(self, '/') ? strrchr(self, '/') + 1 : self;
 	for (const char *p = v ? v : ""; *p;) {
 		p += strspn(p, " :");
 		size_t len = strcspn(p, " :");
 		if (len && len < sizeof(w)) {
 			memcpy(w, p, len);
 			w[len] = '\0';
-			if (strchr(w, '/')
-				? stat(w, &st) == 0 && st.st_dev == me.st_dev &&
-				      st.st_ino == me.st_ino
-				: strcmp(w, base) == 0)
+			if (word_loads_us(w, self, &me))
 				add_preload_id(p, len, &used);
 		}
 		p += len;
