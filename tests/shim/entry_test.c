@@ -41,6 +41,16 @@ static void test_exit_status(void)
 				   "", "exit:3", NULL});
 }
 
+/* The job inherits the host's signal mask and ignored signals. */
+static void test_signal_mask(void)
+{
+	all_hosts((const char *[]){"-m", fx("bin/target"), "t", NULL});
+	same("system", (const char *[]){"-m", "grep -E '^Sig(Blk|Ign)' /proc/self/status",
+					"x", NULL});
+	same("popen", (const char *[]){"-m", "grep -E '^Sig(Blk|Ign)' /proc/self/status",
+				       "r", NULL});
+}
+
 static void test_death_by_signal(void)
 {
 	all_hosts((const char *[]){fx("bin/target"), "t", "kill:15", NULL});
@@ -152,6 +162,7 @@ static void test_system(void)
 	    "nosuch-command",  "echo \"$0\" \"$@\"", NULL};
 	for (const char *const *c = cmds; *c; c++)
 		same("system", (const char *[]){*c, "unused", NULL});
+	same("system", (const char *[]){"sleep 1; echo survived", "sigint", NULL});
 }
 
 static void test_popen(void)
@@ -172,6 +183,7 @@ static void test_threads(void)
 static CU_TestInfo tests[] = {
     {"exit status, argv and argv[0]", test_exit_status},
     {"death by signal", test_death_by_signal},
+    {"signal mask and ignored signals", test_signal_mask},
     {"a script's $0", test_script_dollar0},
     {"env and fd set", test_env_and_fds},
     {"errno: ENOENT EACCES ENOTDIR ELOOP ENOEXEC", test_errno},

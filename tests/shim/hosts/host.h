@@ -4,7 +4,8 @@
  *	host [-t TIER] [-C DIR] [-P PATH] [-b BYTES] FILE ARGV0 [ARG...]
  *
  * -t puts CORDON_TIER=TIER in the job's env (environ, after load), -C
- * changes directory, -P sets PATH, -b appends an argument of BYTES bytes.
+ * changes directory, -P sets PATH, -b appends an argument of BYTES bytes,
+ * -m blocks SIGUSR1 and ignores SIGUSR2 (the job inherits both).
  * It then reports what the caller of the entry point sees, on stdout:
  * "errno=NAME" when the call failed, else the job's "exit N"/"signal N"
  * after the job's own output. With and without libcordon.so the report
@@ -13,6 +14,7 @@
 #define CORDON_SHIM_HOST_H
 
 #include <errno.h>
+#include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -63,12 +65,23 @@ static int host_wait(pid_t pid)
 	return 0;
 }
 
+static void host_signals(void)
+{
+	sigset_t usr1;
+
+	sigemptyset(&usr1);
+	sigaddset(&usr1, SIGUSR1);
+	if (sigprocmask(SIG_BLOCK, &usr1, NULL) < 0 ||
+	    signal(SIGUSR2, SIG_IGN) == SIG_ERR)
+		exit(2);
+}
+
 static char **host_args(int argc, char **argv, const char **file)
 {
 	int o;
 	long big = 0;
 
-	while ((o = getopt(argc, argv, "+t:C:P:b:")) != -1)
+	while ((o = getopt(argc, argv, "+t:C:P:b:m")) != -1)
 		switch (o) {
 		case 't':
 			setenv("CORDON_TIER", optarg, 1);
@@ -82,6 +95,9 @@ static char **host_args(int argc, char **argv, const char **file)
 			break;
 		case 'b':
 			big = atol(optarg);
+			break;
+		case 'm':
+			host_signals();
 			break;
 		default:
 			exit(2);

@@ -1,16 +1,34 @@
-/* Test host for system(): FILE is the shell command, the rest ignored.
+/* Test host for system(): FILE is the shell command; ARGV0 "sigint" sends
+ * the host SIGINT and SIGQUIT while the command runs.
  * Reports system()'s return value as a wait status, and whether
  * the caller's signal mask is the same afterwards. */
 #include "tests/shim/hosts/host.h"
 
+#include <pthread.h>
 #include <signal.h>
+#include <time.h>
+
+/* While system() waits, SIGINT and SIGQUIT to the caller are ignored. */
+static void *interrupt(void *arg)
+{
+	struct timespec t = {0, 200 * 1000 * 1000};
+
+	(void)arg;
+	nanosleep(&t, NULL);
+	kill(getpid(), SIGINT);
+	kill(getpid(), SIGQUIT);
+	return NULL;
+}
 
 static int call(const char *file, char **argv)
 {
 	sigset_t before, after;
 	int status;
 
-	(void)argv;
+	pthread_t t;
+
+	if (strcmp(argv[0], "sigint") == 0 && pthread_create(&t, NULL, interrupt, NULL))
+		return -EAGAIN;
 	/* The kernel fills only its 64 bits of the 1024-bit sigset_t. */
 	sigemptyset(&before);
 	sigemptyset(&after);

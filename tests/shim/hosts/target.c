@@ -72,6 +72,19 @@ static void print_ns(void)
 	}
 }
 
+/* The signal mask and ignored signals it was started with. */
+static void print_signals(void)
+{
+	FILE *f = fopen("/proc/self/status", "r");
+	char line[256];
+
+	while (f && fgets(line, sizeof(line), f))
+		if (strncmp(line, "SigBlk:", 7) == 0 || strncmp(line, "SigIgn:", 7) == 0)
+			printf("%s", line);
+	if (f)
+		fclose(f);
+}
+
 int main(int argc, char **argv)
 {
 	char cwd[4096];
@@ -81,6 +94,7 @@ int main(int argc, char **argv)
 	print_env();
 	print_fds();
 	printf("cwd %s\n", getcwd(cwd, sizeof(cwd)) ? cwd : "?");
+	print_signals();
 	for (int i = 1; i < argc; i++) {
 		if (strcmp(argv[i], "ns") == 0)
 			print_ns();
