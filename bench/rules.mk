@@ -1,0 +1,25 @@
+# make bench: the per-job tax of cordon against the kernel floor, bubblewrap
+# and unshare(1) (docs/bench.md). The floor is static like the helper (musl
+# when available) so that neither pays for a dynamic loader the other skips;
+# the harness is a plain dynamic host, as the hosts cordon serves are.
+BENCH_CC := $(if $(shell command -v musl-gcc 2>/dev/null),musl-gcc,$(CC))
+
+$(B)/bench/spawn: bench/spawn.c bench/rules.mk | $(B)/bench/.dir
+	$(CC) $(BASE_CPPFLAGS) $(CPPFLAGS) $(BASE_CFLAGS) $(CFLAGS) -o $@ $< \
+	  $(BASE_LDFLAGS) $(LDFLAGS)
+
+$(B)/bench/floor: bench/floor.c bench/rules.mk | $(B)/bench/.dir
+	$(BENCH_CC) $(BASE_CPPFLAGS) $(CPPFLAGS) $(BASE_CFLAGS) $(CFLAGS) -o $@ $< \
+	  $(BASE_LDFLAGS) -static $(LDFLAGS)
+
+BENCH_BINS := $(B)/bench/spawn $(B)/bench/floor
+
+.PHONY: bench-build
+bench-build: $(B)/cordon-helper $(B)/libcordon.so $(BENCH_BINS)
+
+# Dependencies first, in a make of their own (as for check): the rules
+# fragments probe the toolchain when they are read.
+bench:
+	@scripts/install-deps --check-or-install bench
+	@$(MAKE) --no-print-directory bench-build
+	scripts/bench $(B)
