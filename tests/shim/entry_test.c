@@ -155,6 +155,27 @@ static void test_spawn_chdir(void)
 	s_assert_same_env((const char *[]){"HOST_SPAWN_CHDIR=/etc/passwd", NULL}, argv);
 }
 
+/* Attributes and file actions apply to the job exactly as glibc applies
+ * them: mask and default dispositions, open/close/closefrom actions. */
+static void test_spawn_attrs_and_actions(void)
+{
+	static const char *const hosts[] = {"posix_spawn", "posix_spawnp",
+					    "posix_spawn_compat", "posix_spawnp_compat",
+					    NULL};
+	char chdir_env[4200];
+
+	snprintf(chdir_env, sizeof(chdir_env), "HOST_SPAWN_CHDIR=%s", fx("bin"));
+	for (const char *const *h = hosts; *h; h++) {
+		char *masked[] = {(char *)s_host(*h), "-m", (char *)fx("bin/target"), "t",
+				  NULL};
+		char *rel[] = {(char *)s_host(*h), "-P", ".", "./target", "t", NULL};
+		s_assert_same_env((const char *[]){"HOST_SPAWN_ATTR=1", NULL}, masked);
+		s_assert_same_env((const char *[]){"HOST_SPAWN_FDS=1", NULL}, masked);
+		s_assert_same_env((const char *[]){"HOST_SPAWN_FDS=1", chdir_env, NULL},
+				  rel);
+	}
+}
+
 static void test_system(void)
 {
 	static const char *const cmds[] = {
@@ -191,6 +212,7 @@ static CU_TestInfo tests[] = {
     {"errno: E2BIG", test_e2big},
     {"PATH search rules", test_path_search},
     {"posix_spawn after a chdir action", test_spawn_chdir},
+    {"posix_spawn attributes and file actions", test_spawn_attrs_and_actions},
     {"system()", test_system},
     {"popen()/pclose()", test_popen},
     {"8 threads spawning at once", test_threads},

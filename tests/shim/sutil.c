@@ -20,29 +20,32 @@ int s_run(const char *tier, const char *const *extra, char *const argv[],
 int s_run_in(const char *tier, const char *const *extra, const char *input,
 	     char *const argv[], struct tst_proc *res)
 {
-	char preload[4200], tv[64], helper[4200];
+	static char preload[4200], helper[4200];
 	const char *add[16];
+	bool own_helper = false;
 	size_t n = 0;
+	char tv[64];
 
-	if (tier) {
+	/* Once: tst_build()'s ring must keep holding the caller's argv. */
+	if (!preload[0]) {
 		snprintf(preload, sizeof(preload), "LD_PRELOAD=%s",
 			 tst_build("libcordon.so"));
+		snprintf(helper, sizeof(helper), "CORDON_HELPER=%s",
+			 tst_build("cordon-helper"));
+	}
+	if (tier) {
 		snprintf(tv, sizeof(tv), "CORDON_TIER=%s", tier);
 		add[n++] = preload;
 		add[n++] = tv;
 	}
-	bool own_helper = false;
 	for (; extra && *extra && n < 14; extra++) {
 		own_helper |= strncmp(*extra, "CORDON_HELPER=", 14) == 0;
 		add[n++] = *extra;
 	}
 	/* This build's helper, even where another one is installed at the
 	 * compiled-in path (test_helper_next_to_lib covers the lookup). */
-	if (tier && !own_helper) {
-		snprintf(helper, sizeof(helper), "CORDON_HELPER=%s",
-			 tst_build("cordon-helper"));
+	if (tier && !own_helper)
 		add[n++] = helper;
-	}
 	add[n] = NULL;
 	char **env = tst_env(add, cordon_vars);
 	struct tst_opts o = {.envp = env, .input = input, .timeout_ms = 15000};

@@ -124,6 +124,45 @@ static char **host_args(int argc, char **argv, const char **file)
 	return args;
 }
 
+#ifdef HOST_SPAWN
+#include <fcntl.h>
+#include <spawn.h>
+
+/* HOST_SPAWN_ATTR set: an empty signal mask and SIGUSR2 back to its
+ * default in the job, whatever the host has (see -m). */
+static int host_spawn_attr(posix_spawnattr_t *attr)
+{
+	sigset_t none, usr2;
+
+	if (posix_spawnattr_init(attr))
+		return -1;
+	if (!getenv("HOST_SPAWN_ATTR"))
+		return 0;
+	sigemptyset(&none);
+	sigemptyset(&usr2);
+	sigaddset(&usr2, SIGUSR2);
+	return posix_spawnattr_setsigmask(attr, &none) ||
+	       posix_spawnattr_setsigdefault(attr, &usr2) ||
+	       posix_spawnattr_setflags(attr,
+					POSIX_SPAWN_SETSIGMASK | POSIX_SPAWN_SETSIGDEF);
+}
+
+/* HOST_SPAWN_CHDIR=DIR: a chdir action. HOST_SPAWN_FDS set: fd 7 opened
+ * on /dev/null, stdin closed, everything from 8 up closed. */
+static int host_spawn_actions(posix_spawn_file_actions_t *fa)
+{
+	const char *dir = getenv("HOST_SPAWN_CHDIR");
+
+	if (dir && posix_spawn_file_actions_addchdir_np(fa, dir))
+		return -1;
+	if (!getenv("HOST_SPAWN_FDS"))
+		return 0;
+	return posix_spawn_file_actions_addopen(fa, 7, "/dev/null", O_RDONLY, 0) ||
+	       posix_spawn_file_actions_addclose(fa, 0) ||
+	       posix_spawn_file_actions_addclosefrom_np(fa, 8);
+}
+#endif
+
 int main(int argc, char **argv)
 {
 	const char *file;

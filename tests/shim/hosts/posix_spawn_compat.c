@@ -1,5 +1,6 @@
 /* Test host for posix_spawn@GLIBC_2.2.5 (see host.h). The compat version retries ENOEXEC
  * with /bin/sh. */
+#define HOST_SPAWN
 #include "tests/shim/hosts/host.h"
 
 #include <dlfcn.h>
@@ -12,17 +13,16 @@ static int call(const char *file, char **argv)
 {
 	spawn_fn fn = (spawn_fn)dlvsym(RTLD_DEFAULT, "posix_spawn", "GLIBC_2.2.5");
 	posix_spawn_file_actions_t fa;
+	posix_spawnattr_t attr;
 	pid_t pid;
 	int err;
 
-	if (!fn || posix_spawn_file_actions_init(&fa))
+	if (!fn || posix_spawn_file_actions_init(&fa) || host_spawn_attr(&attr))
 		return -ENOSYS;
-	/* The job resolves and runs in the directory HOST_SPAWN_CHDIR names,
-	 * as glibc applies the action before the exec. */
-	if (getenv("HOST_SPAWN_CHDIR") &&
-	    posix_spawn_file_actions_addchdir_np(&fa, getenv("HOST_SPAWN_CHDIR")))
+	if (host_spawn_actions(&fa))
 		return -ENOMEM;
-	err = fn(&pid, file, &fa, NULL, argv, environ);
+	err = fn(&pid, file, &fa, &attr, argv, environ);
 	posix_spawn_file_actions_destroy(&fa);
+	posix_spawnattr_destroy(&attr);
 	return err ? -err : pid;
 }
