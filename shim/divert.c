@@ -5,6 +5,7 @@
 
 #include <alloca.h>
 #include <errno.h>
+#include <fcntl.h>
 #include <limits.h>
 #include <stdlib.h>
 #include <string.h>
@@ -62,13 +63,13 @@ enum verdict divert_decide(struct divert *d, const char *file, char *const *envp
 	if (t <= cfg.inside)
 		return PASS; /* none, or a sandbox at least as strict already */
 	d->tier = t;
-	d->file = file;
 	return DIVERT;
 }
 
 int divert_helper_ok(const char *file)
 {
-	if (access(cfg.helper, X_OK) == 0)
+	/* The effective ids, as the exec of the helper will check. */
+	if (faccessat(AT_FDCWD, cfg.helper, X_OK, AT_EACCESS) == 0)
 		return 0;
 	shim_say((const char *[]){
 	    "cannot run the helper ", cfg.helper, ": ", strerrordesc_np(errno),

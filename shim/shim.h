@@ -136,7 +136,6 @@ extern struct config cfg;
 enum verdict { PASS, DIVERT, REFUSE };
 struct divert {
 	enum tier tier;
-	const char *file; /* as the host named it, for messages */
 };
 /* Decides the tier for a job env; REFUSE has already said why on stderr. */
 enum verdict divert_decide(struct divert *d, const char *file, char *const *envp);

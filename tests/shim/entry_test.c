@@ -150,6 +150,18 @@ static void test_spawn_chdir(void)
 					(char *)*f,	    "x",  NULL};
 			s_assert_same_env((const char *[]){env, NULL}, argv);
 		}
+	/* fchdir to a directory an open action made, and relative chdirs. */
+	snprintf(env, sizeof(env), "HOST_SPAWN_FCHDIR=%s", fx("bin"));
+	for (const char *const *f = files; *f; f++) {
+		char *argv[] = {
+		    (char *)s_host("posix_spawnp"), "-P", ".", (char *)*f, "x", NULL};
+		s_assert_same_env((const char *[]){env, NULL}, argv);
+	}
+	char *rel[] = {
+	    (char *)s_host("posix_spawn"), "-C", (char *)fx(""), "./cmd", "x", NULL};
+	s_assert_same_env((const char *[]){"HOST_SPAWN_CHDIR=bin", NULL}, rel);
+	s_assert_same_env((const char *[]){"HOST_SPAWN_CHDIR=err/noexec", NULL}, rel);
+	s_assert_same_env((const char *[]){"HOST_SPAWN_FCHDIR=err/file", NULL}, rel);
 	char *argv[] = {(char *)s_host("posix_spawn"), "./cmd", "x", NULL};
 	s_assert_same_env((const char *[]){"HOST_SPAWN_CHDIR=/nonexistent", NULL}, argv);
 	s_assert_same_env((const char *[]){"HOST_SPAWN_CHDIR=/etc/passwd", NULL}, argv);

@@ -147,13 +147,19 @@ static int host_spawn_attr(posix_spawnattr_t *attr)
 					POSIX_SPAWN_SETSIGMASK | POSIX_SPAWN_SETSIGDEF);
 }
 
-/* HOST_SPAWN_CHDIR=DIR: a chdir action. HOST_SPAWN_FDS set: fd 7 opened
- * on /dev/null, stdin closed, everything from 8 up closed. */
+/* HOST_SPAWN_CHDIR=DIR: a chdir action (relative to the cwd). HOST_SPAWN_FDS set: fd 7
+ * opened on /dev/null, stdin closed, everything from 8 up closed. */
 static int host_spawn_actions(posix_spawn_file_actions_t *fa)
 {
 	const char *dir = getenv("HOST_SPAWN_CHDIR");
 
 	if (dir && posix_spawn_file_actions_addchdir_np(fa, dir))
+		return -1;
+	/* HOST_SPAWN_FCHDIR=DIR: open DIR as fd 9 in the child, fchdir to it. */
+	dir = getenv("HOST_SPAWN_FCHDIR");
+	if (dir &&
+	    (posix_spawn_file_actions_addopen(fa, 9, dir, O_RDONLY | O_DIRECTORY, 0) ||
+	     posix_spawn_file_actions_addfchdir_np(fa, 9)))
 		return -1;
 	if (!getenv("HOST_SPAWN_FDS"))
 		return 0;
