@@ -1,12 +1,14 @@
 /* The kernel floor: the least a launcher can do to run a job in a tier's
  * namespaces. One clone() with the tier's flags; the child maps its own
- * uid/gid, does lockdown's mounts and brings lo up, then execs the job as
- * PID 1; the parent waits and mirrors the exit code. No monitor, no signal
- * forwarding, no privilege drop: what cordon costs above this is its tax.
+ * uid/gid, sets up what the tier promises, and execs the job; the parent
+ * waits and mirrors the job's status. No init process, no signal
+ * forwarding, no checks beyond the syscalls' own: whatever cordon spends
+ * above this is its tax over the kernel's.
  *
- *   floor MODE JOB [ARG...]
- *   MODE: hardened | lockdown | user | user+pid | user+ipc | user+mnt | user+net
- */
+ *   floor MODE PROG [ARG...]
+ *
+ * MODE: hardened, lockdown, or one namespace alone on top of the user
+ * namespace: user, user+pid, user+ipc, user+mnt, user+net. */
 #include <errno.h>
 #include <fcntl.h>
 #include <net/if.h>
@@ -21,10 +23,12 @@
 #include <sys/wait.h>
 #include <unistd.h>
 
-static const struct mode {
+struct mode {
 	const char *name;
 	unsigned long flags;
-} modes[] = {
+};
+
+static const struct mode modes[] = {
     {"hardened", CLONE_NEWUSER | CLONE_NEWPID | CLONE_NEWIPC},
     {"lockdown",
      CLONE_NEWUSER | CLONE_NEWPID | CLONE_NEWIPC | CLONE_NEWNS | CLONE_NEWNET},
@@ -35,103 +39,115 @@ static const struct mode {
     {"user+net", CLONE_NEWUSER | CLONE_NEWNET},
 };
 
-static const struct tmpfs {
-	const char *dir;
-	const char *type;
-	const char *data;
-	unsigned long flags;
-} mounts[] = {
-    {"/tmp", "tmpfs", "mode=1777", MS_NOSUID | MS_NODEV},
-    {"/var/tmp", "tmpfs", "mode=1777", MS_NOSUID | MS_NODEV},
-    {"/dev/shm", "tmpfs", "mode=1777", MS_NOSUID | MS_NODEV},
-    {"/dev/mqueue", "mqueue", NULL, MS_NOSUID | MS_NODEV | MS_NOEXEC},
-};
+static const char *const tmpfs_dirs[] = {"/tmp", "/var/tmp", "/dev/shm"};
 
-static void fail(const char *what)
+static void __attribute__((noreturn)) fail(const char *what)
 {
-	fprintf(stderr, "floor: %s: %s\n", what, strerror(errno));
+	char buf[256];
+	int n = snprintf(buf, sizeof(buf), "floor: %s: %s\n", what, strerror(errno));
+
+	if (n > 0)
+		(void)!write(2, buf,
+			     (size_t)n < sizeof(buf) ? (size_t)n : sizeof(buf) - 1);
 	_exit(125);
 }
 
-static void write_file(const char *path, const char *s)
+static void write_file(const char *path, const char *text)
 {
 	int fd = open(path, O_WRONLY | O_CLOEXEC);
-	if (fd < 0 || write(fd, s, strlen(s)) != (ssize_t)strlen(s))
+
+	if (fd < 0 || write(fd, text, strlen(text)) < 0)
 		fail(path);
 	close(fd);
 }
 
-static void map_ids(void)
+/* An unprivileged process may map only its own ids, and the gid map only
+ * once setgroups is denied (user_namespaces(7)). */
+static void map_ids(unsigned uid, unsigned gid)
 {
-	char buf[64];
+	char line[64];
 
 	write_file("/proc/self/setgroups", "deny");
-	snprintf(buf, sizeof(buf), "%u %u 1", (unsigned)geteuid(), (unsigned)geteuid());
-	write_file("/proc/self/uid_map", buf);
-	snprintf(buf, sizeof(buf), "%u %u 1", (unsigned)getegid(), (unsigned)getegid());
-	write_file("/proc/self/gid_map", buf);
+	snprintf(line, sizeof(line), "%u %u 1", uid, uid);
+	write_file("/proc/self/uid_map", line);
+	snprintf(line, sizeof(line), "%u %u 1", gid, gid);
+	write_file("/proc/self/gid_map", line);
 }
 
-static void do_mounts(unsigned long flags)
+/* A fresh /proc needs the pid namespace it shows, and mqueue the ipc
+ * namespace: user+mnt alone does the mounts it can. */
+static void mount_all(unsigned long flags)
 {
-	if (mount(NULL, "/", NULL, MS_REC | MS_PRIVATE, NULL) < 0)
+	size_t i;
+
+	if (mount("none", "/", NULL, MS_REC | MS_PRIVATE, NULL) < 0)
 		fail("make / private");
-	for (size_t i = 0; i < sizeof(mounts) / sizeof(mounts[0]); i++) {
-		/* An mqueue mount belongs to an ipc namespace of our own. */
-		if (!(flags & CLONE_NEWIPC) && strcmp(mounts[i].type, "mqueue") == 0)
-			continue;
-		if (mount(mounts[i].type, mounts[i].dir, mounts[i].type, mounts[i].flags,
-			  mounts[i].data) < 0 &&
-		    errno != ENOENT)
-			fail(mounts[i].dir);
-	}
-	/* A fresh /proc needs a pid namespace of our own. */
+	for (i = 0; i < sizeof(tmpfs_dirs) / sizeof(tmpfs_dirs[0]); i++)
+		if (mount("tmpfs", tmpfs_dirs[i], "tmpfs", MS_NOSUID | MS_NODEV, NULL) <
+		    0)
+			fail(tmpfs_dirs[i]);
 	if ((flags & CLONE_NEWPID) &&
 	    mount("proc", "/proc", "proc", MS_NOSUID | MS_NODEV | MS_NOEXEC, NULL) < 0)
 		fail("/proc");
+	if ((flags & CLONE_NEWIPC) && access("/dev/mqueue", F_OK) == 0 &&
+	    mount("mqueue", "/dev/mqueue", "mqueue", MS_NOSUID | MS_NODEV | MS_NOEXEC,
+		  NULL) < 0)
+		fail("/dev/mqueue");
 }
 
 static void lo_up(void)
 {
-	struct ifreq ifr = {0};
-	int s = socket(AF_INET, SOCK_DGRAM | SOCK_CLOEXEC, 0);
+	struct ifreq r;
+	int fd = socket(AF_INET, SOCK_DGRAM | SOCK_CLOEXEC, 0);
 
-	strcpy(ifr.ifr_name, "lo");
-	if (s < 0 || ioctl(s, SIOCGIFFLAGS, &ifr) < 0)
+	memset(&r, 0, sizeof(r));
+	memcpy(r.ifr_name, "lo", 3);
+	if (fd < 0 || ioctl(fd, SIOCGIFFLAGS, &r) < 0)
 		fail("lo");
-	ifr.ifr_flags |= IFF_UP | IFF_RUNNING;
-	if (ioctl(s, SIOCSIFFLAGS, &ifr) < 0)
+	r.ifr_flags |= IFF_UP;
+	if (ioctl(fd, SIOCSIFFLAGS, &r) < 0)
 		fail("lo up");
-	close(s);
+	close(fd);
+}
+
+static void __attribute__((noreturn))
+child(unsigned long flags, unsigned uid, unsigned gid, char **argv)
+{
+	map_ids(uid, gid);
+	if (flags & CLONE_NEWNS)
+		mount_all(flags);
+	if (flags & CLONE_NEWNET)
+		lo_up();
+	execv(argv[0], argv);
+	fail(argv[0]);
 }
 
 int main(int argc, char **argv)
 {
-	const struct mode *m = NULL;
-	pid_t pid;
-	int st;
+	unsigned long flags = 0;
+	unsigned uid = (unsigned)getuid(), gid = (unsigned)getgid();
+	size_t i;
+	long pid;
+	int status;
 
-	for (size_t i = 0; argc > 2 && i < sizeof(modes) / sizeof(modes[0]); i++)
+	for (i = 0; argc > 2 && i < sizeof(modes) / sizeof(modes[0]); i++)
 		if (strcmp(argv[1], modes[i].name) == 0)
-			m = &modes[i];
-	if (!m) {
-		fprintf(stderr, "usage: floor MODE JOB [ARG...]\n");
+			flags = modes[i].flags;
+	if (flags == 0) {
+		fputs("usage: floor "
+		      "hardened|lockdown|user|user+pid|user+ipc|user+mnt|user+net "
+		      "PROG [ARG...]\n",
+		      stderr);
 		return 125;
 	}
-	pid = (pid_t)syscall(SYS_clone, m->flags | SIGCHLD, 0UL, NULL, NULL, 0UL);
+	/* fork-like: no stack argument, the child runs on a copy of ours. */
+	pid = syscall(SYS_clone, flags | SIGCHLD, NULL, NULL, NULL, NULL);
 	if (pid < 0)
 		fail("clone");
-	if (pid == 0) {
-		map_ids();
-		if (m->flags & CLONE_NEWNS)
-			do_mounts(m->flags);
-		if (m->flags & CLONE_NEWNET)
-			lo_up();
-		execv(argv[2], argv + 2);
-		fail(argv[2]);
-	}
-	while (waitpid(pid, &st, 0) < 0)
+	if (pid == 0)
+		child(flags, uid, gid, argv + 2);
+	while (waitpid((pid_t)pid, &status, 0) < 0)
 		if (errno != EINTR)
 			fail("waitpid");
-	return WIFEXITED(st) ? WEXITSTATUS(st) : 128 + WTERMSIG(st);
+	return WIFEXITED(status) ? WEXITSTATUS(status) : 128 + WTERMSIG(status);
 }

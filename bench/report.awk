@@ -1,0 +1,190 @@
+# scripts/bench's report: reads data.txt ("SET CONFIG ROUND NS" lines) and
+# rss.txt ("CONFIG MONITOR_KIB INIT_KIB"), prints results.md, and writes the
+# chart's data files. A tax is paired: the configuration's time minus the
+# plain spawn's time of the same set and round, so that drift between
+# rounds cancels; its median and IQR are over rounds.
+function sortv(a, n,    i, j, t) {
+	for (i = 2; i <= n; i++) {
+		t = a[i]
+		for (j = i - 1; j >= 1 && a[j] > t; j--)
+			a[j + 1] = a[j]
+		a[j + 1] = t
+	}
+}
+function q(a, n, p,    pos, lo) {
+	pos = 1 + (n - 1) * p
+	lo = int(pos)
+	return lo >= n ? a[n] : a[lo] + (pos - lo) * (a[lo + 1] - a[lo])
+}
+# stat(SET, CONFIG, BASE): median/q1/q3 (ms) of CONFIG - BASE per round, or of
+# CONFIG alone when BASE is "". Sets M, Q1, Q3, N.
+function stat(set, c, base,    r, n, v) {
+	n = 0
+	for (r = 1; r <= maxr; r++) {
+		if (!((set, c, r) in t) || (base != "" && !((set, base, r) in t)))
+			continue
+		v[++n] = (t[set, c, r] - (base == "" ? 0 : t[set, base, r])) / 1e6
+	}
+	N = n
+	if (n == 0) {
+		M = Q1 = Q3 = ""
+		return 0
+	}
+	sortv(v, n)
+	M = q(v, n, 0.5); Q1 = q(v, n, 0.25); Q3 = q(v, n, 0.75)
+	return 1
+}
+function ms(x) { return x == "" ? "—" : sprintf("%.3f", x) }
+function sms(x) { return x == "" ? "—" : sprintf("%+.3f", x) }
+function verdict(ok) { return ok ? "**PASS**" : "**MISS**" }
+function row(set, c,    m, iq) {
+	if (!stat(set, c, ""))
+		return
+	m = M; iq = Q3 - Q1
+	stat(set, c, "plain")
+	printf "| %s | %s | %s | %s | %s | %s |\n", c, desc[c], ms(m), ms(iq), \
+		c == "plain" ? "0" : sms(M), c == "plain" ? "—" : ms(Q3 - Q1)
+	tax[set, c] = M; taxiqr[set, c] = Q3 - Q1
+}
+BEGIN {
+	desc["plain"] = "posix_spawn `/bin/true`, no shim"
+	desc["fork"] = "fork + execve `/bin/true`, no shim"
+	desc["none"] = "host preloads libcordon.so, `CORDON_TIER=none`"
+	desc["load"] = "the job preloads libcordon.so (tier none): its load cost"
+	desc["cordon-h"] = "host preloads libcordon.so, `CORDON_TIER=hardened`"
+	desc["cordon-l"] = "host preloads libcordon.so, `CORDON_TIER=lockdown`"
+	desc["helper-h"] = "`cordon-helper hardened DEV:INO /bin/true` (no shim)"
+	desc["helper-l"] = "`cordon-helper lockdown DEV:INO /bin/true` (no shim)"
+	desc["floor-h"] = "`floor hardened`: clone(user+pid+ipc), maps, exec"
+	desc["floor-l"] = "`floor lockdown`: + mnt+net, tmpfs ×3, /proc, mqueue, lo up"
+	desc["bwrap-h"] = "`bwrap --unshare-user --unshare-pid --unshare-ipc --dev-bind / /`"
+	desc["bwrap-l"] = "bwrap-h + `--unshare-net --tmpfs /tmp --tmpfs /var/tmp --tmpfs /dev/shm --proc /proc --mqueue /dev/mqueue`"
+	desc["unshare-h"] = "`unshare --user --map-current-user --pid --fork --ipc`"
+	desc["unshare-l"] = "unshare-h + `--mount --net --mount-proc` (no tmpfs, lo stays down)"
+	for (i = split("user user+pid user+ipc user+mnt user+net", nsl, " "); i > 0; i--)
+		desc["ns-" nsl[i]] = "floor, clone(" nsl[i] ")"
+	maxr = 0
+}
+FILENAME == ARGV[1] {
+	t[$1, $2, $3] = $4
+	if ($3 > maxr) maxr = $3
+	next
+}
+{ mon[$1] = $2; ini[$1] = $3 }
+END {
+	print "# cordon bench results"
+	print ""
+	printf "%s · %s · measured as %s · %d rounds × %d jobs per configuration, interleaved · %s\n", \
+		date, machine, who, rounds, jobs, bwrapv
+	print ""
+	if (notes != "") { print notes }
+	print "Per-job wall time (median over rounds of the round's mean) and **tax** = the configuration's time − plain's, paired by round; IQR = interquartile range over rounds. All in ms."
+	print ""
+	print "## One job at a time"
+	print ""
+	print "| config | what | per job | IQR | tax | tax IQR |"
+	print "|---|---|---:|---:|---:|---:|"
+	n = split("plain fork none load cordon-h helper-h floor-h unshare-h bwrap-h cordon-l helper-l floor-l unshare-l bwrap-l", order, " ")
+	for (i = 1; i <= n; i++) row("seq", order[i])
+	print ""
+	print "## Where the time goes: each namespace on its own (floor)"
+	print ""
+	print "cordon has no per-namespace mode; its tiers are the cordon-h/-l rows above. user+mnt does / rprivate and the three tmpfs (no /proc, no mqueue: those need the pid and ipc namespaces); user+net brings lo up."
+	print ""
+	print "| config | what | per job | IQR | tax | tax IQR |"
+	print "|---|---|---:|---:|---:|---:|"
+	for (i = 1; i <= 5; i++) row("seq", "ns-" nsl[i])
+	print ""
+	print "## Two jobs in flight (2 cores)"
+	print ""
+	print "| config | what | per job | IQR | tax | tax IQR |"
+	print "|---|---|---:|---:|---:|---:|"
+	n = split("plain none cordon-h floor-h unshare-h bwrap-h cordon-l floor-l unshare-l bwrap-l", order, " ")
+	for (i = 1; i <= n; i++) row("par", order[i])
+	print ""
+	print "## Host holding 1 GiB resident (tax against plain from the same big host)"
+	print ""
+	print "| config | what | per job | IQR | tax | tax IQR |"
+	print "|---|---|---:|---:|---:|---:|"
+	n = split("plain fork cordon-h cordon-l floor-h", order, " ")
+	for (i = 1; i <= n; i++) row("big", order[i])
+	print ""
+	print "## Memory beside a running job (VmRSS, KiB)"
+	print ""
+	print "| launcher | monitor | init | monitor + init |"
+	print "|---|---:|---:|---:|"
+	n = split("cordon-h cordon-l helper-h helper-l floor-h floor-l unshare-h unshare-l bwrap-h bwrap-l", order, " ")
+	for (i = 1; i <= n; i++)
+		if (order[i] in mon)
+			printf "| %s | %d | %s | %d |\n", order[i], mon[order[i]], \
+				ini[order[i]] ? ini[order[i]] : "— (the job)", mon[order[i]] + ini[order[i]]
+	print ""
+	print "## Ratios and shares"
+	print ""
+	print "| figure | hardened | lockdown |"
+	print "|---|---:|---:|"
+	split("h l", tiers, " ")
+	line = "| tax cordon / floor |"; for (i = 1; i <= 2; i++) line = line sprintf(" %s |", ratio(tax["seq", "cordon-" tiers[i]], tax["seq", "floor-" tiers[i]])); print line
+	line = "| tax cordon / bwrap |"; for (i = 1; i <= 2; i++) line = line sprintf(" %s |", ratio(tax["seq", "cordon-" tiers[i]], tax["seq", "bwrap-" tiers[i]])); print line
+	line = "| tax cordon / unshare(1) |"; for (i = 1; i <= 2; i++) line = line sprintf(" %s |", ratio(tax["seq", "cordon-" tiers[i]], tax["seq", "unshare-" tiers[i]])); print line
+	line = "| tax cordon / floor, 2 in flight |"; for (i = 1; i <= 2; i++) line = line sprintf(" %s |", ratio(tax["par", "cordon-" tiers[i]], tax["par", "floor-" tiers[i]])); print line
+	line = "| the helper alone (no shim), tax ms |"; for (i = 1; i <= 2; i++) line = line sprintf(" %s |", sms(tax["seq", "helper-" tiers[i]])); print line
+	line = "| the shim's share (cordon − helper alone), ms |"
+	for (i = 1; i <= 2; i++) { stat("seq", "cordon-" tiers[i], "helper-" tiers[i]); line = line sprintf(" %s (IQR %s) |", sms(M), ms(Q3 - Q1)) }
+	print line
+	line = "| the helper's excess over the floor, ms |"
+	for (i = 1; i <= 2; i++) { stat("seq", "helper-" tiers[i], "floor-" tiers[i]); line = line sprintf(" %s (IQR %s) |", sms(M), ms(Q3 - Q1)) }
+	print line
+	print ""
+	print "## Targets (issue 4)"
+	print ""
+	print "| figure | target | measured | verdict |"
+	print "|---|---|---|---|"
+	for (i = 1; i <= 2; i++) {
+		tn = tiers[i] == "h" ? "hardened" : "lockdown"
+		c = tax["seq", "cordon-" tiers[i]]; f = tax["seq", "floor-" tiers[i]]
+		if (c == "" || f == "") { printf "| %s tax | ≤ 1.15 × floor | not measured | — |\n", tn; continue }
+		printf "| %s tax | ≤ 1.15 × floor (%s ms) | %s ms = %.2f × floor (bwrap %s, unshare %s) | %s |\n", \
+			tn, ms(1.15 * f), sms(c), c / f, sms(tax["seq", "bwrap-" tiers[i]]), \
+			sms(tax["seq", "unshare-" tiers[i]]), verdict(c <= 1.15 * f)
+	}
+	worst = ""
+	for (i = 1; i <= 2; i++)
+		if (("cordon-" tiers[i]) in mon) {
+			k = mon["cordon-" tiers[i]] + ini["cordon-" tiers[i]]
+			if (worst == "" || k > worst) worst = k
+		}
+	if (worst != "")
+		printf "| monitor + init RSS | ≤ 128 KiB | %d KiB (worst tier; bwrap %d KiB) | %s |\n", \
+			worst, mon["bwrap-l"] + ini["bwrap-l"], verdict(worst <= 128)
+	stat("seq", "plain", ""); p = M
+	stat("seq", "none", "plain")
+	printf "| tier none per job | ≤ 2 %% | %+.2f %% (%s ms on %s ms; IQR %s ms) | %s |\n", \
+		100 * M / p, sms(M), ms(p), ms(Q3 - Q1), verdict(M <= 0.02 * p)
+	ok = 1; text = ""
+	for (i = 1; i <= 2; i++) {
+		c = "cordon-" tiers[i]
+		if (tax["seq", c] == "" || tax["big", c] == "") continue
+		d = tax["big", c] - tax["seq", c]
+		noise = taxiqr["seq", c] > taxiqr["big", c] ? taxiqr["seq", c] : taxiqr["big", c]
+		if (noise < 0.05 * tax["seq", c]) noise = 0.05 * tax["seq", c]
+		if (d > noise || -d > noise) ok = 0
+		text = text sprintf("%s%s %s → %s ms (Δ %s, noise %s)", text == "" ? "" : "; ", \
+			c, ms(tax["seq", c]), ms(tax["big", c]), sms(d), ms(noise))
+	}
+	printf "| 1 GiB host vs small host | same tax within noise | %s; fork+exec %s → %s ms | %s |\n", \
+		text, sms(tax["seq", "fork"]), sms(tax["big", "fork"]), verdict(ok)
+	print ""
+	print "noise = the larger tax IQR of the two hosts, at least 5 % of the small host's tax."
+	print "load cost of libcordon.so per process (the job preloads it, tier none): " sms(tax["seq", "load"]) " ms."
+
+	print "tool hardened lockdown" > plotdata
+	n = split("cordon helper floor unshare bwrap", tools, " ")
+	for (i = 1; i <= n; i++)
+		if (tax["seq", tools[i] "-h"] != "")
+			printf "%s %.4f %.4f\n", tools[i] == "helper" ? "helper-alone" : tools[i], \
+				tax["seq", tools[i] "-h"], tax["seq", tools[i] "-l"] > plotdata
+	for (i = 1; i <= 5; i++)
+		printf "%s %.4f\n", nsl[i], tax["seq", "ns-" nsl[i]] > nsdata
+}
+function ratio(a, b) { return (a == "" || b == "" || b == 0) ? "—" : sprintf("%.2f", a / b) }
