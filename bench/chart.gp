@@ -7,6 +7,7 @@ if (strstrt(GPVAL_TERMINALS, "pngcairo") > 0) {
 	set terminal png size 1100,480
 }
 set output out
+set termoption noenhanced
 set multiplot layout 1,2 title "per-job tax over a plain posix_spawn of /bin/true (median of rounds)"
 set style data histograms
 set style histogram clustered gap 1

@@ -178,11 +178,11 @@ END {
 	print "noise = the larger tax IQR of the two hosts, at least 5 % of the small host's tax."
 	print "load cost of libcordon.so per process (the job preloads it, tier none): " sms(tax["seq", "load"]) " ms."
 
-	print "tool hardened lockdown" > plotdata
+	print "# launcher hardened lockdown (tax, ms)" > plotdata
 	n = split("cordon helper floor unshare bwrap", tools, " ")
 	for (i = 1; i <= n; i++)
 		if (tax["seq", tools[i] "-h"] != "")
-			printf "%s %.4f %.4f\n", tools[i] == "helper" ? "helper-alone" : tools[i], \
+			printf "%s %.4f %.4f\n", tools[i] == "helper" ? "helper-only" : tools[i], \
 				tax["seq", tools[i] "-h"], tax["seq", tools[i] "-l"] > plotdata
 	for (i = 1; i <= 5; i++)
 		printf "%s %.4f\n", nsl[i], tax["seq", "ns-" nsl[i]] > nsdata

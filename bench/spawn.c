@@ -158,10 +158,10 @@ static pid_t child_of(pid_t pid)
 }
 
 /* Read beside the live job, once the launcher has had ample time to build
- * the sandbox and exec it (the job sleeps for a second). */
+ * the sandbox and exec it (the job sleeps for half a second). */
 static int run_rss(const struct opts *o)
 {
-	struct timespec settle = {0, 300 * 1000 * 1000};
+	struct timespec settle = {0, 250 * 1000 * 1000};
 	pid_t pid = start(o), init;
 	long monitor_kib, init_kib = 0;
 
