@@ -3,7 +3,6 @@
  * Everything found here is read-only afterwards. */
 #include "shim/shim.h"
 
-#include <dirent.h>
 #include <dlfcn.h>
 #include <limits.h>
 #include <stdio.h>
@@ -187,23 +186,6 @@ static void find_inside(void)
 		cfg.inside = tier_parse(t);
 }
 
-/* A registered binfmt_misc handler may run what ELF and #! do not, so the
- * shim never claims ENOEXEC then. */
-static bool binfmt_misc_used(void)
-{
-	DIR *d = opendir("/proc/sys/fs/binfmt_misc");
-	struct dirent *e;
-	bool used = false;
-
-	if (!d)
-		return false;
-	while (!used && (e = readdir(d)))
-		used = e->d_name[0] != '.' && strcmp(e->d_name, "register") != 0 &&
-		       strcmp(e->d_name, "status") != 0;
-	closedir(d);
-	return used;
-}
-
 __attribute__((constructor)) static void shim_load(void)
 {
 	const char *self;
@@ -221,6 +203,5 @@ __attribute__((constructor)) static void shim_load(void)
 	find_helper(self);
 	find_preload_ids(self);
 	find_inside();
-	cfg.binfmt_misc = binfmt_misc_used();
 	cfg.active = true;
 }

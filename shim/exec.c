@@ -51,7 +51,7 @@ static int exec_sandboxed(const struct divert *d, int dirfd, const char *file,
 			       .tier = d->tier};
 	struct probe p = {.dirfd = dirfd,
 			  .atflags = atflags,
-			  .noexec = !search && !cfg.binfmt_misc,
+			  .noexec = !search,
 			  .argv = argv,
 			  .envp = envp};
 	char buf[PATH_MAX + NAME_MAX + 2];

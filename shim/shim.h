@@ -128,7 +128,6 @@ struct config {
 	bool floor_unset; /* CORDON_TIER was not in the env at load */
 	enum tier inside; /* tier of the sandbox we run in (kernel-proved), or NONE */
 	char helper[4096];
-	bool binfmt_misc; /* handlers registered: never claim ENOEXEC */
 	struct preload_ids preload;
 	char preload_buf[1024];
 };

@@ -253,7 +253,7 @@ int spawn_sandboxed(const struct divert *d, const struct spawn_req *r)
 
 	/* The helper's --sh runs the resolved path: right for the compat
 	 * posix_spawn, not for a bare name found by the compat spawnp. */
-	err = spawn_once(d, r, !cfg.binfmt_misc && (!r->sh || bare));
+	err = spawn_once(d, r, !r->sh || bare);
 	if (err == ENOEXEC && bare)
 		err = spawn_script(d, r);
 	errno = saved;
