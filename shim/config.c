@@ -4,6 +4,7 @@
 #include "shim/shim.h"
 
 #include <dlfcn.h>
+#include <gnu/libc-version.h>
 #include <limits.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -51,12 +52,22 @@ static const struct sym syms[] = {
     {"pclose", NULL, (void **)&real.pclose},
 };
 
+/* A failed lookup costs ld.so an error message (malloc, ~8 us here) in
+ * every process: symbols of a newer glibc than the running one are not
+ * looked up at all. */
+static bool libc_has(const char *version)
+{
+	return !version || strncmp(version, "GLIBC_", 6) != 0 ||
+	       strverscmp(gnu_get_libc_version(), version + 6) >= 0;
+}
+
 static void resolve_real(void)
 {
 	for (size_t i = 0; i < sizeof(syms) / sizeof(syms[0]); i++)
-		*syms[i].slot = syms[i].version
-				    ? dlvsym(RTLD_NEXT, syms[i].name, syms[i].version)
-				    : dlsym(RTLD_NEXT, syms[i].name);
+		if (libc_has(syms[i].version))
+			*syms[i].slot = syms[i].version ? dlvsym(RTLD_NEXT, syms[i].name,
+								 syms[i].version)
+							: dlsym(RTLD_NEXT, syms[i].name);
 }
 
 static void read_floor(void)
@@ -130,8 +141,8 @@ static void add_preload_id(const char *w, size_t len, size_t *used)
 
 /* Whether ld.so loaded us for this LD_PRELOAD word: our own name, the
  * same file under another path, or a bare name it found in its search
- * path with our file name. */
-static bool word_loads_us(const char *w, const char *self, const struct stat *me)
+ * path with our file name. Our own stat only when needed (load cost). */
+static bool word_loads_us(const char *w, const char *self, struct stat *me)
 {
 	const char *base = strrchr(self, '/') ? strrchr(self, '/') + 1 : self;
 	struct stat st;
@@ -140,17 +151,19 @@ static bool word_loads_us(const char *w, const char *self, const struct stat *me
 		return true;
 	if (!strchr(w, '/'))
 		return strcmp(w, base) == 0;
+	if (!me->st_ino && stat(self, me) < 0)
+		return false;
 	return stat(w, &st) == 0 && st.st_dev == me->st_dev && st.st_ino == me->st_ino;
 }
 
 static void find_preload_ids(const char *self)
 {
 	const char *v = getenv("LD_PRELOAD");
-	struct stat me;
+	struct stat me = {0};
 	size_t used = 0;
 	char w[PATH_MAX];
 
-	if (!self || stat(self, &me) < 0)
+	if (!self)
 		return;
 	add_preload_id(self, strlen(self), &used);
 	for (const char *p = v ? v : ""; *p;) {
