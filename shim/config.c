@@ -109,7 +109,7 @@ static void set_helper(const char *path)
 static void find_helper(const char *self)
 {
 	const char *env = getenv("CORDON_HELPER");
-	char near[PATH_MAX];
+	char near[PATH_MAX], *real_self;
 
 	if (env && *env) {
 		set_helper(env);
@@ -119,7 +119,10 @@ static void find_helper(const char *self)
 		set_helper(CORDON_HELPER_PATH);
 		return;
 	}
-	snprintf(near, sizeof(near), "%s", self);
+	/* Next to the file itself, not to a symlink that named it. */
+	real_self = realpath(self, NULL);
+	snprintf(near, sizeof(near), "%s", real_self ? real_self : self);
+	free(real_self);
 	char *slash = strrchr(near, '/');
 	snprintf(slash ? slash + 1 : near,
 		 sizeof(near) - (size_t)(slash ? slash + 1 - near : 0), "cordon-helper");

@@ -270,6 +270,31 @@ static void test_marker_needs_kernel_proof(void)
 	tst_proc_free(&r);
 }
 
+/* The job's LD_PRELOAD loses only the words that load the shim, however
+ * they name it; the others stay, in order. */
+static void test_preload_words(void)
+{
+	char link[4200], pre[9000];
+	struct tst_proc r;
+	char *argv[] = {(char *)s_host("posix_spawn"), (char *)fx("bin/target"), "t",
+			NULL};
+
+	if (!s_sandbox_ok())
+		return;
+	snprintf(link, sizeof(link), "%s", fx("lc.so"));
+	unlink(link);
+	CU_ASSERT_EQUAL_FATAL(symlink(tst_build("libcordon.so"), link), 0);
+	snprintf(pre, sizeof(pre), "LD_PRELOAD=%s %s:%s", link, tst_build("libcordon.so"),
+		 link);
+	CU_ASSERT_EQUAL_FATAL(
+	    s_run(NULL, (const char *[]){pre, "CORDON_TIER=hardened", NULL}, argv, &r),
+	    0);
+	CU_ASSERT_PTR_NULL(strstr(r.out, "LD_PRELOAD"));
+	CU_ASSERT_TRUE(sandboxed(r.out));
+	CU_ASSERT_PTR_NOT_NULL(strstr(r.out, "exit 0"));
+	tst_proc_free(&r);
+}
+
 static void test_dumpable(void)
 {
 	static const char *const tiers[] = S_TIERS;
@@ -328,6 +353,7 @@ static CU_TestInfo tests[] = {
     {"nested requests do not stack", test_nesting},
     {"stricter nested requests nest", test_nesting_higher},
     {"a forged marker proves nothing", test_marker_needs_kernel_proof},
+    {"LD_PRELOAD: only our words go", test_preload_words},
     {"host is non-dumpable at every tier", test_dumpable},
     {"exports: only the interposed symbols", test_exports},
     CU_TEST_INFO_NULL,
