@@ -8,9 +8,10 @@
  *   spawn [-n JOBS] [-j 1|2] [-H MIB] [-f] [-e VAR=VALUE]... -- PROG [ARG...]
  *     prints the mean wall time per job of this round, in nanoseconds
  *   spawn -r [-H MIB] -- PROG [ARG...]
- *     starts one job (PROG should sleep), prints the VmRSS in KiB of the
- *     spawned process (the monitor) and of its child when that has a child
- *     of its own (an init between the monitor and the job; else 0)
+ *     starts one job (PROG should sleep), prints the VmRSS and the Pss in
+ *     KiB of the spawned process (the monitor) and of its child when that
+ *     has a child of its own (an init between the monitor and the job;
+ *     else 0): "RSS_MONITOR RSS_INIT PSS_MONITOR PSS_INIT"
  *
  * -j 2 keeps two jobs in flight; -H touches MIB MiB of memory first (a big
  * host); -f uses fork + execve instead of posix_spawn (the reference for a
@@ -109,15 +110,15 @@ static long run_jobs(const struct opts *o)
 	return (now_ns() - t0) / o->jobs;
 }
 
-/* The first number after KEY: in /proc/PID/status, or -1. */
-static long status_field(pid_t pid, const char *key)
+/* The first number after KEY in /proc/PID/FILE, or -1. */
+static long proc_field(pid_t pid, const char *file, const char *key)
 {
 	char path[64], line[256];
 	size_t len = strlen(key);
 	long value = -1;
 	FILE *f;
 
-	snprintf(path, sizeof(path), "/proc/%d/status", (int)pid);
+	snprintf(path, sizeof(path), "/proc/%d/%s", (int)pid, file);
 	f = fopen(path, "re");
 	if (!f)
 		return -1;
@@ -151,26 +152,33 @@ static pid_t child_of(pid_t pid)
 	if (!dir)
 		die("/proc", errno);
 	while (child == 0 && (d = readdir(dir)))
-		if (atoi(d->d_name) > 0 && status_field(atoi(d->d_name), "PPid:") == pid)
+		if (atoi(d->d_name) > 0 &&
+		    proc_field(atoi(d->d_name), "status", "PPid:") == pid)
 			child = atoi(d->d_name);
 	closedir(dir);
 	return (pid_t)child;
 }
 
 /* Read beside the live job, once the launcher has had ample time to build
- * the sandbox and exec it (the job sleeps for half a second). */
+ * the sandbox and exec it (the job sleeps for half a second). VmRSS counts
+ * every resident page mapped, the static binary's shared text included;
+ * Pss (smaps_rollup, Linux >= 4.14) splits each shared page among its users:
+ * both are printed, -1 where the kernel would not tell. */
 static int run_rss(const struct opts *o)
 {
 	struct timespec settle = {0, 250 * 1000 * 1000};
 	pid_t pid = start(o), init;
-	long monitor_kib, init_kib = 0;
+	long rss[2] = {-1, 0}, pss[2] = {-1, 0};
 
 	nanosleep(&settle, NULL);
-	monitor_kib = status_field(pid, "VmRSS:");
+	rss[0] = proc_field(pid, "status", "VmRSS:");
+	pss[0] = proc_field(pid, "smaps_rollup", "Pss:");
 	init = child_of(pid);
-	if (init > 0 && child_of(init) > 0)
-		init_kib = status_field(init, "VmRSS:");
-	printf("%ld %ld\n", monitor_kib, init_kib < 0 ? 0 : init_kib);
+	if (init > 0 && child_of(init) > 0) {
+		rss[1] = proc_field(init, "status", "VmRSS:");
+		pss[1] = proc_field(init, "smaps_rollup", "Pss:");
+	}
+	printf("%ld %ld %ld %ld\n", rss[0], rss[1], pss[0], pss[1]);
 	reap(pid);
 	return 0;
 }
