@@ -8,7 +8,10 @@
  *   floor MODE PROG [ARG...]
  *
  * MODE: hardened, lockdown, or one namespace alone on top of the user
- * namespace: user, user+pid, user+ipc, user+mnt, user+net. */
+ * namespace: user, user+pid, user+ipc, user+mnt, user+net. hardened+init
+ * and lockdown+init put the least possible init between: PID 1 vforks the
+ * job and waits for it, as a sandbox must when the job is not to be PID 1
+ * (PID 1 ignores signals it has no handler for). */
 #include <errno.h>
 #include <fcntl.h>
 #include <net/if.h>
@@ -26,17 +29,21 @@
 struct mode {
 	const char *name;
 	unsigned long flags;
+	int init;
 };
 
 static const struct mode modes[] = {
-    {"hardened", CLONE_NEWUSER | CLONE_NEWPID | CLONE_NEWIPC},
-    {"lockdown",
-     CLONE_NEWUSER | CLONE_NEWPID | CLONE_NEWIPC | CLONE_NEWNS | CLONE_NEWNET},
-    {"user", CLONE_NEWUSER},
-    {"user+pid", CLONE_NEWUSER | CLONE_NEWPID},
-    {"user+ipc", CLONE_NEWUSER | CLONE_NEWIPC},
-    {"user+mnt", CLONE_NEWUSER | CLONE_NEWNS},
-    {"user+net", CLONE_NEWUSER | CLONE_NEWNET},
+    {"hardened", CLONE_NEWUSER | CLONE_NEWPID | CLONE_NEWIPC, 0},
+    {"lockdown", CLONE_NEWUSER | CLONE_NEWPID | CLONE_NEWIPC | CLONE_NEWNS | CLONE_NEWNET,
+     0},
+    {"user", CLONE_NEWUSER, 0},
+    {"user+pid", CLONE_NEWUSER | CLONE_NEWPID, 0},
+    {"user+ipc", CLONE_NEWUSER | CLONE_NEWIPC, 0},
+    {"user+mnt", CLONE_NEWUSER | CLONE_NEWNS, 0},
+    {"user+net", CLONE_NEWUSER | CLONE_NEWNET, 0},
+    {"hardened+init", CLONE_NEWUSER | CLONE_NEWPID | CLONE_NEWIPC, 1},
+    {"lockdown+init",
+     CLONE_NEWUSER | CLONE_NEWPID | CLONE_NEWIPC | CLONE_NEWNS | CLONE_NEWNET, 1},
 };
 
 static const char *const tmpfs_dirs[] = {"/tmp", "/var/tmp", "/dev/shm"};
@@ -110,44 +117,59 @@ static void lo_up(void)
 	close(fd);
 }
 
-static void __attribute__((noreturn))
-child(unsigned long flags, unsigned uid, unsigned gid, char **argv)
+static int wait_status(pid_t pid)
 {
+	int status;
+
+	while (waitpid(pid, &status, 0) < 0)
+		if (errno != EINTR)
+			fail("waitpid");
+	return WIFEXITED(status) ? WEXITSTATUS(status) : 128 + WTERMSIG(status);
+}
+
+static void __attribute__((noreturn))
+child(const struct mode *m, unsigned uid, unsigned gid, char **argv)
+{
+	pid_t job;
+
 	map_ids(uid, gid);
-	if (flags & CLONE_NEWNS)
-		mount_all(flags);
-	if (flags & CLONE_NEWNET)
+	if (m->flags & CLONE_NEWNS)
+		mount_all(m->flags);
+	if (m->flags & CLONE_NEWNET)
 		lo_up();
+	if (m->init) {
+		job = vfork();
+		if (job < 0)
+			fail("vfork");
+		if (job > 0)
+			_exit(wait_status(job));
+	}
 	execv(argv[0], argv);
 	fail(argv[0]);
 }
 
 int main(int argc, char **argv)
 {
-	unsigned long flags = 0;
+	const struct mode *m = NULL;
 	unsigned uid = (unsigned)getuid(), gid = (unsigned)getgid();
 	size_t i;
 	long pid;
-	int status;
 
 	for (i = 0; argc > 2 && i < sizeof(modes) / sizeof(modes[0]); i++)
 		if (strcmp(argv[1], modes[i].name) == 0)
-			flags = modes[i].flags;
-	if (flags == 0) {
-		fputs("usage: floor "
-		      "hardened|lockdown|user|user+pid|user+ipc|user+mnt|user+net "
-		      "PROG [ARG...]\n",
-		      stderr);
+			m = &modes[i];
+	if (!m) {
+		fputs(
+		    "usage: floor hardened[+init]|lockdown[+init]|user|user+pid|user+ipc|"
+		    "user+mnt|user+net PROG [ARG...]\n",
+		    stderr);
 		return 125;
 	}
 	/* fork-like: no stack argument, the child runs on a copy of ours. */
-	pid = syscall(SYS_clone, flags | SIGCHLD, NULL, NULL, NULL, NULL);
+	pid = syscall(SYS_clone, m->flags | SIGCHLD, NULL, NULL, NULL, NULL);
 	if (pid < 0)
 		fail("clone");
 	if (pid == 0)
-		child(flags, uid, gid, argv + 2);
-	while (waitpid((pid_t)pid, &status, 0) < 0)
-		if (errno != EINTR)
-			fail("waitpid");
-	return WIFEXITED(status) ? WEXITSTATUS(status) : 128 + WTERMSIG(status);
+		child(m, uid, gid, argv + 2);
+	return wait_status((pid_t)pid);
 }

@@ -56,6 +56,9 @@ BEGIN {
 	desc["helper-h"] = "`cordon-helper hardened DEV:INO /bin/true` (no shim)"
 	desc["helper-l"] = "`cordon-helper lockdown DEV:INO /bin/true` (no shim)"
 	desc["floor-h"] = "`floor hardened`: clone(user+pid+ipc), maps, exec"
+	desc["floorinit-h"] = "`floor hardened+init`: PID 1 vforks the job and waits"
+	desc["floorinit-l"] = "`floor lockdown+init`: PID 1 vforks the job and waits"
+	desc["load-empty"] = "the job preloads an empty .so: any preload's cost"
 	desc["floor-l"] = "`floor lockdown`: + mnt+net, tmpfs ×3, /proc, mqueue, lo up"
 	desc["bwrap-h"] = "`bwrap --unshare-user --unshare-pid --unshare-ipc --dev-bind / /`"
 	desc["bwrap-l"] = "bwrap-h + `--unshare-net --tmpfs /tmp --tmpfs /var/tmp --tmpfs /dev/shm --proc /proc --mqueue /dev/mqueue`"
@@ -84,7 +87,7 @@ END {
 	print ""
 	print "| config | what | per job | IQR | tax | tax IQR |"
 	print "|---|---|---:|---:|---:|---:|"
-	n = split("plain fork none load cordon-h helper-h floor-h unshare-h bwrap-h cordon-l helper-l floor-l unshare-l bwrap-l", order, " ")
+	n = split("plain fork none load load-empty cordon-h helper-h floor-h floorinit-h unshare-h bwrap-h cordon-l helper-l floor-l floorinit-l unshare-l bwrap-l", order, " ")
 	for (i = 1; i <= n; i++) row("seq", order[i])
 	print ""
 	print "## Where the time goes: each namespace on its own (floor)"
@@ -138,6 +141,13 @@ END {
 	line = "| the helper's excess over the floor, ms |"
 	for (i = 1; i <= 2; i++) { stat("seq", "helper-" tiers[i], "floor-" tiers[i]); line = line sprintf(" %s (IQR %s) |", sms(M), ms(Q3 - Q1)) }
 	print line
+	line = "| an init's cost at the floor (floor+init − floor), ms |"
+	for (i = 1; i <= 2; i++) { stat("seq", "floorinit-" tiers[i], "floor-" tiers[i]); line = line sprintf(" %s (IQR %s) |", sms(M), ms(Q3 - Q1)) }
+	print line
+	line = "| the helper's excess over floor+init, ms |"
+	for (i = 1; i <= 2; i++) { stat("seq", "helper-" tiers[i], "floorinit-" tiers[i]); line = line sprintf(" %s (IQR %s) |", sms(M), ms(Q3 - Q1)) }
+	print line
+	line = "| tax cordon / (floor+init) |"; for (i = 1; i <= 2; i++) line = line sprintf(" %s |", ratio(tax["seq", "cordon-" tiers[i]], tax["seq", "floorinit-" tiers[i]])); print line
 	print ""
 	print "## Targets (issue 4)"
 	print ""
@@ -179,13 +189,13 @@ END {
 		text, sms(tax["seq", "fork"]), sms(tax["big", "fork"]), verdict(ok)
 	print ""
 	print "noise = the larger tax IQR of the two hosts, at least 5 % of the small host's tax."
-	print "load cost of libcordon.so per process (the job preloads it, tier none): " sms(tax["seq", "load"]) " ms."
+	print "load cost of libcordon.so per process (the job preloads it, tier none): " sms(tax["seq", "load"]) " ms; of an empty preloaded .so: " sms(tax["seq", "load-empty"]) " ms."
 
 	print "# launcher hardened lockdown (tax, ms)" > plotdata
-	n = split("cordon helper floor unshare bwrap", tools, " ")
+	n = split("cordon helper floorinit floor unshare bwrap", tools, " ")
 	for (i = 1; i <= n; i++)
 		if (tax["seq", tools[i] "-h"] != "")
-			printf "%s %.4f %.4f\n", tools[i] == "helper" ? "helper-only" : tools[i], \
+			printf "%s %.4f %.4f\n", tools[i] == "helper" ? "helper-only" : tools[i] == "floorinit" ? "floor+init" : tools[i], \
 				tax["seq", tools[i] "-h"], tax["seq", tools[i] "-l"] > plotdata
 	for (i = 1; i <= 5; i++)
 		printf "%s %.4f\n", nsl[i], tax["seq", "ns-" nsl[i]] > nsdata

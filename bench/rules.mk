@@ -12,7 +12,13 @@ $(B)/bench/floor: bench/floor.c bench/rules.mk | $(B)/bench/.dir
 	$(BENCH_CC) $(BASE_CPPFLAGS) $(CPPFLAGS) $(BASE_CFLAGS) $(CFLAGS) -o $@ $< \
 	  $(BASE_LDFLAGS) -static $(LDFLAGS)
 
-BENCH_BINS := $(B)/bench/spawn $(B)/bench/floor
+# The reference for libcordon.so's load cost: a preload that does nothing,
+# linked as libcordon.so is.
+$(B)/bench/empty.so: bench/empty.c bench/rules.mk | $(B)/bench/.dir
+	$(CC) $(BASE_CPPFLAGS) $(CPPFLAGS) $(BASE_CFLAGS) $(CFLAGS) -fPIC -shared -o $@ $< \
+	  $(BASE_LDFLAGS) $(LDFLAGS)
+
+BENCH_BINS := $(B)/bench/spawn $(B)/bench/floor $(B)/bench/empty.so
 
 .PHONY: bench-build
 bench-build: $(B)/cordon-helper $(B)/libcordon.so $(BENCH_BINS)
