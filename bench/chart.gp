@@ -14,6 +14,7 @@ set style histogram clustered gap 1
 set style fill solid 0.85 border -1
 set boxwidth 0.9
 set grid ytics
+set xtics font ",9"
 set ylabel "ms per job"
 set yrange [0:*]
 set key top left

@@ -195,7 +195,7 @@ END {
 	n = split("cordon helper floorinit floor unshare bwrap", tools, " ")
 	for (i = 1; i <= n; i++)
 		if (tax["seq", tools[i] "-h"] != "")
-			printf "%s %.4f %.4f\n", tools[i] == "helper" ? "helper-only" : tools[i] == "floorinit" ? "floor+init" : tools[i], \
+			printf "%s %.4f %.4f\n", tools[i] == "helper" ? "helper" : tools[i] == "floorinit" ? "floor+init" : tools[i], \
 				tax["seq", tools[i] "-h"], tax["seq", tools[i] "-l"] > plotdata
 	for (i = 1; i <= 5; i++)
 		printf "%s %.4f\n", nsl[i], tax["seq", "ns-" nsl[i]] > nsdata
