@@ -198,7 +198,9 @@ static void read_signals(struct job *j, struct mon *m, int sfd)
 		on_signal(j, m, (int)si.ssi_signo);
 }
 
-/* Returns 0 at end of stream (init and the target are gone), 1 otherwise. */
+/* Returns 0 when the job is over: the target's status came (init exits right
+ * after sending it, so waiting for init now saves a wake-up for the hang-up)
+ * or the stream ended (init is gone); 1 otherwise. */
 static int read_message(int fd, struct mon *m)
 {
 	union {
@@ -234,7 +236,7 @@ static int read_message(int fd, struct mon *m)
 	case MSG_EXITED:
 		m->done = true;
 		m->status = msg.status;
-		break;
+		return 0;
 	default: /* MSG_CONTINUED: nothing to mirror, we were continued first */
 		break;
 	}
