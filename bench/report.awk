@@ -118,7 +118,7 @@ END {
 	print ""
 	print "| launcher | RSS monitor | RSS init | RSS monitor + init | PSS monitor + init |"
 	print "|---|---:|---:|---:|---:|"
-	n = split("cordon-h cordon-l helper-h helper-l floor-h floor-l unshare-h unshare-l bwrap-h bwrap-l", order, " ")
+	n = split("cordon-h cordon-l helper-h helper-l floor-h floor-l floorinit-h floorinit-l unshare-h unshare-l bwrap-h bwrap-l", order, " ")
 	for (i = 1; i <= n; i++)
 		if (order[i] in mon)
 			printf "| %s | %d | %s | %d | %s |\n", order[i], mon[order[i]], \
