@@ -124,8 +124,8 @@ static int append(char **buf, size_t *len, int fd)
 	return 1;
 }
 
-static void collect(int out, int err, int in, const char *input, pid_t pid, int timeout_ms,
-		    struct tst_proc *res)
+static void collect(int out, int err, int in, const char *input, pid_t pid,
+		    int timeout_ms, struct tst_proc *res)
 {
 	long deadline = now_ms() + (timeout_ms ? timeout_ms : 20000);
 	size_t input_left = input ? strlen(input) : 0;
@@ -193,13 +193,14 @@ int tst_run(char *const argv[], const struct tst_opts *opts, struct tst_proc *re
 		posix_spawn_file_actions_adddup2(&fa, e[1], 2);
 	posix_spawnattr_init(&at);
 	posix_spawnattr_setflags(&at, POSIX_SPAWN_SETPGROUP | POSIX_SPAWN_SETSIGMASK |
-					       POSIX_SPAWN_SETSIGDEF);
+					  POSIX_SPAWN_SETSIGDEF);
 	sigset_t all, empty;
 	sigfillset(&all);
 	sigemptyset(&empty);
 	posix_spawnattr_setsigmask(&at, &empty);
 	posix_spawnattr_setsigdefault(&at, &all);
-	rc = posix_spawnp(&pid, argv[0], &fa, &at, argv, opts->envp ? opts->envp : environ);
+	rc = posix_spawnp(&pid, argv[0], &fa, &at, argv,
+			  opts->envp ? opts->envp : environ);
 	posix_spawn_file_actions_destroy(&fa);
 	posix_spawnattr_destroy(&at);
 	close(o[1]);

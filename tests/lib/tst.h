@@ -20,7 +20,7 @@ void tst_register(const char *name, CU_TestInfo *tests);
 		tst_register(name, tests);                                               \
 	}
 #define TST_SUITE_1(line, name, tests) TST_SUITE_2(line, name, tests)
-#define TST_SUITE(name, tests)         TST_SUITE_1(__LINE__, name, tests)
+#define TST_SUITE(name, tests)	       TST_SUITE_1(__LINE__, name, tests)
 
 /* Says the current test could not run here and why ("SKIPPED: ..." on
  * stdout, counted in the runner's closing lines). Call, then return. */
@@ -52,10 +52,10 @@ struct tst_proc {
 };
 
 struct tst_opts {
-	char *const *envp;   /* NULL: the runner's environ */
-	const char *input;   /* NULL: stdin is /dev/null */
-	int timeout_ms;      /* 0: 20 s; on expiry the process group is killed */
-	bool keep_stderr;    /* stderr passes through instead of being captured */
+	char *const *envp; /* NULL: the runner's environ */
+	const char *input; /* NULL: stdin is /dev/null */
+	int timeout_ms;	   /* 0: 20 s; on expiry the process group is killed */
+	bool keep_stderr;  /* stderr passes through instead of being captured */
 };
 
 /* Runs argv (argv[0] searched in PATH) in its own process group, captures

@@ -56,10 +56,10 @@ static void env_adds_and_drops(void)
 }
 
 static CU_TestInfo tests[] = {
-	{"run captures output and status", run_captures_output_and_status},
-	{"run reports death by signal", run_reports_signal_death},
-	{"run kills on timeout", run_kills_on_timeout},
-	{"env adds and drops", env_adds_and_drops},
-	CU_TEST_INFO_NULL,
+    {"run captures output and status", run_captures_output_and_status},
+    {"run reports death by signal", run_reports_signal_death},
+    {"run kills on timeout", run_kills_on_timeout},
+    {"env adds and drops", env_adds_and_drops},
+    CU_TEST_INFO_NULL,
 };
 TST_SUITE("lib", tests)
