@@ -46,14 +46,18 @@ struct job {
 	bool host_chld_ignored; /* SIGCHLD was SIG_IGN in the host */
 	int tty;		/* /dev/tty or -1 */
 	bool handover;		/* the target takes the terminal's foreground */
-	int sock[2];		/* [0] monitor's end (SO_PASSCRED), [1] the inside's */
+	int sock[2];		/* events: [0] monitor's end, [1] the inside's */
+	int late[2];		/* the target's pid, then its status: read when needed */
 	uid_t uid;		/* the job's ids, identity-mapped inside */
 	gid_t gid;
 	bool privileged; /* the monitor writes the full id maps */
 	int pinned;	 /* lockdown: O_PATH fd of the target file, else -1 */
 };
 
-/* Messages on the socketpair, inside -> monitor (and one monitor -> init). */
+/* Messages inside -> monitor (and one monitor -> init). Stops, continues and
+ * the maps go on sock, which the monitor polls; the target's pid and its end
+ * go on late, which it reads only when it needs them (a signal to forward,
+ * init's exit), so a job that just runs and exits wakes it once. */
 enum msg_type {
 	MSG_MAPS_DONE = 'M', /* monitor -> init: uid/gid maps written */
 	MSG_TARGET = 'P',  /* target -> monitor: its host pid rides in SCM_CREDENTIALS */

@@ -29,6 +29,7 @@ static void tie_to_monitor(struct job *j)
 	struct pollfd p = {j->sock[1], POLLRDHUP, 0};
 
 	close(j->sock[0]);
+	close(j->late[0]);
 	if (prctl(PR_SET_PDEATHSIG, SIGKILL, 0, 0, 0) < 0)
 		die(EXIT_SETUP, "init: PR_SET_PDEATHSIG: %s", strerror(errno));
 	if (poll(&p, 1, 0) < 0)
@@ -79,7 +80,7 @@ static _Noreturn void reap(struct job *j, pid_t target)
 		if (p != target)
 			continue; /* an orphan: reaped, that is all */
 		enum msg_type t = report[WIFSTOPPED(st) ? 1 : WIFCONTINUED(st) ? 2 : 0];
-		msg_send(j->sock[1], t, st);
+		msg_send(t == MSG_EXITED ? j->late[1] : j->sock[1], t, st);
 		if (t == MSG_EXITED)
 			_exit(0);
 	}
@@ -125,6 +126,7 @@ void init_run(struct job *j)
 	target = start_target(j);
 	if (target < 0)
 		die(EXIT_SETUP, "init: cannot start the target: %s", strerror(errno));
-	close_all_but(&j->sock[1], 1);
+	int keep[] = {j->sock[1], j->late[1]};
+	close_all_but(keep, sizeof(keep) / sizeof(keep[0]));
 	reap(j, target);
 }

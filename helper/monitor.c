@@ -80,12 +80,13 @@ static void open_channel(struct job *j)
 {
 	int on = 1;
 
-	if (socketpair(AF_UNIX, SOCK_SEQPACKET | SOCK_CLOEXEC, 0, j->sock) < 0)
+	if (socketpair(AF_UNIX, SOCK_SEQPACKET | SOCK_CLOEXEC, 0, j->sock) < 0 ||
+	    socketpair(AF_UNIX, SOCK_SEQPACKET | SOCK_CLOEXEC, 0, j->late) < 0)
 		die(EXIT_SETUP, "socketpair: %s", strerror(errno));
 	/* The kernel attaches the sender's pid, translated into our pid
 	 * namespace, to each message: that is how we learn the target's host
 	 * pid without scanning /proc. */
-	if (setsockopt(j->sock[0], SOL_SOCKET, SO_PASSCRED, &on, sizeof(on)) < 0)
+	if (setsockopt(j->late[0], SOL_SOCKET, SO_PASSCRED, &on, sizeof(on)) < 0)
 		die(EXIT_SETUP, "SO_PASSCRED: %s", strerror(errno));
 }
 
@@ -177,10 +178,89 @@ static bool stop_discarded(int sig)
 	return false;
 }
 
+/* One message from fd: 1 read, 0 at the end of the stream, -1 none there
+ * (EAGAIN with MSG_DONTWAIT). */
+static int read_one(int fd, int flags, struct mon *m, struct msg *msg)
+{
+	union {
+		struct cmsghdr h;
+		// cppcheck-suppress unusedStructMember ; the room for the cmsg
+		char buf[CMSG_SPACE(sizeof(struct ucred))];
+	} c;
+	struct iovec iov = {msg, sizeof(*msg)};
+	struct msghdr mh = {.msg_iov = &iov,
+			    .msg_iovlen = 1,
+			    .msg_control = &c,
+			    .msg_controllen = sizeof(c)};
+	ssize_t n;
+
+	do
+		n = recvmsg(fd, &mh, MSG_CMSG_CLOEXEC | flags);
+	while (n < 0 && errno == EINTR);
+	if (n < 0)
+		return errno == EAGAIN ? -1 : 0;
+	if (n != (ssize_t)sizeof(*msg))
+		return 0;
+	if (msg->type == MSG_TARGET)
+		for (struct cmsghdr *h = CMSG_FIRSTHDR(&mh); h; h = CMSG_NXTHDR(&mh, h))
+			if (h->cmsg_level == SOL_SOCKET &&
+			    h->cmsg_type == SCM_CREDENTIALS) {
+				struct ucred uc;
+				memcpy(&uc, CMSG_DATA(h), sizeof(uc));
+				m->target = uc.pid;
+			}
+	if (msg->type == MSG_EXITED) {
+		m->done = true;
+		m->status = msg->status;
+	}
+	return 1;
+}
+
+/* Reads the late channel: blocking until the target's pid is known (it
+ * sends it first thing, so this waits microseconds), or just what is there.
+ * Either way a status that came is seen, so no signal goes to the pid of a
+ * target that has ended. */
+static void read_late(struct job *j, struct mon *m, bool need_target)
+{
+	struct msg msg = {0, 0};
+
+	while (!m->done) {
+		bool wait = need_target && m->target == 0;
+		if (read_one(j->late[0], wait ? 0 : MSG_DONTWAIT, m, &msg) <= 0)
+			return;
+	}
+}
+
+/* Returns 0 at the end of the event stream (init is gone), 1 otherwise. */
+static int read_event(struct job *j, struct mon *m)
+{
+	struct msg msg = {0, 0};
+	int rc = read_one(j->sock[0], MSG_DONTWAIT, m, &msg);
+
+	if (rc == 0)
+		return 0;
+	if (rc > 0 && msg.type == MSG_STOPPED) {
+		read_late(j, m, true);
+		stop_self(m, WSTOPSIG(msg.status));
+	}
+	/* MSG_CONTINUED: nothing to mirror, we were continued first. */
+	return 1;
+}
+
+static _Noreturn void finish(struct job *j, struct mon *m, int st);
+
 static void on_signal(struct job *j, struct mon *m, int sig)
 {
-	if (sig == SIGCHLD)
+	int st;
+
+	if (sig == SIGCHLD) {
+		if (waitpid(m->init, &st, WNOHANG | __WALL) == m->init)
+			finish(j, m, st);
 		return;
+	}
+	read_late(j, m, true);
+	if (m->done || m->target <= 0)
+		return; /* the target has ended: the signal has no one to reach */
 	if ((sig == SIGTSTP || sig == SIGTTIN || sig == SIGTTOU) && stop_discarded(sig))
 		return;
 	/* `fg` gave the foreground back to our group: pass it on. */
@@ -196,51 +276,6 @@ static void read_signals(struct job *j, struct mon *m, int sfd)
 
 	while (read(sfd, &si, sizeof(si)) == (ssize_t)sizeof(si))
 		on_signal(j, m, (int)si.ssi_signo);
-}
-
-/* Returns 0 when the job is over: the target's status came (init exits right
- * after sending it, so waiting for init now saves a wake-up for the hang-up)
- * or the stream ended (init is gone); 1 otherwise. */
-static int read_message(int fd, struct mon *m)
-{
-	union {
-		struct cmsghdr h;
-		// cppcheck-suppress unusedStructMember ; the room for the cmsg
-		char buf[CMSG_SPACE(sizeof(struct ucred))];
-	} c;
-	struct msg msg;
-	struct iovec iov = {&msg, sizeof(msg)};
-	struct msghdr mh = {.msg_iov = &iov,
-			    .msg_iovlen = 1,
-			    .msg_control = &c,
-			    .msg_controllen = sizeof(c)};
-	ssize_t n = recvmsg(fd, &mh, MSG_CMSG_CLOEXEC | MSG_DONTWAIT);
-
-	if (n == 0)
-		return 0;
-	if (n != (ssize_t)sizeof(msg))
-		return n < 0 && errno != EAGAIN && errno != EINTR ? 0 : 1;
-	switch (msg.type) {
-	case MSG_TARGET:
-		for (struct cmsghdr *h = CMSG_FIRSTHDR(&mh); h; h = CMSG_NXTHDR(&mh, h))
-			if (h->cmsg_level == SOL_SOCKET &&
-			    h->cmsg_type == SCM_CREDENTIALS) {
-				struct ucred uc;
-				memcpy(&uc, CMSG_DATA(h), sizeof(uc));
-				m->target = uc.pid;
-			}
-		break;
-	case MSG_STOPPED:
-		stop_self(m, WSTOPSIG(msg.status));
-		break;
-	case MSG_EXITED:
-		m->done = true;
-		m->status = msg.status;
-		return 0;
-	default: /* MSG_CONTINUED: nothing to mirror, we were continued first */
-		break;
-	}
-	return 1;
 }
 
 /* Dies the way the target did. RLIMIT_CORE 0: the core, if any, was the
@@ -265,13 +300,11 @@ static _Noreturn void mirror(int status)
 	_exit(128 + sig);
 }
 
-static _Noreturn void finish(struct job *j, struct mon *m)
+/* init has ended (st), and with it every process of the sandbox: what they
+ * sent is all queued on the late channel. */
+static _Noreturn void finish(struct job *j, struct mon *m, int st)
 {
-	int st;
-
-	while (waitpid(m->init, &st, __WALL) < 0)
-		if (errno != EINTR)
-			die(EXIT_SETUP, "waitpid(init): %s", strerror(errno));
+	read_late(j, m, false);
 	/* Give the terminal back to our group before the host sees the status:
 	 * its shell reads the terminal next. */
 	if (m->handed && tcgetpgrp(j->tty) == m->target)
@@ -281,22 +314,29 @@ static _Noreturn void finish(struct job *j, struct mon *m)
 	mirror(m->done ? m->status : st);
 }
 
+static _Noreturn void wait_init(struct job *j, struct mon *m)
+{
+	int st;
+
+	while (waitpid(m->init, &st, __WALL) < 0)
+		if (errno != EINTR)
+			die(EXIT_SETUP, "waitpid(init): %s", strerror(errno));
+	finish(j, m, st);
+}
+
+/* Wakes for a signal (init's end is a SIGCHLD) or a stop of the target. */
 static _Noreturn void loop(struct job *j, struct mon *m, int sfd)
 {
 	for (;;) {
-		/* Signals wait in the signalfd until we know where they go. */
-		struct pollfd p[2] = {{j->sock[0], POLLIN, 0},
-				      {m->target > 0 && !m->done ? sfd : -1, POLLIN, 0}};
+		struct pollfd p[2] = {{j->sock[0], POLLIN, 0}, {sfd, POLLIN, 0}};
 		if (poll(p, 2, -1) < 0) {
 			if (errno == EINTR)
 				continue;
 			die(EXIT_SETUP, "poll: %s", strerror(errno));
 		}
-		/* Messages first: once the target's end is known, no signal
-		 * may go to its (released, reusable) pid. */
-		if (p[0].revents && !read_message(j->sock[0], m))
-			finish(j, m);
-		if (p[1].revents && m->target > 0 && !m->done)
+		if (p[0].revents && !read_event(j, m))
+			wait_init(j, m);
+		if (p[1].revents)
 			read_signals(j, m, sfd);
 	}
 }
@@ -318,6 +358,7 @@ void monitor_run(struct job *j, int argc, char **argv)
 	if (m.init == 0)
 		init_run(j);
 	close(j->sock[1]);
+	close(j->late[1]);
 	if (j->privileged) {
 		int rc = idmap_write_child(m.init);
 		if (rc < 0)
@@ -330,7 +371,7 @@ void monitor_run(struct job *j, int argc, char **argv)
 	m.handed = j->handover;
 	hide_args(argc, argv);
 	/* From here on nothing should fail; if it does, the exit code tells. */
-	int keep[] = {sfd, j->sock[0], j->tty};
+	int keep[] = {sfd, j->sock[0], j->late[0], j->tty};
 	close_all_but(keep, sizeof(keep) / sizeof(keep[0]));
 	loop(j, &m, sfd);
 }

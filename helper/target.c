@@ -140,7 +140,7 @@ void target_run(struct job *j)
 	if (j->handover)
 		tcsetpgrp(j->tty, getpid());
 	/* The kernel attaches our host pid for the monitor. */
-	if (msg_send(j->sock[1], MSG_TARGET, 0) < 0)
+	if (msg_send(j->late[1], MSG_TARGET, 0) < 0)
 		_exit(EXIT_SETUP);
 	check_pinned(a);
 	rc = lockdown_privileges();
