@@ -22,12 +22,14 @@ struct seccomp_data {
 	uint64_t args[6];
 };
 
-#define SECCOMP_MODE_FILTER 2
-#define RET_ALLOW	    0x7fff0000U
-#define RET_ERRNO	    0x00050000U
-#define BPF_LD_W_ABS	    0x20 /* BPF_LD | BPF_W | BPF_ABS */
-#define BPF_JEQ_K	    0x15 /* BPF_JMP | BPF_JEQ | BPF_K */
-#define BPF_RET_K	    0x06 /* BPF_RET | BPF_K */
+#define SECCOMP_MODE_FILTER	       2
+#define SECCOMP_SET_MODE_FILTER	       1
+#define SECCOMP_FILTER_FLAG_SPEC_ALLOW (1U << 2)
+#define RET_ALLOW		       0x7fff0000U
+#define RET_ERRNO		       0x00050000U
+#define BPF_LD_W_ABS		       0x20 /* BPF_LD | BPF_W | BPF_ABS */
+#define BPF_JEQ_K		       0x15 /* BPF_JMP | BPF_JEQ | BPF_K */
+#define BPF_RET_K		       0x06 /* BPF_RET | BPF_K */
 
 #define AUDIT_ARCH_X86_64  0xc000003eU
 #define AUDIT_ARCH_I386	   0x40000003U
