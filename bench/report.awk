@@ -149,7 +149,7 @@ END {
 	print line
 	line = "| tax cordon / (floor+init) |"; for (i = 1; i <= 2; i++) line = line sprintf(" %s |", ratio(tax["seq", "cordon-" tiers[i]], tax["seq", "floorinit-" tiers[i]])); print line
 	print ""
-	print "## Targets (issue 4)"
+	print "## Targets"
 	print ""
 	print "| figure | target | measured | verdict |"
 	print "|---|---|---|---|"
