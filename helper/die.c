@@ -4,7 +4,6 @@
 
 #include <errno.h>
 #include <stdarg.h>
-#include <stdio.h>
 #include <string.h>
 #include <unistd.h>
 
@@ -15,10 +14,7 @@ static void vsay(const char *fmt, va_list ap)
 	int n = (int)sizeof("cordon: ") - 1;
 
 	memcpy(line, "cordon: ", (size_t)n);
-	int m = vsnprintf(line + n, sizeof(line) - (size_t)n - 1, fmt, ap);
-	if (m < 0)
-		m = 0;
-	n += m;
+	n += (int)fmt_vsn(line + n, sizeof(line) - (size_t)n - 1, fmt, ap);
 	if (n > (int)sizeof(line) - 2)
 		n = (int)sizeof(line) - 2;
 	line[n++] = '\n';

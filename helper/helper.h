@@ -7,6 +7,8 @@
 #define CORDON_HELPER_H
 
 #include <signal.h>
+#include <stdarg.h>
+#include <stddef.h>
 #include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
@@ -71,6 +73,14 @@ struct msg {
 };
 int msg_send(int fd, enum msg_type type, int status);
 
+/* fmt.c: snprintf for %s %d %u %lu %llu only (returns the length the full
+ * text needs, as snprintf does), and strtoul for plain decimals. */
+size_t fmt_vsn(char *buf, size_t size, const char *fmt, va_list ap)
+    __attribute__((format(printf, 3, 0)));
+size_t fmt_sn(char *buf, size_t size, const char *fmt, ...)
+    __attribute__((format(printf, 3, 4)));
+unsigned long fmt_ul(const char *s, const char **end);
+
 /* die.c: one "cordon: ..." line on stderr, then _exit(code). */
 _Noreturn void die(int code, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
 void say(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
@@ -102,7 +112,8 @@ int lockdown_privileges(void);
 bool caps_can_map_ids(void);
 /* target.c */
 struct stat;
-void target_env_prepare(struct job *j, char **environ_);
+size_t env_count(char **environ_);
+void target_env_prepare(struct job *j, char **environ_, char **slots);
 /* "cannot execute PATH: ..." and exit 127 (not found) or 126. */
 _Noreturn void cannot_execute(const struct args *a, int e);
 _Noreturn void die_not_resolved(const struct args *a, const struct stat *st);

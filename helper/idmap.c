@@ -12,7 +12,6 @@
 
 #include <errno.h>
 #include <fcntl.h>
-#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
@@ -42,11 +41,11 @@ int idmap_write_self(uid_t uid, gid_t gid)
 	rc = write_file("/proc/self/setgroups", "deny", 4);
 	if (rc < 0)
 		return rc;
-	n = snprintf(line, sizeof(line), "%u %u 1", (unsigned)uid, (unsigned)uid);
+	n = (int)fmt_sn(line, sizeof(line), "%u %u 1", (unsigned)uid, (unsigned)uid);
 	rc = write_file("/proc/self/uid_map", line, (size_t)n);
 	if (rc < 0)
 		return rc;
-	n = snprintf(line, sizeof(line), "%u %u 1", (unsigned)gid, (unsigned)gid);
+	n = (int)fmt_sn(line, sizeof(line), "%u %u 1", (unsigned)gid, (unsigned)gid);
 	return write_file("/proc/self/gid_map", line, (size_t)n);
 }
 
@@ -57,17 +56,17 @@ static int identity_of(const char *own, char *out, size_t size)
 	size_t len = 0;
 
 	for (const char *p = own; *p;) {
-		char *end;
-		unsigned long first = strtoul(p, &end, 10);
-		(void)strtoul(end, &end, 10);
-		unsigned long count = strtoul(end, &end, 10);
+		const char *end;
+		unsigned long first = fmt_ul(p, &end);
+		(void)fmt_ul(end, &end);
+		unsigned long count = fmt_ul(end, &end);
 		if (end == p)
 			break;
-		int n =
-		    snprintf(out + len, size - len, "%lu %lu %lu\n", first, first, count);
-		if (n < 0 || (size_t)n >= size - len)
+		size_t n =
+		    fmt_sn(out + len, size - len, "%lu %lu %lu\n", first, first, count);
+		if (n >= size - len)
 			return -E2BIG;
-		len += (size_t)n;
+		len += n;
 		p = end + strspn(end, " \n");
 	}
 	return len ? (int)len : -EINVAL;
@@ -79,7 +78,7 @@ static int map_child(pid_t pid, const char *which)
 	ssize_t n;
 	int fd, len;
 
-	snprintf(path, sizeof(path), "/proc/self/%s", which);
+	fmt_sn(path, sizeof(path), "/proc/self/%s", which);
 	fd = open(path, O_RDONLY | O_CLOEXEC);
 	if (fd < 0)
 		return -errno;
@@ -92,7 +91,7 @@ static int map_child(pid_t pid, const char *which)
 	len = identity_of(own, map, sizeof(map));
 	if (len < 0)
 		return len;
-	snprintf(path, sizeof(path), "/proc/%d/%s", (int)pid, which);
+	fmt_sn(path, sizeof(path), "/proc/%d/%s", (int)pid, which);
 	return write_file(path, map, (size_t)len);
 }
 

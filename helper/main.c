@@ -1,6 +1,8 @@
 /* cordon-helper's entry: parse the shim's command line, become the monitor. */
 #include "helper/helper.h"
 
+#include <alloca.h>
+
 extern char **environ;
 
 int main(int argc, char **argv)
@@ -15,6 +17,11 @@ int main(int argc, char **argv)
 		    "probably from different versions; reinstall cordon",
 		    why);
 	j.a = &a;
-	target_env_prepare(&j, environ);
+	/* The target's env on our stack, beside the one the kernel put there
+	 * (whose size the kernel already bounded by the stack limit): a heap
+	 * page would stay resident in the monitor and in init alike. */
+	// cppcheck-suppress allocaCalled
+	char **slots = alloca((env_count(environ) + 3) * sizeof(*slots));
+	target_env_prepare(&j, environ, slots);
 	monitor_run(&j, argc, argv);
 }

@@ -6,7 +6,6 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <limits.h>
-#include <stdio.h>
 #include <string.h>
 #include <sys/mount.h>
 #include <sys/stat.h>
@@ -124,7 +123,7 @@ static void keep_target(struct job *j)
 		die(EXIT_SETUP, "cannot recreate %s in the sandbox: %s", path,
 		    strerror(rc < 0 ? -rc : errno));
 	close(fd);
-	snprintf(src, sizeof(src), "/proc/self/fd/%d", j->pinned);
+	fmt_sn(src, sizeof(src), "/proc/self/fd/%d", j->pinned);
 	if (mount(src, path, NULL, MS_BIND, NULL) < 0)
 		die(EXIT_SETUP, "cannot bind %s into the sandbox: %s", path,
 		    strerror(errno));

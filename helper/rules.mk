@@ -22,7 +22,7 @@ ALL += $(B)/cordon-helper
 # $(B)/cordon-helper and the small programs of tests/helper/progs/.
 HELPER_TEST_PROGS := $(patsubst tests/helper/progs/%.c,$(B)/tests/helper/%,\
 		       $(wildcard tests/helper/progs/*.c))
-TEST_SRCS += helper/args.c helper/caps.c $(sort $(wildcard tests/helper/*.c))
+TEST_SRCS += helper/args.c helper/caps.c helper/fmt.c $(sort $(wildcard tests/helper/*.c))
 TEST_DEPS += $(B)/cordon-helper $(HELPER_TEST_PROGS)
 $(B)/tests/cordon-tests: $(HELPER_HDRS) $(wildcard tests/helper/*.h)
 $(B)/tests/helper/%: tests/helper/progs/%.c | $(B)/tests/helper/.dir

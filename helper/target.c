@@ -3,7 +3,6 @@
 
 #include <errno.h>
 #include <fcntl.h>
-#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
@@ -23,23 +22,27 @@ static bool is_ours(const char *e)
 	       strncmp(e, ENV_USERNS, sizeof(ENV_USERNS) - 1) == 0;
 }
 
-/* Runs in the monitor, before the clone: the helper's one allocation, made
- * where libc is in its ordinary state. The target only writes the userns
- * inode into its own copy of env_userns. */
-void target_env_prepare(struct job *j, char **environ_)
+/* Runs in the monitor, before the clone, into slots[env_count(environ_) +
+ * 3]. The target only writes the userns inode into its own copy of
+ * env_userns. */
+size_t env_count(char **environ_)
 {
-	size_t n = 0, k = 0;
+	size_t n = 0;
 
 	while (environ_[n])
 		n++;
-	j->envp = malloc((n + 3) * sizeof(*j->envp));
-	if (!j->envp)
-		die(EXIT_SETUP, "out of memory");
+	return n;
+}
+
+void target_env_prepare(struct job *j, char **environ_, char **slots)
+{
+	size_t n = env_count(environ_), k = 0;
+
+	j->envp = slots;
 	for (size_t i = 0; i < n; i++)
 		if (!is_ours(environ_[i]))
 			j->envp[k++] = environ_[i];
-	snprintf(env_sandbox, sizeof(env_sandbox), ENV_SANDBOX "%s",
-		 tier_name(j->a->tier));
+	fmt_sn(env_sandbox, sizeof(env_sandbox), ENV_SANDBOX "%s", tier_name(j->a->tier));
 	j->envp[k++] = env_sandbox;
 	j->envp[k++] = env_userns;
 	j->envp[k] = NULL;
@@ -52,8 +55,8 @@ static void fill_userns(struct job *j)
 
 	if (stat("/proc/self/ns/user", &st) < 0)
 		die(EXIT_SETUP, "cannot stat /proc/self/ns/user: %s", strerror(errno));
-	snprintf(j->env_userns, sizeof(env_userns), ENV_USERNS "%llu",
-		 (unsigned long long)st.st_ino);
+	fmt_sn(j->env_userns, sizeof(env_userns), ENV_USERNS "%llu",
+	       (unsigned long long)st.st_ino);
 }
 
 static const char *shown_path(const struct args *a)
@@ -62,7 +65,7 @@ static const char *shown_path(const struct args *a)
 
 	if (*a->path)
 		return a->path;
-	snprintf(fdname, sizeof(fdname), "fd %d", a->dirfd);
+	fmt_sn(fdname, sizeof(fdname), "fd %d", a->dirfd);
 	return fdname;
 }
 
