@@ -167,6 +167,28 @@ static int host_spawn_actions(posix_spawn_file_actions_t *fa)
 	       posix_spawn_file_actions_addclose(fa, 0) ||
 	       posix_spawn_file_actions_addclosefrom_np(fa, 8);
 }
+
+typedef int (*spawn_fn)(pid_t *, const char *, const posix_spawn_file_actions_t *,
+			const posix_spawnattr_t *, char *const[], char *const[]);
+
+/* The spawn hosts' call(): fn (one of the four posix_spawn* versions) with
+ * the attributes and file actions above; the pid, or -errno. */
+static int host_spawn(spawn_fn fn, const char *file, char **argv)
+{
+	posix_spawn_file_actions_t fa;
+	posix_spawnattr_t attr;
+	pid_t pid;
+	int err;
+
+	if (!fn || posix_spawn_file_actions_init(&fa) || host_spawn_attr(&attr))
+		return -ENOSYS;
+	if (host_spawn_actions(&fa))
+		return -ENOMEM;
+	err = fn(&pid, file, &fa, &attr, argv, environ);
+	posix_spawn_file_actions_destroy(&fa);
+	posix_spawnattr_destroy(&attr);
+	return err ? -err : pid;
+}
 #endif
 
 int main(int argc, char **argv)
