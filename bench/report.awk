@@ -37,6 +37,10 @@ function stat(set, c, base,    r, n, v) {
 function ms(x) { return x == "" ? "—" : sprintf("%.3f", x) }
 function sms(x) { return x == "" ? "—" : sprintf("%+.3f", x) }
 function verdict(ok) { return ok ? "**PASS**" : "**MISS**" }
+function timing_head() {
+	print "| config | what | per job | IQR | tax | tax IQR |"
+	print "|---|---|---:|---:|---:|---:|"
+}
 function row(set, c,    m, iq) {
 	if (!stat(set, c, ""))
 		return
@@ -85,8 +89,7 @@ END {
 	print ""
 	print "## One job at a time"
 	print ""
-	print "| config | what | per job | IQR | tax | tax IQR |"
-	print "|---|---|---:|---:|---:|---:|"
+	timing_head()
 	n = split("plain fork none load load-empty cordon-h helper-h floor-h floorinit-h unshare-h bwrap-h cordon-l helper-l floor-l floorinit-l unshare-l bwrap-l", order, " ")
 	for (i = 1; i <= n; i++) row("seq", order[i])
 	print ""
@@ -94,21 +97,18 @@ END {
 	print ""
 	print "cordon has no per-namespace mode; its tiers are the cordon-h/-l rows above. user+mnt does / rprivate and the three tmpfs (no /proc, no mqueue: those need the pid and ipc namespaces); user+net brings lo up."
 	print ""
-	print "| config | what | per job | IQR | tax | tax IQR |"
-	print "|---|---|---:|---:|---:|---:|"
+	timing_head()
 	for (i = 1; i <= 5; i++) row("seq", "ns-" nsl[i])
 	print ""
 	print "## Two jobs in flight (2 cores)"
 	print ""
-	print "| config | what | per job | IQR | tax | tax IQR |"
-	print "|---|---|---:|---:|---:|---:|"
+	timing_head()
 	n = split("plain none cordon-h floor-h unshare-h bwrap-h cordon-l floor-l unshare-l bwrap-l", order, " ")
 	for (i = 1; i <= n; i++) row("par", order[i])
 	print ""
 	print "## Host holding 1 GiB resident (tax against plain from the same big host)"
 	print ""
-	print "| config | what | per job | IQR | tax | tax IQR |"
-	print "|---|---|---:|---:|---:|---:|"
+	timing_head()
 	n = split("plain fork cordon-h cordon-l floor-h", order, " ")
 	for (i = 1; i <= n; i++) row("big", order[i])
 	print ""
