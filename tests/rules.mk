@@ -1,7 +1,5 @@
-# The test library's own sanity suite; parts add theirs in their rules.mk.
+# The test library's own sanity suite; each test directory adds its suites
+# in its own rules.mk (tests/<dir>/rules.mk).
 TEST_SRCS += tests/lib/tst_selftest.c
 
-# The shim-helper command line from both ends (shim/argv.c, helper/args.c,
-# which the parts already link into the runner).
-TEST_SRCS += tests/contract/contract_test.c tests/contract/parse_side.c
-$(B)/tests/cordon-tests: tests/contract/contract.h
+include $(sort $(wildcard tests/*/rules.mk))
