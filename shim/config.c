@@ -94,14 +94,17 @@ static const char *self_path(void)
 	return info.dli_fname;
 }
 
+/* realpath into caller storage: realpath(p, NULL) would set up malloc's
+ * heap in every process the shim is loaded into (getrandom, brk: load
+ * cost at tier none). */
 static void set_helper(const char *path)
 {
 	/* Absolute, so a host's later chdir cannot move it; realpath's
 	 * readlink per component only when it is relative (load cost). */
-	char *abs = *path == '/' ? NULL : realpath(path, NULL);
+	char abs[PATH_MAX];
+	bool ok = *path != '/' && realpath(path, abs);
 
-	snprintf(cfg.helper, sizeof(cfg.helper), "%s", abs ? abs : path);
-	free(abs);
+	snprintf(cfg.helper, sizeof(cfg.helper), "%s", ok ? abs : path);
 }
 
 /* CORDON_HELPER from the host's env, else the installed helper, else the
@@ -109,7 +112,7 @@ static void set_helper(const char *path)
 static void find_helper(const char *self)
 {
 	const char *env = getenv("CORDON_HELPER");
-	char near[PATH_MAX], *real_self;
+	char near[PATH_MAX];
 
 	if (env && *env) {
 		set_helper(env);
@@ -120,9 +123,8 @@ static void find_helper(const char *self)
 		return;
 	}
 	/* Next to the file itself, not to a symlink that named it. */
-	real_self = realpath(self, NULL);
-	snprintf(near, sizeof(near), "%s", real_self ? real_self : self);
-	free(real_self);
+	if (!realpath(self, near))
+		snprintf(near, sizeof(near), "%s", self);
 	char *slash = strrchr(near, '/');
 	snprintf(slash ? slash + 1 : near,
 		 sizeof(near) - (size_t)(slash ? slash + 1 - near : 0), "cordon-helper");
