@@ -11,7 +11,11 @@
  * namespace: user, user+pid, user+ipc, user+mnt, user+net. hardened+init
  * and lockdown+init put the least possible init between: PID 1 vforks the
  * job and waits for it, as a sandbox must when the job is not to be PID 1
- * (PID 1 ignores signals it has no handler for). */
+ * (PID 1 ignores signals it has no handler for). hardened+drop and
+ * lockdown+drop add what the contract requires of the job's privileges,
+ * with the helper's own code (helper/caps.c: bounding set, ambient set,
+ * no_new_privs, the TIOCSTI filter, capabilities): the least any launcher
+ * meeting cordon's contract can do. */
 #include <errno.h>
 #include <fcntl.h>
 #include <net/if.h>
@@ -26,24 +30,29 @@
 #include <sys/wait.h>
 #include <unistd.h>
 
+#include "helper/helper.h"
+
 struct mode {
 	const char *name;
 	unsigned long flags;
-	int init;
+	int init, drop;
 };
 
 static const struct mode modes[] = {
-    {"hardened", CLONE_NEWUSER | CLONE_NEWPID | CLONE_NEWIPC, 0},
+    {"hardened", CLONE_NEWUSER | CLONE_NEWPID | CLONE_NEWIPC, 0, 0},
     {"lockdown", CLONE_NEWUSER | CLONE_NEWPID | CLONE_NEWIPC | CLONE_NEWNS | CLONE_NEWNET,
-     0},
-    {"user", CLONE_NEWUSER, 0},
-    {"user+pid", CLONE_NEWUSER | CLONE_NEWPID, 0},
-    {"user+ipc", CLONE_NEWUSER | CLONE_NEWIPC, 0},
-    {"user+mnt", CLONE_NEWUSER | CLONE_NEWNS, 0},
-    {"user+net", CLONE_NEWUSER | CLONE_NEWNET, 0},
-    {"hardened+init", CLONE_NEWUSER | CLONE_NEWPID | CLONE_NEWIPC, 1},
+     0, 0},
+    {"user", CLONE_NEWUSER, 0, 0},
+    {"user+pid", CLONE_NEWUSER | CLONE_NEWPID, 0, 0},
+    {"user+ipc", CLONE_NEWUSER | CLONE_NEWIPC, 0, 0},
+    {"user+mnt", CLONE_NEWUSER | CLONE_NEWNS, 0, 0},
+    {"user+net", CLONE_NEWUSER | CLONE_NEWNET, 0, 0},
+    {"hardened+init", CLONE_NEWUSER | CLONE_NEWPID | CLONE_NEWIPC, 1, 0},
     {"lockdown+init",
-     CLONE_NEWUSER | CLONE_NEWPID | CLONE_NEWIPC | CLONE_NEWNS | CLONE_NEWNET, 1},
+     CLONE_NEWUSER | CLONE_NEWPID | CLONE_NEWIPC | CLONE_NEWNS | CLONE_NEWNET, 1, 0},
+    {"hardened+drop", CLONE_NEWUSER | CLONE_NEWPID | CLONE_NEWIPC, 1, 1},
+    {"lockdown+drop",
+     CLONE_NEWUSER | CLONE_NEWPID | CLONE_NEWIPC | CLONE_NEWNS | CLONE_NEWNET, 1, 1},
 };
 
 static const char *const tmpfs_dirs[] = {"/tmp", "/var/tmp", "/dev/shm"};
@@ -144,6 +153,8 @@ child(const struct mode *m, unsigned uid, unsigned gid, char **argv)
 		if (job > 0)
 			_exit(wait_status(job));
 	}
+	if (m->drop && lockdown_privileges() < 0)
+		fail("lockdown_privileges");
 	execv(argv[0], argv);
 	fail(argv[0]);
 }
@@ -160,7 +171,7 @@ int main(int argc, char **argv)
 			m = &modes[i];
 	if (!m) {
 		fputs(
-		    "usage: floor hardened[+init]|lockdown[+init]|user|user+pid|user+ipc|"
+		    "usage: floor hardened[+init|+drop]|lockdown[+init|+drop]|user|user+pid|user+ipc|"
 		    "user+mnt|user+net PROG [ARG...]\n",
 		    stderr);
 		return 125;

@@ -62,6 +62,8 @@ BEGIN {
 	desc["floor-h"] = "`floor hardened`: clone(user+pid+ipc), maps, exec"
 	desc["floorinit-h"] = "`floor hardened+init`: PID 1 vforks the job and waits"
 	desc["floorinit-l"] = "`floor lockdown+init`: PID 1 vforks the job and waits"
+	desc["floordrop-h"] = "`floor hardened+drop`: + the job's privilege drop (helper/caps.c)"
+	desc["floordrop-l"] = "`floor lockdown+drop`: + the job's privilege drop (helper/caps.c)"
 	desc["load-empty"] = "the job preloads an empty .so: any preload's cost"
 	desc["floor-l"] = "`floor lockdown`: + mnt+net, tmpfs ×3, /proc, mqueue, lo up"
 	desc["bwrap-h"] = "`bwrap --unshare-user --unshare-pid --unshare-ipc --dev-bind / /`"
@@ -90,7 +92,7 @@ END {
 	print "## One job at a time"
 	print ""
 	timing_head()
-	n = split("plain fork none load load-empty cordon-h helper-h floor-h floorinit-h unshare-h bwrap-h cordon-l helper-l floor-l floorinit-l unshare-l bwrap-l", order, " ")
+	n = split("plain fork none load load-empty cordon-h helper-h floor-h floorinit-h floordrop-h unshare-h bwrap-h cordon-l helper-l floor-l floorinit-l floordrop-l unshare-l bwrap-l", order, " ")
 	for (i = 1; i <= n; i++) row("seq", order[i])
 	print ""
 	print "## Where the time goes: each namespace on its own (floor)"
@@ -148,6 +150,13 @@ END {
 	for (i = 1; i <= 2; i++) { stat("seq", "helper-" tiers[i], "floorinit-" tiers[i]); line = line sprintf(" %s (IQR %s) |", sms(M), ms(Q3 - Q1)) }
 	print line
 	line = "| tax cordon / (floor+init) |"; for (i = 1; i <= 2; i++) line = line sprintf(" %s |", ratio(tax["seq", "cordon-" tiers[i]], tax["seq", "floorinit-" tiers[i]])); print line
+	line = "| the job's privilege drop at the floor (floor+drop − floor+init), ms |"
+	for (i = 1; i <= 2; i++) { stat("seq", "floordrop-" tiers[i], "floorinit-" tiers[i]); line = line sprintf(" %s (IQR %s) |", sms(M), ms(Q3 - Q1)) }
+	print line
+	line = "| the helper's excess over floor+drop, ms |"
+	for (i = 1; i <= 2; i++) { stat("seq", "helper-" tiers[i], "floordrop-" tiers[i]); line = line sprintf(" %s (IQR %s) |", sms(M), ms(Q3 - Q1)) }
+	print line
+	line = "| tax cordon / (floor+drop) |"; for (i = 1; i <= 2; i++) line = line sprintf(" %s |", ratio(tax["seq", "cordon-" tiers[i]], tax["seq", "floordrop-" tiers[i]])); print line
 	print ""
 	print "## Targets"
 	print ""
@@ -190,12 +199,25 @@ END {
 	print ""
 	print "noise = the larger tax IQR of the two hosts, at least 5 % of the small host's tax."
 	print "load cost of libcordon.so per process (the job preloads it, tier none): " sms(tax["seq", "load"]) " ms; of an empty preloaded .so: " sms(tax["seq", "load-empty"]) " ms."
+	# What bounds the missed targets, measured in the same run.
+	print ""
+	print "## Bounds measured in this run"
+	print ""
+	for (i = 1; i <= 2; i++) {
+		f = tax["seq", "floor-" tiers[i]]; fi = tax["seq", "floorinit-" tiers[i]]; fd = tax["seq", "floordrop-" tiers[i]]
+		if (f == "" || fi == "" || fd == "") continue
+		printf "- %s: the floor with the least init the contract requires (a PID 1 that is not the job) is %.2f × the floor; with the job's privilege drop the contract requires as well (caps, no_new_privs, TIOCSTI filter), %.2f × the floor%s.\n", \
+			tiers[i] == "h" ? "hardened" : "lockdown", fi / f, fd / f, (fd > 1.15 * f ? ": 1.15 × the floor is out of reach for any launcher that meets the contract" : "")
+	}
+	if (tax["seq", "load-empty"] != "" && p > 0)
+		printf "- tier none: an empty preloaded .so alone costs %.1f %% of a plain job%s.\n", \
+			100 * tax["seq", "load-empty"] / p, (tax["seq", "load-empty"] > 0.02 * p ? ": ≤ 2 % is out of reach for any LD_PRELOAD shim that the jobs inherit" : "")
 
 	print "# launcher hardened lockdown (tax, ms)" > plotdata
-	n = split("cordon helper floorinit floor unshare bwrap", tools, " ")
+	n = split("cordon helper floordrop floorinit floor unshare bwrap", tools, " ")
 	for (i = 1; i <= n; i++)
 		if (tax["seq", tools[i] "-h"] != "")
-			printf "%s %.4f %.4f\n", tools[i] == "helper" ? "helper" : tools[i] == "floorinit" ? "floor+init" : tools[i], \
+			printf "%s %.4f %.4f\n", tools[i] == "helper" ? "helper" : tools[i] == "floorinit" ? "floor+init" : tools[i] == "floordrop" ? "floor+drop" : tools[i], \
 				tax["seq", tools[i] "-h"], tax["seq", tools[i] "-l"] > plotdata
 	for (i = 1; i <= 5; i++)
 		printf "%s %.4f\n", nsl[i], tax["seq", "ns-" nsl[i]] > nsdata

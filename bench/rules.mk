@@ -8,8 +8,8 @@ $(B)/bench/spawn: bench/spawn.c bench/rules.mk | $(B)/bench/.dir
 	$(CC) $(BASE_CPPFLAGS) $(CPPFLAGS) $(BASE_CFLAGS) $(CFLAGS) -o $@ $< \
 	  $(BASE_LDFLAGS) $(LDFLAGS)
 
-$(B)/bench/floor: bench/floor.c bench/rules.mk | $(B)/bench/.dir
-	$(BENCH_CC) $(BASE_CPPFLAGS) $(CPPFLAGS) $(BASE_CFLAGS) $(CFLAGS) -o $@ $< \
+$(B)/bench/floor: bench/floor.c helper/caps.c helper/helper.h helper/seccomp.h bench/rules.mk | $(B)/bench/.dir
+	$(BENCH_CC) $(BASE_CPPFLAGS) $(CPPFLAGS) $(BASE_CFLAGS) $(CFLAGS) -o $@ bench/floor.c helper/caps.c \
 	  $(BASE_LDFLAGS) -static $(LDFLAGS)
 
 # The reference for libcordon.so's load cost: a preload that does nothing,
