@@ -171,7 +171,8 @@ int main(int argc, char **argv)
 			m = &modes[i];
 	if (!m) {
 		fputs(
-		    "usage: floor hardened[+init|+drop]|lockdown[+init|+drop]|user|user+pid|user+ipc|"
+		    "usage: floor "
+		    "hardened[+init|+drop]|lockdown[+init|+drop]|user|user+pid|user+ipc|"
 		    "user+mnt|user+net PROG [ARG...]\n",
 		    stderr);
 		return 125;
