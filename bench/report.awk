@@ -102,6 +102,17 @@ END {
 	timing_head()
 	for (i = 1; i <= 5; i++) row("seq", "ns-" nsl[i])
 	print ""
+	print "cordon's namespaces come by tier: what lockdown adds to hardened (mnt+net, the mounts, lo up), paired by round:"
+	print ""
+	print "| launcher | lockdown − hardened | IQR |"
+	print "|---|---:|---:|"
+	n = split("cordon helper floor floorinit floordrop", order, " ")
+	for (i = 1; i <= n; i++)
+		if ((order[i] "-l") in desc && tax["seq", order[i] "-l"] != "") {
+			stat("seq", order[i] "-l", order[i] "-h")
+			printf "| %s | %s | %s |\n", order[i], sms(M), ms(Q3 - Q1)
+		}
+	print ""
 	print "## Two jobs in flight (2 cores)"
 	print ""
 	timing_head()
