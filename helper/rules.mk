@@ -17,6 +17,17 @@ $(B)/cordon-helper: $(HELPER_SRCS) $(HELPER_HDRS) helper/rules.mk | $(B)/.dir
 
 ALL += $(B)/cordon-helper
 
+# The shim has $(LIBEXECDIR)/cordon/cordon-helper compiled in. The directory
+# is cordon's own: uninstall removes it once empty.
+.PHONY: install-helper uninstall-helper
+install: install-helper
+uninstall: uninstall-helper
+install-helper: all
+	install -D -m 0755 $(B)/cordon-helper $(DESTDIR)$(LIBEXECDIR)/cordon/cordon-helper
+uninstall-helper:
+	rm -f $(DESTDIR)$(LIBEXECDIR)/cordon/cordon-helper
+	if [ -d $(DESTDIR)$(LIBEXECDIR)/cordon ]; then rmdir --ignore-fail-on-non-empty $(DESTDIR)$(LIBEXECDIR)/cordon; fi
+
 # The helper's suites (tests/helper/) in the one CUnit runner: the parser and
 # the seccomp filter are linked in and unit-tested; the rest drive
 # $(B)/cordon-helper and the small programs of tests/helper/progs/.
