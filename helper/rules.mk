@@ -10,10 +10,13 @@ else
 HELPER_CC := $(if $(shell command -v musl-gcc 2>/dev/null),musl-gcc,$(CC))
 HELPER_STATIC := -static
 endif
+# musl-gcc's specs drop gcc's default --build-id; debuggers and the
+# package's detached debug symbols find the binary by it.
+HELPER_BUILD_ID := -Wl,--build-id
 
 $(B)/cordon-helper: $(HELPER_SRCS) $(HELPER_HDRS) helper/rules.mk | $(B)/.dir
 	$(HELPER_CC) $(BASE_CPPFLAGS) $(CPPFLAGS) $(BASE_CFLAGS) $(SAN_CFLAGS) $(CFLAGS) \
-	  -o $@ $(HELPER_SRCS) $(BASE_LDFLAGS) $(HELPER_STATIC) $(SAN_CFLAGS) $(LDFLAGS)
+	  -o $@ $(HELPER_SRCS) $(BASE_LDFLAGS) $(HELPER_BUILD_ID) $(HELPER_STATIC) $(SAN_CFLAGS) $(LDFLAGS)
 
 ALL += $(B)/cordon-helper
 
