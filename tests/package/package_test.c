@@ -10,11 +10,15 @@
 #include <sys/stat.h>
 #include <sys/wait.h>
 
-/* A make run by the suite must not inherit the make that runs the suite
- * (MAKEFLAGS carries its command-line variables, SANITIZE=1 among them). */
+/* A make run by the suite must not inherit the make that runs the suite:
+ * make exports its command-line variables (SANITIZE=1, the install paths
+ * of a package build) and passes them on in MAKEFLAGS. */
 static const char *const clean_env[] = {
-    "MAKEFLAGS", "MFLAGS",   "MAKELEVEL",  "MAKEOVERRIDES", "DESTDIR",	     "PREFIX",
-    "B",	 "SANITIZE", "LD_PRELOAD", "CORDON_TIER",   "CORDON_HELPER", NULL,
+    "MAKEFLAGS",  "MFLAGS",  "MAKELEVEL",  "MAKEOVERRIDES", "B",
+    "SANITIZE",	  "DESTDIR", "PREFIX",	   "BINDIR",	    "LIBDIR",
+    "LIBEXECDIR", "MANDIR",  "prefix",	   "bindir",	    "libdir",
+    "libexecdir", "mandir",  "LD_PRELOAD", "CORDON_TIER",   "CORDON_HELPER",
+    NULL,
 };
 
 enum { BUILD_TIMEOUT_MS = 180000 };
