@@ -216,6 +216,35 @@ static void test_install_uninstall(void)
 	free(joined(&want));
 }
 
+/* The lower-case GNU names work as the upper-case ones, down to the helper
+ * path compiled into the shim (make -n: what install would run). */
+static void test_lower_case_names(void)
+{
+	const char *src = fresh_dir("src-names");
+	const char *vars[] = {src, tst_build("pkg/cordon-src.tar"), NULL};
+	static const char *const want[] = {
+	    "-DCORDON_HELPER_PATH='\"/opt/c/lib/x/cordon/cordon-helper\"'",
+	    " /d/opt/c/lib/x/cordon/cordon-helper\n",
+	    " /d/opt/c/lib64/libcordon.so\n",
+	    "> /d/opt/c/sbin/cordon\n",
+	    "LIBDIR=/opt/c/lib64|",
+	    "/d/opt/c/man/man",
+	};
+	struct tst_proc r;
+
+	if (sh("tar -xf \"$2\" -C \"$1\" && make -n -C \"$1\" install DESTDIR=/d "
+	       "prefix=/opt/c "
+	       "bindir=/opt/c/sbin libdir=/opt/c/lib64 libexecdir=/opt/c/lib/x "
+	       "mandir=/opt/c/man",
+	       vars, BUILD_TIMEOUT_MS, &r))
+		for (size_t i = 0; i < sizeof(want) / sizeof(want[0]); i++) {
+			CU_ASSERT_PTR_NOT_NULL(strstr(r.out, want[i]));
+			if (!strstr(r.out, want[i]))
+				printf("\n    no %s in:\n%s", want[i], r.out);
+		}
+	tst_proc_free(&r);
+}
+
 /* dpkg-deb --info and --contents: the package's fields, and exactly its
  * files with their modes and owners. */
 static void test_deb_info_contents(void)
@@ -330,6 +359,7 @@ static void test_installed_package_runs_a_job(void)
 static CU_TestInfo tests[] = {
     {"make install/uninstall: exact files and modes, paths compiled in",
      test_install_uninstall},
+    {"lower-case prefix, bindir, libdir, libexecdir, mandir", test_lower_case_names},
     {"dpkg-deb --info/--contents: fields, files, modes", test_deb_info_contents},
     {"the unpacked package sandboxes a job with its compiled-in helper",
      test_installed_package_runs_a_job},
