@@ -278,7 +278,9 @@ static void test_deb_info_contents(void)
 		add(&want, "-rw-r--r-- root/root ./usr/share/man/man%s/%s.gz",
 		    section(pages.v[i]), pages.v[i]);
 	free(joined(&pages));
-	if (sh("dpkg-deb --contents \"$1\" | awk '$1 !~ /^d/ {print $1, $2, $NF}' | "
+	if (sh("dpkg-deb --contents \"$1\" | "
+	       "sed -n 's|^\\([^d][^ ]*\\) \\([^ ]*\\) .* \\(\\./[^ ]*\\)$|\\1 \\2 "
+	       "\\3|p' | "
 	       "LC_ALL=C sort",
 	       deb, 0, &r))
 		assert_text("dpkg-deb --contents", r.out, joined(&want));
