@@ -10,12 +10,26 @@ else
 HELPER_CC := $(if $(shell command -v musl-gcc 2>/dev/null),musl-gcc,$(CC))
 HELPER_STATIC := -static
 endif
+# musl-gcc's specs drop gcc's default --build-id; debuggers and the
+# package's detached debug symbols find the binary by it.
+HELPER_BUILD_ID := -Wl,--build-id
 
 $(B)/cordon-helper: $(HELPER_SRCS) $(HELPER_HDRS) helper/rules.mk | $(B)/.dir
 	$(HELPER_CC) $(BASE_CPPFLAGS) $(CPPFLAGS) $(BASE_CFLAGS) $(SAN_CFLAGS) $(CFLAGS) \
-	  -o $@ $(HELPER_SRCS) $(BASE_LDFLAGS) $(HELPER_STATIC) $(SAN_CFLAGS) $(LDFLAGS)
+	  -o $@ $(HELPER_SRCS) $(BASE_LDFLAGS) $(HELPER_BUILD_ID) $(HELPER_STATIC) $(SAN_CFLAGS) $(LDFLAGS)
 
 ALL += $(B)/cordon-helper
+
+# The shim has $(LIBEXECDIR)/cordon/cordon-helper compiled in. The directory
+# is cordon's own: uninstall removes it once empty.
+.PHONY: install-helper uninstall-helper
+install: install-helper
+uninstall: uninstall-helper
+install-helper: all
+	install -D -m 0755 $(B)/cordon-helper $(DESTDIR)$(LIBEXECDIR)/cordon/cordon-helper
+uninstall-helper:
+	rm -f $(DESTDIR)$(LIBEXECDIR)/cordon/cordon-helper
+	if [ -d $(DESTDIR)$(LIBEXECDIR)/cordon ]; then rmdir --ignore-fail-on-non-empty $(DESTDIR)$(LIBEXECDIR)/cordon; fi
 
 # The helper's suites (tests/helper/) in the one CUnit runner: the parser and
 # the seccomp filter are linked in and unit-tested; the rest drive

@@ -30,13 +30,16 @@ $(B)/cordon: scripts/cordon | $(B)/.dir
 	install -m 0755 $< $@
 ALL += $(B)/cordon
 
-.PHONY: install-shim
+# The launcher learns where the library and the helper went.
+.PHONY: install-shim uninstall-shim
 install: install-shim
+uninstall: uninstall-shim
 install-shim: all
-	install -d $(DESTDIR)$(BINDIR) $(DESTDIR)$(MANDIR)/man1 $(DESTDIR)$(MANDIR)/man7
+	install -D -m 0644 $(B)/libcordon.so $(DESTDIR)$(LIBDIR)/libcordon.so
+	install -d $(DESTDIR)$(BINDIR)
 	sed -e 's|^LIBDIR=.*|LIBDIR=$(LIBDIR)|' \
 	    -e 's|^LIBEXECDIR=.*|LIBEXECDIR=$(LIBEXECDIR)|' scripts/cordon \
 	  > $(DESTDIR)$(BINDIR)/cordon
 	chmod 0755 $(DESTDIR)$(BINDIR)/cordon
-	install -m 0644 man/cordon.1 $(DESTDIR)$(MANDIR)/man1/cordon.1
-	install -m 0644 man/libcordon.so.7 $(DESTDIR)$(MANDIR)/man7/libcordon.so.7
+uninstall-shim:
+	rm -f $(DESTDIR)$(LIBDIR)/libcordon.so $(DESTDIR)$(BINDIR)/cordon
