@@ -314,6 +314,33 @@ static void test_run_tiers(void)
 	}
 }
 
+/* CMD resolved as execvp would, inside: a file without a format runs with
+ * /bin/sh there; its env has the sandbox's markers and nothing of the shim. */
+static void test_run_script_env(void)
+{
+	struct tst_proc r;
+	const char *script = tst_write_file(
+	    "launcher-run.sh",
+	    "echo \"0=$0 $1 $CORDON_SANDBOX\"\n"
+	    "echo \"preload=${LD_PRELOAD-unset} tier=${CORDON_TIER-unset}\"\n"
+	    "readlink /proc/self/ns/pid; exit 6\n",
+	    0755);
+	char *argv[] = {cordon(),	"run", "--tier", "hardened",
+			(char *)script, "a1",  NULL};
+	char want[PATH_MAX + 128];
+
+	if (!userns_ok())
+		return;
+	run(argv, &r);
+	snprintf(want, sizeof(want), "0=%s a1 hardened\npreload=unset tier=unset\npid:[",
+		 script);
+	CU_ASSERT_EQUAL(tst_shell_status(r.status), 6);
+	CU_ASSERT_EQUAL(strncmp(r.out, want, strlen(want)), 0);
+	CU_ASSERT_FALSE(same_ns(r.out, "pid"));
+	CU_ASSERT_EQUAL(r.err_len, 0);
+	tst_proc_free(&r);
+}
+
 /* A shell run through the launcher sees what it sees without it. */
 static void test_dash_transparent(void)
 {
@@ -450,6 +477,7 @@ static CU_TestInfo usage_tests[] = {
 static CU_TestInfo run_tests[] = {
     {"host outside, its jobs inside", test_host_outside_jobs_inside},
     {"run: CMD itself inside, at each tier", test_run_tiers},
+    {"run: a script, and the env CMD gets", test_run_script_env},
     {"dash through the launcher sees the same", test_dash_transparent},
     CU_TEST_INFO_NULL,
 };
