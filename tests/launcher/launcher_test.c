@@ -283,7 +283,8 @@ static void test_host_outside_jobs_inside(void)
 	tst_proc_free(&r);
 }
 
-/* cordon run: CMD itself in the tier's namespaces; none: plainly. */
+/* cordon run: CMD itself in the tier's namespaces (not only what it
+ * starts: readlink is CMD); none: plainly. The exit status is CMD's. */
 static void test_run_tiers(void)
 {
 	static const struct {
@@ -295,21 +296,36 @@ static void test_run_tiers(void)
 	    {"--tier=lockdown", true, true},
 	    {"--whole", true, true}, /* deprecated spelling, default tier */
 	};
-	char script[] = "readlink /proc/self/ns/pid /proc/self/ns/net; exit 9";
 
 	if (!userns_ok())
 		return;
 	for (size_t i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
 		struct tst_proc r;
-		char *argv[] = {cordon(), "run", (char *)cases[i].opt, "--", "sh", "-c",
-				script,	  NULL};
-		char *whole[] = {cordon(), "--whole", "sh", "-c", script, NULL};
+		char *opt = (char *)cases[i].opt;
+		char *ns[] = {cordon(),
+			      "run",
+			      opt,
+			      "--",
+			      "readlink",
+			      "/proc/self/ns/pid",
+			      "/proc/self/ns/net",
+			      NULL};
+		char *exit9[] = {cordon(),	    "run", opt, "sh", "-c",
+				 "echo $$; exit 9", NULL};
+		/* --whole is an option of its own: "cordon --whole ...". */
+		int skip = strcmp(opt, "--whole") == 0;
 
-		run(i == 3 ? whole : argv, &r);
-		CU_ASSERT_EQUAL(tst_shell_status(r.status), 9);
+		ns[skip] = exit9[skip] = cordon();
+		run(ns + skip, &r);
+		CU_ASSERT_EQUAL(tst_shell_status(r.status), 0);
 		CU_ASSERT_PTR_NOT_NULL(strstr(r.out, "pid:["));
 		CU_ASSERT_EQUAL(!same_ns(r.out, "pid"), cases[i].new_pid);
 		CU_ASSERT_EQUAL(!same_ns(r.out, "net"), cases[i].new_net);
+		tst_proc_free(&r);
+		/* In a new pid namespace CMD is pid 2, the child of its init. */
+		run(exit9 + skip, &r);
+		CU_ASSERT_EQUAL(tst_shell_status(r.status), 9);
+		CU_ASSERT_EQUAL(strcmp(r.out, "2\n") == 0, cases[i].new_pid);
 		tst_proc_free(&r);
 	}
 }
