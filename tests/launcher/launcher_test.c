@@ -357,6 +357,54 @@ static void test_run_script_env(void)
 	tst_proc_free(&r);
 }
 
+/* A libcordon.so the loader cannot preload (here: not an ELF file): run
+ * refuses rather than run CMD unsandboxed, and check says so at each tier. */
+static void test_run_no_preload(void)
+{
+	struct tst_proc r;
+	char marker[PATH_MAX];
+	static const char setup[] =
+	    "d=\"$1/launcher-badlib\"; mkdir -p \"$d\" && "
+	    "cp \"$2\" \"$3\" \"$d/\" && echo junk >\"$d/libcordon.so\" && "
+	    "shift 3 && exec \"$d/cordon\" \"$@\"";
+	char *run_argv[] = {"sh",
+			    "-c",
+			    (char *)setup,
+			    "sh",
+			    (char *)tst_scratch(),
+			    cordon(),
+			    (char *)tst_build("cordon-helper"),
+			    "run",
+			    "--tier=hardened",
+			    "touch",
+			    marker,
+			    NULL};
+	char *check_argv[] = {"sh",
+			      "-c",
+			      (char *)setup,
+			      "sh",
+			      (char *)tst_scratch(),
+			      cordon(),
+			      (char *)tst_build("cordon-helper"),
+			      "check",
+			      NULL};
+
+	snprintf(marker, sizeof(marker), "%s/launcher-ran-unsandboxed", tst_scratch());
+	run(run_argv, &r);
+	CU_ASSERT_EQUAL(tst_shell_status(r.status), 125);
+	CU_ASSERT_PTR_NOT_NULL(
+	    strstr(r.err, "cordon: the dynamic loader did not preload "
+			  "libcordon.so into /bin/sh; nothing runs unsandboxed"));
+	CU_ASSERT_EQUAL(access(marker, F_OK), -1);
+	tst_proc_free(&r);
+	run(check_argv, &r);
+	CU_ASSERT_EQUAL(tst_shell_status(r.status), 1);
+	CU_ASSERT_EQUAL(
+	    strncmp(r.out, "none: FAILED: the dynamic loader did not preload ", 49), 0);
+	CU_ASSERT_PTR_NOT_NULL(strstr(r.out, "\nlockdown: FAILED: the dynamic loader"));
+	tst_proc_free(&r);
+}
+
 /* A shell run through the launcher sees what it sees without it. */
 static void test_dash_transparent(void)
 {
@@ -494,6 +542,7 @@ static CU_TestInfo run_tests[] = {
     {"host outside, its jobs inside", test_host_outside_jobs_inside},
     {"run: CMD itself inside, at each tier", test_run_tiers},
     {"run: a script, and the env CMD gets", test_run_script_env},
+    {"run: refuses when the shim is not preloaded", test_run_no_preload},
     {"dash through the launcher sees the same", test_dash_transparent},
     CU_TEST_INFO_NULL,
 };
