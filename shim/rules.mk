@@ -25,9 +25,11 @@ $(B)/tests/shim/%: tests/shim/hosts/%.c tests/shim/hosts/host.h | $(B)/tests/shi
 	$(CC) $(BASE_CPPFLAGS) $(CPPFLAGS) $(BASE_CFLAGS) $(CFLAGS) -o $@ $< \
 	  $(BASE_LDFLAGS) $(LDFLAGS) -lpthread
 
-# The launcher in the build tree finds libcordon.so and the helper next to it.
-$(B)/cordon: scripts/cordon | $(B)/.dir
-	install -m 0755 $< $@
+# The launcher in the build tree finds libcordon.so and the helper next to
+# it; its VERSION= line carries ./VERSION (install copies keep it from here).
+$(B)/cordon: scripts/cordon VERSION | $(B)/.dir
+	sed -e 's|^VERSION=.*|VERSION=$(shell cat VERSION)|' scripts/cordon >$@.tmp
+	chmod 0755 $@.tmp && mv $@.tmp $@
 ALL += $(B)/cordon
 
 # The launcher learns where the library and the helper went.

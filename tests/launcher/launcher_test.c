@@ -1,0 +1,562 @@
+/* scripts/cordon as the build tree holds it ($(B)/cordon): options and their
+ * errors, the environment it gives a host, `cordon run` at each tier,
+ * `cordon check`, a real host through it, and the man pages. */
+#include "tests/lib/tst.h"
+
+#include <limits.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+/* Nothing of an outer cordon reaches the launcher under test. */
+static const char *const drop[] = {
+    "CORDON_TIER",	     "CORDON_HELPER", "CORDON_LOG", "CORDON_SANDBOX",
+    "CORDON_SANDBOX_USERNS", "LD_PRELOAD",    NULL};
+
+static char *cordon(void)
+{
+	static char path[PATH_MAX];
+
+	if (!path[0])
+		snprintf(path, sizeof(path), "%s", tst_build("cordon"));
+	return path;
+}
+
+/* Runs argv with the extra "NAME=value" entries (may be NULL). */
+static void run_env(const char *const *add, char *const argv[], struct tst_proc *r)
+{
+	char **env = tst_env(add, drop);
+	struct tst_opts o = {.envp = env, .timeout_ms = 30000};
+
+	CU_ASSERT_EQUAL_FATAL(tst_run(argv, &o, r), 0);
+	tst_env_free(env);
+}
+
+static void run(char *const argv[], struct tst_proc *r)
+{
+	run_env(NULL, argv, r);
+}
+
+/* Exactly one line on stderr, starting with "cordon: ". */
+static bool one_cordon_line(const char *err)
+{
+	const char *nl = strchr(err, '\n');
+	return strncmp(err, "cordon: ", 8) == 0 && nl && nl[1] == '\0';
+}
+
+/* "pid:[4026531836]" of the runner. */
+static const char *own_ns(const char *ns, char *buf, size_t len)
+{
+	char p[64];
+	ssize_t n;
+
+	snprintf(p, sizeof(p), "/proc/self/ns/%s", ns);
+	n = readlink(p, buf, len - 1);
+	buf[n < 0 ? 0 : n] = '\0';
+	return buf;
+}
+
+/* Whether this kernel gives an unprivileged user namespace at all. */
+static bool userns_ok(void)
+{
+	struct tst_proc r;
+	char *argv[] = {"unshare", "-U", "true", NULL};
+	bool ok;
+
+	run(argv, &r);
+	ok = tst_shell_status(r.status) == 0;
+	if (!ok)
+		tst_skip("unshare -U fails here: %.200s", r.err);
+	tst_proc_free(&r);
+	return ok;
+}
+
+static void test_usage_errors(void)
+{
+	static const struct {
+		const char *args[6];
+		const char *says;
+	} cases[] = {
+	    {{"--frob", "true"}, "unknown option '--frob'"},
+	    {{"run", "-x", "true"}, "unknown option '-x'"},
+	    {{"--tier"}, "option '--tier' needs a value"},
+	    {{"run", "--log"}, "option '--log' needs a value"},
+	    {{"--log="}, "option '--log' needs a file name"},
+	    {{"--tier", "lockdwon", "true"}, "'lockdwon' is not a tier"},
+	    {{"run", "--tier=Hardened", "true"}, "'Hardened' is not a tier"},
+	    {{NULL}, "no host to run"},
+	    {{"--tier", "none", "--"}, "no host to run"},
+	    {{"run", "--tier", "hardened"}, "no command to run"},
+	    {{"check", "now"}, "check takes no arguments"},
+	};
+
+	for (size_t i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
+		char *argv[8] = {cordon()};
+		struct tst_proc r;
+		for (size_t k = 0; cases[i].args[k]; k++)
+			argv[k + 1] = (char *)cases[i].args[k];
+		run(argv, &r);
+		CU_ASSERT_EQUAL(tst_shell_status(r.status), 2);
+		CU_ASSERT_TRUE(one_cordon_line(r.err));
+		CU_ASSERT_PTR_NOT_NULL(strstr(r.err, cases[i].says));
+		CU_ASSERT_PTR_NOT_NULL(strstr(r.err, "; try 'cordon --help'\n"));
+		CU_ASSERT_EQUAL(r.out_len, 0);
+		if (tst_shell_status(r.status) != 2 || !strstr(r.err, cases[i].says))
+			printf("\n    case %zu: status %#x, stderr %s", i, r.status,
+			       r.err);
+		tst_proc_free(&r);
+	}
+}
+
+static void test_help_version(void)
+{
+	struct tst_proc r;
+	char *help[] = {cordon(), "--help", NULL};
+	char *run_help[] = {cordon(), "run", "-h", NULL};
+	char *version[] = {cordon(), "--version", NULL};
+	unsigned a, b, c;
+	char end;
+
+	run(help, &r);
+	CU_ASSERT_EQUAL(tst_shell_status(r.status), 0);
+	CU_ASSERT_EQUAL(strncmp(r.out, "usage: cordon ", 14), 0);
+	CU_ASSERT_PTR_NOT_NULL(strstr(r.out, "cordon run "));
+	CU_ASSERT_PTR_NOT_NULL(strstr(r.out, "cordon check"));
+	CU_ASSERT_PTR_NOT_NULL(strstr(r.out, "else lockdown"));
+	CU_ASSERT_EQUAL(r.err_len, 0);
+	tst_proc_free(&r);
+	run(run_help, &r);
+	CU_ASSERT_EQUAL(tst_shell_status(r.status), 0);
+	CU_ASSERT_EQUAL(strncmp(r.out, "usage: cordon ", 14), 0);
+	tst_proc_free(&r);
+	/* The build tree's copy carries VERSION (not the source tree's file). */
+	run(version, &r);
+	CU_ASSERT_EQUAL(tst_shell_status(r.status), 0);
+	CU_ASSERT_EQUAL(sscanf(r.out, "cordon %u.%u.%u%c", &a, &b, &c, &end), 4);
+	CU_ASSERT_EQUAL(end, '\n');
+	CU_ASSERT_EQUAL(r.err_len, 0);
+	tst_proc_free(&r);
+}
+
+static void test_missing_parts(void)
+{
+	struct tst_proc r;
+	/* The launcher alone, without libcordon.so next to it or in ../build. */
+	char *alone[] = {
+	    "sh",
+	    "-c",
+	    "d=\"$1/launcher-alone\"; mkdir -p \"$d\" && cp \"$2\" \"$d/cordon\" && "
+	    "exec \"$d/cordon\" true",
+	    "sh",
+	    (char *)tst_scratch(),
+	    cordon(),
+	    NULL};
+	char *nosuch[] = {cordon(), "run", "--tier", "hardened", "nosuch-cmd-xyz", NULL};
+
+	run(alone, &r);
+	CU_ASSERT_EQUAL(tst_shell_status(r.status), 125);
+	CU_ASSERT_TRUE(one_cordon_line(r.err));
+	CU_ASSERT_PTR_NOT_NULL(strstr(r.err, "cannot find libcordon.so"));
+	tst_proc_free(&r);
+	/* A command that is not there: 127, as a shell says it. */
+	run(nosuch, &r);
+	CU_ASSERT_EQUAL(tst_shell_status(r.status), 127);
+	CU_ASSERT_STRING_EQUAL(r.err, "cordon: nosuch-cmd-xyz: command not found\n");
+	tst_proc_free(&r);
+}
+
+/* The host gets libcordon.so first in LD_PRELOAD, by absolute path, the
+ * other preloads after it, and the tier: default lockdown, else a valid
+ * $CORDON_TIER, and --tier over both. */
+static void test_host_env(void)
+{
+	static const struct {
+		const char *env, *opt, *tier;
+	} cases[] = {
+	    {NULL, NULL, "lockdown"},
+	    {"CORDON_TIER=hardened", NULL, "hardened"},
+	    {"CORDON_TIER=none", NULL, "none"},
+	    {"CORDON_TIER=bogus", NULL, "lockdown"},
+	    {"CORDON_TIER=", NULL, "lockdown"},
+	    {"CORDON_TIER=lockdown", "--tier=none", "none"},
+	    {NULL, "--tier=hardened", "hardened"},
+	};
+	char lib[PATH_MAX], want[PATH_MAX * 2];
+	const char *other = "/lib/x86_64-linux-gnu/libm.so.6";
+
+	if (!realpath(tst_build("libcordon.so"), lib)) {
+		CU_FAIL("no libcordon.so in the build tree");
+		return;
+	}
+	if (access(other, R_OK) != 0)
+		other = "";
+	for (size_t i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
+		char pre[PATH_MAX + 16];
+		const char *add[3] = {cases[i].env};
+		char *argv[8] = {cordon()};
+		int n = 1;
+		struct tst_proc r;
+
+		snprintf(pre, sizeof(pre), "LD_PRELOAD=%s", other);
+		add[cases[i].env ? 1 : 0] = *other ? pre : NULL;
+		if (cases[i].opt)
+			argv[n++] = (char *)cases[i].opt;
+		argv[n++] = "--";
+		argv[n++] = "sh";
+		argv[n++] = "-c";
+		argv[n++] = "echo \"$CORDON_TIER $LD_PRELOAD\"";
+		snprintf(want, sizeof(want), "%s %s%s%s\n", cases[i].tier, lib,
+			 *other ? ":" : "", other);
+		run_env(add, argv, &r);
+		CU_ASSERT_EQUAL(tst_shell_status(r.status), 0);
+		CU_ASSERT_STRING_EQUAL(r.out, want);
+		tst_proc_free(&r);
+	}
+}
+
+/* --log FILE reaches the host as CORDON_LOG, made absolute. */
+static void test_log_option(void)
+{
+	struct tst_proc r;
+	char dir[PATH_MAX], want[PATH_MAX + 32];
+	char *argv[] = {
+	    "sh",
+	    "-c",
+	    "cd \"$1\" && \"$2\" --tier none --log sub/../jobs.log -- "
+	    "sh -c 'echo \"$CORDON_LOG\"' && "
+	    "\"$2\" run --log=/x/abs.log --tier=none sh -c 'echo \"$CORDON_LOG\"'",
+	    "sh",
+	    dir,
+	    cordon(),
+	    NULL};
+
+	if (!realpath(tst_scratch(), dir)) {
+		CU_FAIL("no scratch directory");
+		return;
+	}
+	run(argv, &r);
+	snprintf(want, sizeof(want), "%s/sub/../jobs.log\n/x/abs.log\n", dir);
+	CU_ASSERT_EQUAL(tst_shell_status(r.status), 0);
+	CU_ASSERT_STRING_EQUAL(r.out, want);
+	tst_proc_free(&r);
+}
+
+/* Whether the job's output names the runner's namespace ns. */
+static bool same_ns(const char *out, const char *ns)
+{
+	char buf[64];
+	return strstr(out, own_ns(ns, buf, sizeof(buf))) != NULL;
+}
+
+/* The host runs outside; what it starts runs inside. */
+static void test_host_outside_jobs_inside(void)
+{
+	struct tst_proc r;
+	char *host[] = {cordon(),
+			"--tier",
+			"lockdown",
+			"--",
+			"readlink",
+			"/proc/self/ns/pid",
+			"/proc/self/ns/net",
+			NULL};
+	char *jobs[] = {cordon(),
+			"--tier=lockdown",
+			"sh",
+			"-c",
+			"readlink /proc/self/ns/pid; readlink /proc/self/ns/net",
+			NULL};
+
+	if (!userns_ok())
+		return;
+	run(host, &r);
+	CU_ASSERT_EQUAL(tst_shell_status(r.status), 0);
+	CU_ASSERT_TRUE(same_ns(r.out, "pid") && same_ns(r.out, "net"));
+	tst_proc_free(&r);
+	run(jobs, &r);
+	CU_ASSERT_EQUAL(tst_shell_status(r.status), 0);
+	CU_ASSERT_PTR_NOT_NULL(strstr(r.out, "pid:["));
+	CU_ASSERT_FALSE(same_ns(r.out, "pid"));
+	CU_ASSERT_FALSE(same_ns(r.out, "net"));
+	tst_proc_free(&r);
+}
+
+/* cordon run: CMD itself in the tier's namespaces (not only what it
+ * starts: readlink is CMD); none: plainly. The exit status is CMD's. */
+static void test_run_tiers(void)
+{
+	static const struct {
+		const char *opt;
+		bool new_pid, new_net;
+	} cases[] = {
+	    {"--tier=none", false, false},
+	    {"--tier=hardened", true, false},
+	    {"--tier=lockdown", true, true},
+	    {"--whole", true, true}, /* deprecated spelling, default tier */
+	};
+
+	if (!userns_ok())
+		return;
+	for (size_t i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
+		struct tst_proc r;
+		char *opt = (char *)cases[i].opt;
+		char *ns[] = {cordon(),
+			      "run",
+			      opt,
+			      "--",
+			      "readlink",
+			      "/proc/self/ns/pid",
+			      "/proc/self/ns/net",
+			      NULL};
+		char *exit9[] = {cordon(),	    "run", opt, "sh", "-c",
+				 "echo $$; exit 9", NULL};
+		/* --whole is an option of its own: "cordon --whole ...". */
+		int skip = strcmp(opt, "--whole") == 0;
+
+		ns[skip] = exit9[skip] = cordon();
+		run(ns + skip, &r);
+		CU_ASSERT_EQUAL(tst_shell_status(r.status), 0);
+		CU_ASSERT_PTR_NOT_NULL(strstr(r.out, "pid:["));
+		CU_ASSERT_EQUAL(!same_ns(r.out, "pid"), cases[i].new_pid);
+		CU_ASSERT_EQUAL(!same_ns(r.out, "net"), cases[i].new_net);
+		tst_proc_free(&r);
+		/* In a new pid namespace CMD is pid 2, the child of its init. */
+		run(exit9 + skip, &r);
+		CU_ASSERT_EQUAL(tst_shell_status(r.status), 9);
+		CU_ASSERT_EQUAL(strcmp(r.out, "2\n") == 0, cases[i].new_pid);
+		tst_proc_free(&r);
+	}
+}
+
+/* CMD resolved as execvp would, inside: a file without a format runs with
+ * /bin/sh there; its env has the sandbox's markers and nothing of the shim. */
+static void test_run_script_env(void)
+{
+	struct tst_proc r;
+	const char *script = tst_write_file(
+	    "launcher-run.sh",
+	    "echo \"0=$0 $1 $CORDON_SANDBOX\"\n"
+	    "echo \"preload=${LD_PRELOAD-unset} tier=${CORDON_TIER-unset}\"\n"
+	    "readlink /proc/self/ns/pid; exit 6\n",
+	    0755);
+	char *argv[] = {cordon(),	"run", "--tier", "hardened",
+			(char *)script, "a1",  NULL};
+	char want[PATH_MAX + 128];
+
+	if (!userns_ok())
+		return;
+	run(argv, &r);
+	snprintf(want, sizeof(want), "0=%s a1 hardened\npreload=unset tier=unset\npid:[",
+		 script);
+	CU_ASSERT_EQUAL(tst_shell_status(r.status), 6);
+	CU_ASSERT_EQUAL(strncmp(r.out, want, strlen(want)), 0);
+	CU_ASSERT_FALSE(same_ns(r.out, "pid"));
+	CU_ASSERT_EQUAL(r.err_len, 0);
+	tst_proc_free(&r);
+}
+
+/* A libcordon.so the loader cannot preload (here: not an ELF file): run
+ * refuses rather than run CMD unsandboxed, and check says so at each tier. */
+static void test_run_no_preload(void)
+{
+	struct tst_proc r;
+	char marker[PATH_MAX];
+	static const char setup[] =
+	    "d=\"$1/launcher-badlib\"; mkdir -p \"$d\" && "
+	    "cp \"$2\" \"$3\" \"$d/\" && echo junk >\"$d/libcordon.so\" && "
+	    "shift 3 && exec \"$d/cordon\" \"$@\"";
+	char *run_argv[] = {"sh",
+			    "-c",
+			    (char *)setup,
+			    "sh",
+			    (char *)tst_scratch(),
+			    cordon(),
+			    (char *)tst_build("cordon-helper"),
+			    "run",
+			    "--tier=hardened",
+			    "touch",
+			    marker,
+			    NULL};
+	char *check_argv[] = {"sh",
+			      "-c",
+			      (char *)setup,
+			      "sh",
+			      (char *)tst_scratch(),
+			      cordon(),
+			      (char *)tst_build("cordon-helper"),
+			      "check",
+			      NULL};
+
+	snprintf(marker, sizeof(marker), "%s/launcher-ran-unsandboxed", tst_scratch());
+	run(run_argv, &r);
+	CU_ASSERT_EQUAL(tst_shell_status(r.status), 125);
+	CU_ASSERT_PTR_NOT_NULL(
+	    strstr(r.err, "cordon: the dynamic loader did not preload "
+			  "libcordon.so into /bin/sh; nothing runs unsandboxed"));
+	CU_ASSERT_EQUAL(access(marker, F_OK), -1);
+	tst_proc_free(&r);
+	run(check_argv, &r);
+	CU_ASSERT_EQUAL(tst_shell_status(r.status), 1);
+	CU_ASSERT_EQUAL(
+	    strncmp(r.out, "none: FAILED: the dynamic loader did not preload ", 49), 0);
+	CU_ASSERT_PTR_NOT_NULL(strstr(r.out, "\nlockdown: FAILED: the dynamic loader"));
+	tst_proc_free(&r);
+}
+
+/* A shell run through the launcher sees what it sees without it. */
+static void test_dash_transparent(void)
+{
+	static const char jobs[] = "echo start; ls / >/dev/null && echo ls-ok\n"
+				   "printf '%s\\n' b a c | sort | tr a-z A-Z\n"
+				   "cat /nonexistent-file; echo \"cat=$?\"\n"
+				   "nosuch-cmd-xyz; echo \"nf=$?\"\n"
+				   "sh -c 'kill -TERM $$'; echo \"sig=$?\"\n"
+				   "echo \"sub=$(echo inner)\"; exit 7\n";
+	struct tst_proc plain, r;
+	char *direct[] = {"dash", "-c", (char *)jobs, NULL};
+	char *through[] = {cordon(), "--tier", "lockdown",   "--",
+			   "dash",   "-c",     (char *)jobs, NULL};
+
+	if (!userns_ok())
+		return;
+	run(direct, &plain);
+	run(through, &r);
+	CU_ASSERT_EQUAL(tst_shell_status(plain.status), 7);
+	CU_ASSERT_EQUAL(r.status, plain.status);
+	CU_ASSERT_STRING_EQUAL(r.out, plain.out);
+	CU_ASSERT_STRING_EQUAL(r.err, plain.err);
+	tst_proc_free(&plain);
+	tst_proc_free(&r);
+}
+
+static void test_check_ok(void)
+{
+	struct tst_proc r;
+	char *argv[] = {cordon(), "check", NULL};
+
+	if (!userns_ok())
+		return;
+	run(argv, &r);
+	CU_ASSERT_EQUAL(tst_shell_status(r.status), 0);
+	CU_ASSERT_STRING_EQUAL(r.out, "none: ok\nhardened: ok\nlockdown: ok\n");
+	CU_ASSERT_EQUAL(r.err_len, 0);
+	tst_proc_free(&r);
+}
+
+/* user.max_user_namespaces is per user namespace: 0 in a new one refuses
+ * every further user namespace beneath it. */
+static void test_check_userns_refused(void)
+{
+	struct tst_proc r;
+	char cmd[PATH_MAX + 128];
+	char *argv[] = {"unshare", "-U", "-r", "sh", "-c", cmd, NULL};
+
+	if (!userns_ok())
+		return;
+	snprintf(cmd, sizeof(cmd),
+		 "echo 0 >/proc/sys/user/max_user_namespaces || exit 99; exec '%s' check",
+		 cordon());
+	run(argv, &r);
+	if (tst_shell_status(r.status) == 99) {
+		tst_skip("user.max_user_namespaces is not writable in a user namespace: "
+			 "%.200s",
+			 r.err);
+		tst_proc_free(&r);
+		return;
+	}
+	CU_ASSERT_EQUAL(tst_shell_status(r.status), 1);
+	CU_ASSERT_EQUAL(strncmp(r.out, "none: ok\nhardened: FAILED: ", 27), 0);
+	CU_ASSERT_PTR_NOT_NULL(strstr(r.out, "\nlockdown: FAILED: "));
+	CU_ASSERT_PTR_NOT_NULL(strstr(r.out,
+				      "user.max_user_namespaces is 0; fix: sysctl -w "
+				      "user.max_user_namespaces="));
+	if (tst_shell_status(r.status) != 1)
+		printf("\n    status %#x\n%s%s", r.status, r.out, r.err);
+	tst_proc_free(&r);
+}
+
+/* A helper that is not there fails the sandboxed tiers, not none. */
+static void test_check_no_helper(void)
+{
+	struct tst_proc r;
+	const char *add[] = {"CORDON_HELPER=/nonexistent/cordon-helper", NULL};
+	char *argv[] = {cordon(), "check", NULL};
+
+	run_env(add, argv, &r);
+	CU_ASSERT_EQUAL(tst_shell_status(r.status), 1);
+	CU_ASSERT_EQUAL(strncmp(r.out,
+				"none: ok\nhardened: FAILED: the helper "
+				"/nonexistent/cordon-helper is missing",
+				64),
+			0);
+	CU_ASSERT_PTR_NOT_NULL(strstr(r.out, "; fix: "));
+	tst_proc_free(&r);
+}
+
+/* Every page formats without a warning (and the redirect resolves). */
+static void test_man_pages(void)
+{
+	static const char *const pages[] = {"man1/cordon.1", "man7/cordon.7",
+					    "man7/libcordon.so.7",
+					    "man8/cordon-helper.8"};
+	char dir[PATH_MAX];
+
+	if (access("/usr/bin/man", X_OK) != 0) {
+		tst_skip(
+		    "man is not installed (scripts/install-deps check installs man-db)");
+		return;
+	}
+	snprintf(dir, sizeof(dir), "%s", tst_build("tests/launcher/man"));
+	for (size_t i = 0; i < sizeof(pages) / sizeof(pages[0]); i++) {
+		struct tst_proc r;
+		char *argv[] = {
+		    "sh",
+		    "-c",
+		    "cd \"$1\" && exec man --warnings -E UTF-8 -l -Tutf8 \"$2\"",
+		    "sh",
+		    dir,
+		    (char *)pages[i],
+		    NULL};
+		run(argv, &r);
+		CU_ASSERT_EQUAL(tst_shell_status(r.status), 0);
+		CU_ASSERT_EQUAL(r.err_len, 0);
+		CU_ASSERT_TRUE(r.out_len > 500);
+		if (r.err_len || tst_shell_status(r.status) != 0)
+			printf("\n    %s: status %#x\n%.1000s", pages[i], r.status,
+			       r.err);
+		tst_proc_free(&r);
+	}
+}
+
+static CU_TestInfo usage_tests[] = {
+    {"usage errors: exit 2, one line", test_usage_errors},
+    {"--help and --version", test_help_version},
+    {"missing parts: 125; missing command: 127", test_missing_parts},
+    {"LD_PRELOAD first, others kept; the default tier", test_host_env},
+    {"--log exports CORDON_LOG, absolute", test_log_option},
+    CU_TEST_INFO_NULL,
+};
+static CU_TestInfo run_tests[] = {
+    {"host outside, its jobs inside", test_host_outside_jobs_inside},
+    {"run: CMD itself inside, at each tier", test_run_tiers},
+    {"run: a script, and the env CMD gets", test_run_script_env},
+    {"run: refuses when the shim is not preloaded", test_run_no_preload},
+    {"dash through the launcher sees the same", test_dash_transparent},
+    CU_TEST_INFO_NULL,
+};
+static CU_TestInfo check_tests[] = {
+    {"every tier ok here", test_check_ok},
+    {"user namespaces refused: names the sysctl", test_check_userns_refused},
+    {"no helper", test_check_no_helper},
+    CU_TEST_INFO_NULL,
+};
+static CU_TestInfo man_tests[] = {
+    {"every page formats without warnings", test_man_pages},
+    CU_TEST_INFO_NULL,
+};
+TST_SUITE("launcher.options", usage_tests)
+TST_SUITE("launcher.run", run_tests)
+TST_SUITE("launcher.check", check_tests)
+TST_SUITE("launcher.man", man_tests)
