@@ -134,13 +134,24 @@ struct config {
 extern struct real_fns real;
 extern struct config cfg;
 
+/* What the audit log (log.c) says of one intercepted call. */
+struct log_call {
+	const char *fn;	  /* the entry point: "execve", "popen", ... */
+	const char *file; /* as given */
+	char *const *argv, *const *envp;
+	int fd; /* fexecve's fd, execveat's dirfd; else AT_FDCWD */
+};
+
 /* divert.c: the common path of every entry point. */
 enum verdict { PASS, DIVERT, REFUSE };
 struct divert {
-	enum tier tier;
+	enum tier tier; /* effective: the sandbox's, TIER_BAD when refused */
+	const struct log_call *call;
 };
-/* Decides the tier for a job env; REFUSE has already said why on stderr. */
-enum verdict divert_decide(struct divert *d, const char *file, char *const *envp);
+/* Decides the tier for a job env; REFUSE has already said why on stderr.
+ * Logs PASS (passthrough) and REFUSE (refused). */
+enum verdict divert_decide(struct divert *d, const struct log_call *call,
+			   const char *file, char *const *envp);
 /* One "cordon: ..." line on stderr with a single write(2). */
 void shim_say(const char *const *parts);
 /* Checks the helper before it is exec'd; 0 or EPERM after saying why. */
@@ -169,6 +180,19 @@ struct spawn_req {
 /* The request through the helper; returns 0 or the error posix_spawn
  * returns. errno is left as it was. */
 int spawn_sandboxed(const struct divert *d, const struct spawn_req *r);
+
+/* log.c: the audit log of CORDON_LOG (docs/shim.md). A record says the
+ * decision before the call is made; a failed call adds a "failed" record.
+ * Without CORDON_LOG each is a test of one byte: no syscall. */
+enum log_decision { LOG_PASSTHROUGH, LOG_SANDBOXED, LOG_REFUSED, LOG_FAILED };
+/* At load, with CORDON_LOG from the host's env (NULL: no log). */
+void log_load(const char *path);
+/* One record of d->call; returns err, errno kept. path: the resolved file
+ * when known, else as given (NULL: null). */
+int log_event(const struct divert *d, enum log_decision dec, const char *path, int err);
+/* A "failed" record when ret is -1 (errno) / err is not 0; returns it. */
+int log_ret(const struct divert *d, int ret);
+int log_err(const struct divert *d, int err);
 
 /* Upper bound of argv + env pointers the shim copies onto its stack. */
 enum { SHIM_MAX_PTRS = 16384, SHIM_PRELOAD_MAX = 131072 };
