@@ -22,6 +22,7 @@
 #include <stdint.h>
 #include <stdio.h>
 #include <sys/types.h>
+#include <time.h>
 
 /* The interposed entry points carry this; everything else is hidden by
  * -fvisibility=hidden and the version script (shim/exports.map). */
@@ -193,6 +194,26 @@ int log_event(const struct divert *d, enum log_decision dec, const char *path, i
 /* A "failed" record when ret is -1 (errno) / err is not 0; returns it. */
 int log_ret(const struct divert *d, int ret);
 int log_err(const struct divert *d, int err);
+
+/* logfmt.c (pure): one record as a JSON line, into buf[LOG_LINE_MAX]; its
+ * length. Big enough for a long command line, small enough for the stack
+ * of a vfork child or of a thread with a small stack. */
+enum { LOG_LINE_MAX = 8192 };
+struct log_rec {
+	const char *fn;
+	enum log_decision dec;
+	int err;
+	const char *requested; /* NULL: null */
+	enum tier tier;	       /* TIER_BAD: null */
+	int fd;		       /* AT_FDCWD: none */
+	const char *path;      /* NULL: null */
+	char *const *argv;
+	pid_t pid;
+	struct timespec time;
+};
+size_t log_format(char *buf, const struct log_rec *r);
+/* The first CORDON_TIER of envp, NULL if none. */
+const char *log_requested_tier(char *const *envp);
 
 /* Upper bound of argv + env pointers the shim copies onto its stack. */
 enum { SHIM_MAX_PTRS = 16384, SHIM_PRELOAD_MAX = 131072 };
