@@ -1,15 +1,17 @@
 /* libcordon.so: the preloaded shim (docs/shim.md).
  *
- * Layout: pure logic with no side effects (tier.c, path.c, env.c, argv.c);
- * the file probe (probe.c, syscalls on the stack only); all of these are
- * linked into the sanitized test runner. The load-time setup (config.c),
- * the diversion core (divert.c) and one file per family of intercepted
- * calls (exec.c, spawn.c, system.c).
+ * Layout: pure logic with no side effects (tier.c, path.c, env.c, argv.c,
+ * logfmt.c); the file probe (probe.c, syscalls on the stack only); all of
+ * these are linked into the sanitized test runner. The load-time setup
+ * (config.c), the diversion core (divert.c), the audit log's I/O (log.c)
+ * and one file per family of intercepted calls (exec.c, spawn.c,
+ * system.c).
  *
  * Everything reachable from an exec or spawn is a signal handler in
  * disguise: it may run in a vfork child, so no malloc, stdio, locks or
  * abort, only bounded stack buffers, and no write to global state (system.c
- * is the exception, as glibc's system and popen are). Internal functions
+ * is the exception, as glibc's system and popen are; and log.c's one pid
+ * of the process that said the log fails, an aligned store). Internal functions
  * return 0 or a positive errno value (what the real call would leave in
  * errno). */
 #ifndef CORDON_SHIM_H
