@@ -3,7 +3,7 @@
 every line against the format of docs/shim.md; exits 1 naming the first bad
 line. Prints one line per record for the tests to match:
 
-    FUNCTION DECISION ERRNO TIER REQUESTED PATH ARGV [truncated] [invalid_utf8] [fd=N]
+    FUNCTION DECISION ERRNO TIER REQUESTED PATH ARGV [truncated] [invalid_utf8] [fd=N] pid=N
 
 (ERRNO and TIER "-"/"null" when absent; REQUESTED, PATH and ARGV as JSON,
 ASCII only). With --summary, counts instead, and checks the argv of
@@ -69,6 +69,7 @@ def show(rec):
     words += [k for k in ("truncated", "invalid_utf8") if k in rec]
     if "fd" in rec:
         words.append("fd=%d" % rec["fd"])
+    words.append("pid=%d" % rec["pid"])
     return " ".join(str(w) for w in words)
 
 

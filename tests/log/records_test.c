@@ -206,6 +206,47 @@ static void test_raised_tier(void)
 		"execve sandboxed - lockdown \"lockdown\" \"/bin/true\" [\"t\"]", NULL});
 }
 
+/* The pid is the calling process's: the host's own for its calls, and
+ * each process of a tree at tier none logs its own (here /bin/sh -c, a
+ * host of its own once it has loaded the shim, execs the command). */
+static void test_pid(void)
+{
+	const char *log = l_log("pid.log");
+	char *argv[] = {(char *)tst_build("tests/log/logcalls"),
+			"pid",
+			"exec:/nonexistent/a",
+			"spawn:/bin/true",
+			"system:exec /bin/true",
+			NULL};
+	char want[512];
+	struct tst_proc r;
+
+	CU_ASSERT_EQUAL_FATAL(l_run("none", log, NULL, argv, &r), 0);
+	int pid = atoi(r.out + 4);
+	CU_ASSERT_NSTRING_EQUAL(r.out, "pid=", 4);
+	tst_proc_free(&r);
+	char *out = l_check(log, false);
+	CU_ASSERT_EQUAL(l_lines(out), 5);
+	static const char *const calls[] = {
+	    "execve passthrough - none \"none\" \"/nonexistent/a\" [\"exec\",\"a b\"]",
+	    "execve failed ENOENT none \"none\" \"/nonexistent/a\" [\"exec\",\"a b\"]",
+	    "posix_spawn passthrough - none \"none\" \"/bin/true\" [\"spawn\"]",
+	    "system passthrough - none \"none\" \"/bin/sh\" [\"sh\",\"-c\",\"exec "
+	    "/bin/true\"]",
+	};
+	for (size_t i = 0; i < 4; i++) {
+		snprintf(want, sizeof(want), "%s pid=%d\n", calls[i], pid);
+		L_ASSERT_HAS(out, want);
+	}
+	/* The shell's own exec: another pid. */
+	const char *sh = strstr(
+	    out, "execve passthrough - none \"none\" \"/bin/true\" [\"/bin/true\"]");
+	const char *shpid = sh ? strstr(sh, " pid=") : NULL;
+	CU_ASSERT_PTR_NOT_NULL_FATAL(shpid);
+	CU_ASSERT(atoi(shpid + 5) > 0 && atoi(shpid + 5) != pid);
+	free(out);
+}
+
 static CU_TestInfo tests[] = {
     {"every entry point at tier none: passthrough", test_entry_none},
     {"every entry point sandboxed: the resolved path", test_entry_sandboxed},
@@ -213,6 +254,7 @@ static CU_TestInfo tests[] = {
     {"refused: bad tier, no helper, no tier at load", test_refused},
     {"failed: ENOENT, EACCES, passed through and resolved", test_failed},
     {"a tier raised by the job's env", test_raised_tier},
+    {"the pid of the calling process", test_pid},
     CU_TEST_INFO_NULL,
 };
 TST_SUITE("log.records", tests)

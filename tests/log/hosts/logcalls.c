@@ -8,7 +8,8 @@
  *	system:CMD         system(CMD)
  *	popen:CMD          popen(CMD, "r"), its output, pclose
  *	setenv:NAME=VALUE  unsetenv:NAME  chdir:DIR
- *	fds                the host's open fds */
+ *	fds                the host's open fds
+ *	pid                the host's pid */
 #include <errno.h>
 #include <fcntl.h>
 #include <spawn.h>
@@ -95,6 +96,8 @@ static void action(char *a)
 
 	if (strcmp(a, "fds") == 0)
 		fds();
+	else if (strcmp(a, "pid") == 0)
+		printf("pid=%d\n", (int)getpid());
 	else if (!arg)
 		exit(2);
 	else if (*arg++ = '\0', strcmp(a, "exec") == 0)
