@@ -221,5 +221,7 @@ __attribute__((constructor)) static void shim_load(void)
 	find_helper(self);
 	find_preload_ids(self);
 	find_inside();
+	/* Never in setuid/setgid processes (above): the caller names the file. */
+	log_load(getenv("CORDON_LOG"));
 	cfg.active = true;
 }

@@ -38,7 +38,7 @@ static const char *shown(const char *file)
 	return file ? file : "(null)";
 }
 
-enum verdict divert_decide(struct divert *d, const char *file, char *const *envp)
+static enum verdict decide(struct divert *d, const char *file, char *const *envp)
 {
 	const char *bad = NULL;
 	enum tier t;
@@ -64,6 +64,22 @@ enum verdict divert_decide(struct divert *d, const char *file, char *const *envp
 		return PASS; /* none, or a sandbox at least as strict already */
 	d->tier = t;
 	return DIVERT;
+}
+
+enum verdict divert_decide(struct divert *d, const struct log_call *call,
+			   const char *file, char *const *envp)
+{
+	enum verdict v;
+
+	d->call = call;
+	d->tier = cfg.inside; /* what a job that passes through runs in */
+	v = decide(d, file, envp);
+	if (v == REFUSE)
+		d->tier = TIER_BAD;
+	if (v != DIVERT)
+		log_event(d, v == PASS ? LOG_PASSTHROUGH : LOG_REFUSED, call->file,
+			  v == PASS ? 0 : EPERM);
+	return v;
 }
 
 int divert_helper_ok(const char *file)

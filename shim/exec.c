@@ -11,7 +11,8 @@
 
 extern char **environ;
 
-static int do_execvpe(const char *file, char *const argv[], char *const envp[]);
+static int do_execvpe(const char *fn, const char *file, char *const argv[],
+		      char *const envp[]);
 
 static int fail(int err)
 {
@@ -60,23 +61,26 @@ static int exec_sandboxed(const struct divert *d, int dirfd, const char *file,
 
 	p.fd_cloexec = fdflags > 0 && (fdflags & FD_CLOEXEC);
 	err = resolve_exec(&h, &p, file, search, buf, sizeof(buf));
-	if (!err)
-		err = divert_helper_ok(file);
 	if (err)
-		return err;
+		return log_event(d, LOG_FAILED, file, err);
+	if ((err = divert_helper_ok(file)))
+		return log_event(d, LOG_REFUSED, h.path, err);
+	log_event(d, LOG_SANDBOXED, h.path, 0);
 	/* An absolute path or the cwd needs no fd (execveat ignores it). */
 	if (dirfd != AT_FDCWD && (!*h.path || *h.path != '/'))
-		return exec_at(&h, argv, envp, dirfd);
-	return divert_exec(&h, argv, envp);
+		return log_err(d, exec_at(&h, argv, envp, dirfd));
+	return log_err(d, divert_exec(&h, argv, envp));
 }
 
-static int do_execve(const char *path, char *const argv[], char *const envp[])
+static int do_execve(const char *fn, const char *path, char *const argv[],
+		     char *const envp[])
 {
+	const struct log_call lc = {fn, path, argv, envp, AT_FDCWD};
 	struct divert d;
 
-	switch (divert_decide(&d, path, envp)) {
+	switch (divert_decide(&d, &lc, path, envp)) {
 	case PASS:
-		return real.execve(path, argv, envp);
+		return log_ret(&d, real.execve(path, argv, envp));
 	case REFUSE:
 		return fail(EPERM);
 	default:
@@ -86,21 +90,22 @@ static int do_execve(const char *path, char *const argv[], char *const envp[])
 
 SHIM_EXPORT int execve(const char *path, char *const argv[], char *const envp[])
 {
-	return do_execve(path, argv, envp);
+	return do_execve("execve", path, argv, envp);
 }
 
 SHIM_EXPORT int execvpe(const char *file, char *const argv[], char *const envp[])
 {
-	return do_execvpe(file, argv, envp);
+	return do_execvpe("execvpe", file, argv, envp);
 }
 
 SHIM_EXPORT int execv(const char *path, char *const argv[])
 {
+	const struct log_call lc = {"execv", path, argv, environ, AT_FDCWD};
 	struct divert d;
 
-	switch (divert_decide(&d, path, environ)) {
+	switch (divert_decide(&d, &lc, path, environ)) {
 	case PASS:
-		return real.execv(path, argv);
+		return log_ret(&d, real.execv(path, argv));
 	case REFUSE:
 		return fail(EPERM);
 	default:
@@ -108,13 +113,15 @@ SHIM_EXPORT int execv(const char *path, char *const argv[])
 	}
 }
 
-static int do_execvpe(const char *file, char *const argv[], char *const envp[])
+static int do_execvpe(const char *fn, const char *file, char *const argv[],
+		      char *const envp[])
 {
+	const struct log_call lc = {fn, file, argv, envp, AT_FDCWD};
 	struct divert d;
 
-	switch (divert_decide(&d, file, envp)) {
+	switch (divert_decide(&d, &lc, file, envp)) {
 	case PASS:
-		return real.execvpe(file, argv, envp);
+		return log_ret(&d, real.execvpe(file, argv, envp));
 	case REFUSE:
 		return fail(EPERM);
 	default:
@@ -124,11 +131,12 @@ static int do_execvpe(const char *file, char *const argv[], char *const envp[])
 
 SHIM_EXPORT int execvp(const char *file, char *const argv[])
 {
+	const struct log_call lc = {"execvp", file, argv, environ, AT_FDCWD};
 	struct divert d;
 
-	switch (divert_decide(&d, file, environ)) {
+	switch (divert_decide(&d, &lc, file, environ)) {
 	case PASS:
-		return real.execvp(file, argv);
+		return log_ret(&d, real.execvp(file, argv));
 	case REFUSE:
 		return fail(EPERM);
 	default:
@@ -139,27 +147,29 @@ SHIM_EXPORT int execvp(const char *file, char *const argv[])
 SHIM_EXPORT int execveat(int dirfd, const char *path, char *const argv[],
 			 char *const envp[], int flags)
 {
+	const struct log_call lc = {"execveat", path, argv, envp, dirfd};
 	struct divert d;
 
-	switch (divert_decide(&d, path, envp)) {
+	switch (divert_decide(&d, &lc, path, envp)) {
 	case PASS:
-		return real.execveat(dirfd, path, argv, envp, flags);
+		return log_ret(&d, real.execveat(dirfd, path, argv, envp, flags));
 	case REFUSE:
 		return fail(EPERM);
 	default:
 		if (flags & ~(AT_EMPTY_PATH | AT_SYMLINK_NOFOLLOW))
-			return fail(EINVAL);
+			return fail(log_event(&d, LOG_FAILED, path, EINVAL));
 		return fail(exec_sandboxed(&d, dirfd, path, flags, argv, envp, false));
 	}
 }
 
 SHIM_EXPORT int fexecve(int fd, char *const argv[], char *const envp[])
 {
+	const struct log_call lc = {"fexecve", "", argv, envp, fd};
 	struct divert d;
 
-	switch (divert_decide(&d, "(fexecve fd)", envp)) {
+	switch (divert_decide(&d, &lc, "(fexecve fd)", envp)) {
 	case PASS:
-		return real.fexecve(fd, argv, envp);
+		return log_ret(&d, real.fexecve(fd, argv, envp));
 	case REFUSE:
 		return fail(EPERM);
 	default:
@@ -168,7 +178,7 @@ SHIM_EXPORT int fexecve(int fd, char *const argv[], char *const envp[])
 #pragma GCC diagnostic push
 #pragma GCC diagnostic ignored "-Wnonnull-compare"
 		if (fd < 0 || !argv || !envp)
-			return fail(EINVAL);
+			return fail(log_event(&d, LOG_FAILED, "", EINVAL));
 #pragma GCC diagnostic pop
 		return fail(exec_sandboxed(&d, fd, "", AT_EMPTY_PATH, argv, envp, false));
 	}
@@ -202,7 +212,7 @@ SHIM_EXPORT int execl(const char *path, const char *arg, ...)
 
 	/* cppcheck-suppress allocaCalled */
 	ARGV_FROM_VA(argv, arg, ap, (void)0);
-	return do_execve(path, argv, environ);
+	return do_execve("execl", path, argv, environ);
 }
 
 SHIM_EXPORT int execle(const char *path, const char *arg, ...)
@@ -212,7 +222,7 @@ SHIM_EXPORT int execle(const char *path, const char *arg, ...)
 
 	/* cppcheck-suppress allocaCalled */
 	ARGV_FROM_VA(argv, arg, ap, envp = va_arg(ap, char **));
-	return do_execve(path, argv, envp);
+	return do_execve("execle", path, argv, envp);
 }
 
 SHIM_EXPORT int execlp(const char *file, const char *arg, ...)
@@ -222,5 +232,5 @@ SHIM_EXPORT int execlp(const char *file, const char *arg, ...)
 
 	/* cppcheck-suppress allocaCalled */
 	ARGV_FROM_VA(argv, arg, ap, (void)0);
-	return do_execvpe(file, argv, environ);
+	return do_execvpe("execlp", file, argv, environ);
 }

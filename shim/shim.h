@@ -1,15 +1,17 @@
 /* libcordon.so: the preloaded shim (docs/shim.md).
  *
- * Layout: pure logic with no side effects (tier.c, path.c, env.c, argv.c);
- * the file probe (probe.c, syscalls on the stack only); all of these are
- * linked into the sanitized test runner. The load-time setup (config.c),
- * the diversion core (divert.c) and one file per family of intercepted
- * calls (exec.c, spawn.c, system.c).
+ * Layout: pure logic with no side effects (tier.c, path.c, env.c, argv.c,
+ * logfmt.c); the file probe (probe.c, syscalls on the stack only); all of
+ * these are linked into the sanitized test runner. The load-time setup
+ * (config.c), the diversion core (divert.c), the audit log's I/O (log.c)
+ * and one file per family of intercepted calls (exec.c, spawn.c,
+ * system.c).
  *
  * Everything reachable from an exec or spawn is a signal handler in
  * disguise: it may run in a vfork child, so no malloc, stdio, locks or
  * abort, only bounded stack buffers, and no write to global state (system.c
- * is the exception, as glibc's system and popen are). Internal functions
+ * is the exception, as glibc's system and popen are; and log.c's one pid
+ * of the process that said the log fails, an aligned store). Internal functions
  * return 0 or a positive errno value (what the real call would leave in
  * errno). */
 #ifndef CORDON_SHIM_H
@@ -22,6 +24,7 @@
 #include <stdint.h>
 #include <stdio.h>
 #include <sys/types.h>
+#include <time.h>
 
 /* The interposed entry points carry this; everything else is hidden by
  * -fvisibility=hidden and the version script (shim/exports.map). */
@@ -134,13 +137,24 @@ struct config {
 extern struct real_fns real;
 extern struct config cfg;
 
+/* What the audit log (log.c) says of one intercepted call. */
+struct log_call {
+	const char *fn;	  /* the entry point: "execve", "popen", ... */
+	const char *file; /* as given */
+	char *const *argv, *const *envp;
+	int fd; /* fexecve's fd, execveat's dirfd; else AT_FDCWD */
+};
+
 /* divert.c: the common path of every entry point. */
 enum verdict { PASS, DIVERT, REFUSE };
 struct divert {
-	enum tier tier;
+	enum tier tier; /* effective: the sandbox's, TIER_BAD when refused */
+	const struct log_call *call;
 };
-/* Decides the tier for a job env; REFUSE has already said why on stderr. */
-enum verdict divert_decide(struct divert *d, const char *file, char *const *envp);
+/* Decides the tier for a job env; REFUSE has already said why on stderr.
+ * Logs PASS (passthrough) and REFUSE (refused). */
+enum verdict divert_decide(struct divert *d, const struct log_call *call,
+			   const char *file, char *const *envp);
 /* One "cordon: ..." line on stderr with a single write(2). */
 void shim_say(const char *const *parts);
 /* Checks the helper before it is exec'd; 0 or EPERM after saying why. */
@@ -169,6 +183,39 @@ struct spawn_req {
 /* The request through the helper; returns 0 or the error posix_spawn
  * returns. errno is left as it was. */
 int spawn_sandboxed(const struct divert *d, const struct spawn_req *r);
+
+/* log.c: the audit log of CORDON_LOG (docs/shim.md). A record says the
+ * decision before the call is made; a failed call adds a "failed" record.
+ * Without CORDON_LOG each is a test of one byte: no syscall. */
+enum log_decision { LOG_PASSTHROUGH, LOG_SANDBOXED, LOG_REFUSED, LOG_FAILED };
+/* At load, with CORDON_LOG from the host's env (NULL: no log). */
+void log_load(const char *path);
+/* One record of d->call; returns err, errno kept. path: the resolved file
+ * when known, else as given (NULL: null). */
+int log_event(const struct divert *d, enum log_decision dec, const char *path, int err);
+/* A "failed" record when ret is -1 (errno) / err is not 0; returns it. */
+int log_ret(const struct divert *d, int ret);
+int log_err(const struct divert *d, int err);
+
+/* logfmt.c (pure): one record as a JSON line, into buf[LOG_LINE_MAX]; its
+ * length. Big enough for a long command line, small enough for the stack
+ * of a vfork child or of a thread with a small stack. */
+enum { LOG_LINE_MAX = 8192 };
+struct log_rec {
+	const char *fn;
+	enum log_decision dec;
+	int err;
+	const char *requested; /* NULL: null */
+	enum tier tier;	       /* TIER_BAD: null */
+	int fd;		       /* AT_FDCWD: none */
+	const char *path;      /* NULL: null */
+	char *const *argv;
+	pid_t pid;
+	struct timespec time;
+};
+size_t log_format(char *buf, const struct log_rec *r);
+/* The first CORDON_TIER of envp, NULL if none. */
+const char *log_requested_tier(char *const *envp);
 
 /* Upper bound of argv + env pointers the shim copies onto its stack. */
 enum { SHIM_MAX_PTRS = 16384, SHIM_PRELOAD_MAX = 131072 };

@@ -213,14 +213,18 @@ static int spawn_once(const struct divert *d, const struct spawn_req *r, bool no
 
 	err = sim_cwd(r->fa, &p.dirfd);
 	if (err)
-		return err;
+		return log_event(d, LOG_FAILED, r->file, err);
 	err = resolve_exec(&h, &p, r->file, r->search, buf, sizeof(buf));
 	close_ours(p.dirfd);
-	if (!err)
-		err = divert_helper_ok(r->file);
-	if (!err)
-		err = divert_with(&h, r->argv, r->envp, spawn_helper, &c);
-	return err;
+	/* Not the ENOEXEC that spawn_sandboxed retries with /bin/sh. */
+	if (err == ENOEXEC && r->sh && r->search && !strchr(r->file, '/'))
+		return err;
+	if (err)
+		return log_event(d, LOG_FAILED, r->file, err);
+	if ((err = divert_helper_ok(r->file)))
+		return log_event(d, LOG_REFUSED, h.path, err);
+	log_event(d, LOG_SANDBOXED, h.path, 0);
+	return log_err(d, divert_with(&h, r->argv, r->envp, spawn_helper, &c));
 }
 
 /* glibc's compat posix_spawnp retries ENOEXEC with /bin/sh and the file
@@ -265,16 +269,17 @@ int spawn_sandboxed(const struct divert *d, const struct spawn_req *r)
 typedef int (*spawn_fn)(pid_t *, const char *, const posix_spawn_file_actions_t *,
 			const posix_spawnattr_t *, char *const[], char *const[]);
 
-static int spawn_entry(const struct spawn_req *r, spawn_fn real_fn)
+static int spawn_entry(const char *fn, const struct spawn_req *r, spawn_fn real_fn)
 {
+	const struct log_call lc = {fn, r->file, r->argv, r->envp, AT_FDCWD};
 	struct divert d;
 
-	switch (divert_decide(&d, r->file, r->envp)) {
+	switch (divert_decide(&d, &lc, r->file, r->envp)) {
 	case PASS:
 		if (!real_fn)
-			return ENOSYS;
-		return real_fn(r->pidfd ? (pid_t *)r->pidfd : r->pid, r->file, r->fa,
-			       r->attr, r->argv, r->envp);
+			return log_err(&d, ENOSYS);
+		return log_err(&d, real_fn(r->pidfd ? (pid_t *)r->pidfd : r->pid, r->file,
+					   r->fa, r->attr, r->argv, r->envp));
 	case REFUSE:
 		return EPERM;
 	default:
@@ -305,34 +310,37 @@ SHIM_EXPORT int cordon_pidfd_spawnp(int *pidfd, SPAWN_ARGS);
 
 SHIM_EXPORT int cordon_posix_spawn(pid_t *pid, SPAWN_ARGS)
 {
-	return spawn_entry(REQ(pid, NULL, false, false), real.spawn);
+	return spawn_entry("posix_spawn", REQ(pid, NULL, false, false), real.spawn);
 }
 
 SHIM_EXPORT int cordon_posix_spawnp(pid_t *pid, SPAWN_ARGS)
 {
-	return spawn_entry(REQ(pid, NULL, true, false), real.spawnp);
+	return spawn_entry("posix_spawnp", REQ(pid, NULL, true, false), real.spawnp);
 }
 
 SHIM_EXPORT int cordon_posix_spawn_compat(pid_t *pid, SPAWN_ARGS)
 {
-	return spawn_entry(REQ(pid, NULL, false, true), real.spawn_compat);
+	return spawn_entry("posix_spawn", REQ(pid, NULL, false, true), real.spawn_compat);
 }
 
 SHIM_EXPORT int cordon_posix_spawnp_compat(pid_t *pid, SPAWN_ARGS)
 {
-	return spawn_entry(REQ(pid, NULL, true, true), real.spawnp_compat);
+	return spawn_entry("posix_spawnp", REQ(pid, NULL, true, true),
+			   real.spawnp_compat);
 }
 
 /* pid_t and int are the same size: the real pidfd_spawn is called through
  * the posix_spawn-shaped pointer with the int * it expects. */
 SHIM_EXPORT int cordon_pidfd_spawn(int *pidfd, SPAWN_ARGS)
 {
-	return spawn_entry(REQ(NULL, pidfd, false, false), (spawn_fn)real.pidfd_spawn);
+	return spawn_entry("pidfd_spawn", REQ(NULL, pidfd, false, false),
+			   (spawn_fn)real.pidfd_spawn);
 }
 
 SHIM_EXPORT int cordon_pidfd_spawnp(int *pidfd, SPAWN_ARGS)
 {
-	return spawn_entry(REQ(NULL, pidfd, true, false), (spawn_fn)real.pidfd_spawnp);
+	return spawn_entry("pidfd_spawnp", REQ(NULL, pidfd, true, false),
+			   (spawn_fn)real.pidfd_spawnp);
 }
 
 /* The versions glibc gives these symbols on x86_64 (shim/exports.map). */

@@ -127,11 +127,13 @@ static int do_system(const struct divert *d, const char *line)
 
 SHIM_EXPORT int system(const char *line)
 {
+	char *argv[] = {(char *)"sh", (char *)"-c", (char *)line, NULL};
+	const struct log_call lc = {"system", SHELL_PATH, argv, environ, AT_FDCWD};
 	struct divert d;
 
-	switch (divert_decide(&d, SHELL_PATH, environ)) {
+	switch (divert_decide(&d, &lc, SHELL_PATH, environ)) {
 	case PASS:
-		return real.system(line);
+		return log_ret(&d, real.system(line));
 	case REFUSE:
 		errno = EPERM;
 		return -1;
@@ -205,12 +207,15 @@ static FILE *do_popen(const struct divert *d, const char *cmd, bool reading, boo
 	pid_t pid = -1;
 	FILE *fp = NULL;
 
-	if (pipe2(fds, O_CLOEXEC) < 0)
+	if (pipe2(fds, O_CLOEXEC) < 0) {
+		log_event(d, LOG_FAILED, SHELL_PATH, errno);
 		return NULL;
+	}
 	int parent_end = reading ? fds[0] : fds[1], child_end = reading ? fds[1] : fds[0];
 	pthread_mutex_lock(&streams_lock);
 	size_t slot = stream_free_slot();
-	err = slot == POPEN_MAX ? EMFILE : popen_actions(&fa, child_end, reading ? 1 : 0);
+	err = slot == POPEN_MAX ? log_event(d, LOG_FAILED, SHELL_PATH, EMFILE)
+				: popen_actions(&fa, child_end, reading ? 1 : 0);
 	if (!err) {
 		err = spawn_shell(d, &pid, &fa, NULL, cmd);
 		posix_spawn_file_actions_destroy(&fa);
@@ -237,20 +242,25 @@ static FILE *do_popen(const struct divert *d, const char *cmd, bool reading, boo
 
 SHIM_EXPORT FILE *popen(const char *cmd, const char *mode)
 {
+	char *argv[] = {(char *)"sh", (char *)"-c", (char *)cmd, NULL};
+	const struct log_call lc = {"popen", SHELL_PATH, argv, environ, AT_FDCWD};
 	struct divert d;
 	bool reading, cloexec;
+	FILE *fp;
 	int err;
 
-	switch (divert_decide(&d, SHELL_PATH, environ)) {
+	switch (divert_decide(&d, &lc, SHELL_PATH, environ)) {
 	case PASS:
-		return real.popen(cmd, mode);
+		if (!(fp = real.popen(cmd, mode)))
+			log_ret(&d, -1);
+		return fp;
 	case REFUSE:
 		errno = EPERM;
 		return NULL;
 	default:
 		err = popen_mode(mode, &reading, &cloexec);
 		if (err) {
-			errno = err;
+			errno = log_event(&d, LOG_FAILED, SHELL_PATH, err);
 			return NULL;
 		}
 		return do_popen(&d, cmd, reading, cloexec);
