@@ -1,13 +1,13 @@
 /* Privilege, shown or sought.
- *   privs        prints "euid N caps HEX" (its effective uid and capability
- *                set): the tests make setuid-root and file-capability copies
+ *   privs        prints "euid N caps HEX" (its effective uid and permitted
+ *                capability set): the tests make setuid-root and file-capability copies
  *                of it, so it does nothing else
  *   privs raise  tries to regain capabilities, one line per attempt ("ok" or
  *                the errno's name), then its effective set:
  *                  capset   every capability into the permitted and effective sets
  *                  ambient  CAP_NET_RAW into the inheritable, then the ambient set
  *                  setuid   setuid(0) ("root" when the caller already is)
- *                  caps     the effective set afterwards
+ *                  caps     the permitted set afterwards
  */
 #include <errno.h>
 #include <stdint.h>
@@ -32,13 +32,13 @@ static const char *err(long rc)
 	return rc < 0 ? strerrorname_np(errno) : "ok";
 }
 
-static unsigned long long effective(void)
+static unsigned long long permitted(void)
 {
 	struct cap_header h = {CAP_VERSION_3, 0};
 	struct cap_data d[2] = {{0, 0, 0}, {0, 0, 0}};
 
 	syscall(SYS_capget, &h, d);
-	return (unsigned long long)d[1].effective << 32 | d[0].effective;
+	return (unsigned long long)d[1].permitted << 32 | d[0].permitted;
 }
 
 /* Every capability the kernel knows (bits past the last one are refused
@@ -62,7 +62,7 @@ static long set_all_caps(void)
 int main(int argc, char **argv)
 {
 	if (argc < 2 || strcmp(argv[1], "raise")) {
-		printf("euid %u caps %llx\n", (unsigned)geteuid(), effective());
+		printf("euid %u caps %llx\n", (unsigned)geteuid(), permitted());
 		return 0;
 	}
 	printf("capset %s\n", err(set_all_caps()));
@@ -75,6 +75,6 @@ int main(int argc, char **argv)
 	printf("ambient %s\n",
 	       err(prctl(PR_CAP_AMBIENT, PR_CAP_AMBIENT_RAISE, CAP_NET_RAW_, 0, 0)));
 	printf("setuid %s\n", getuid() == 0 ? "root" : err(setuid(0)));
-	printf("caps %llx\n", effective());
+	printf("caps %llx\n", permitted());
 	return 0;
 }
