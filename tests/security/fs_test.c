@@ -23,13 +23,14 @@ static void attempt(const char *what, const char *arg, const char *want[2])
 static void test_scratch(void)
 {
 	static const char *const dirs[] = {"/tmp", "/var/tmp", "/dev/shm"};
-		static const char *const hidden[2] = {"ok\n", "ENOENT\n"};
+	static const char *const hidden[2] = {"ok\n", "ENOENT\n"};
 	char host[128], made[160];
 
 	if (!sec_sandbox_ok())
 		return;
 	for (size_t i = 0; i < sizeof(dirs) / sizeof(dirs[0]); i++) {
-		snprintf(host, sizeof(host), "%s/cordon-escape-%d", dirs[i], (int)getpid());
+		snprintf(host, sizeof(host), "%s/cordon-escape-%d", dirs[i],
+			 (int)getpid());
 		snprintf(made, sizeof(made), "%s.job", host);
 		int fd = open(host, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0644);
 		CU_ASSERT_TRUE_FATAL(fd >= 0);

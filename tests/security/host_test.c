@@ -50,12 +50,15 @@ static void test_unset_and_exec(void)
 	static const char *const nss[] = {"user", "pid", "ipc", "mnt", "net"};
 	char script[1024], again[512];
 	char report[256];
-	snprintf(report, sizeof(report), "%s", tst_write_file(
-	    "report.sh",
-	    "for n in user pid ipc mnt net; do echo ns $n $(stat -L -c %i /proc/self/ns/$n); "
-	    "done\ngrep -E '^(CapPrm|CapEff|CapBnd|NoNewPrivs):' /proc/self/status | "
-	    "tr -d '\\t'\n",
-	    0644));
+	snprintf(
+	    report, sizeof(report), "%s",
+	    tst_write_file(
+		"report.sh",
+		"for n in user pid ipc mnt net; do echo ns $n $(stat -L -c %i "
+		"/proc/self/ns/$n); "
+		"done\ngrep -E '^(CapPrm|CapEff|CapBnd|NoNewPrivs):' /proc/self/status | "
+		"tr -d '\\t'\n",
+		0644));
 
 	if (!sec_sandbox_ok())
 		return;
@@ -64,8 +67,8 @@ static void test_unset_and_exec(void)
 	for (size_t t = 0; t < 2; t++)
 		for (int way = 0; way < 2; way++) {
 			struct tst_proc r;
-			snprintf(script, sizeof(script), "env %s /bin/sh %s; :",
-				 way ? again : "-i", report);
+			snprintf(script, sizeof(script),
+				 "env %s /bin/sh %s; :", way ? again : "-i", report);
 			char *argv[] = {"dash", "-c", script, NULL};
 			CU_ASSERT_EQUAL_FATAL(s_run(tiers[t], NULL, argv, &r), 0);
 			CU_ASSERT_EQUAL(r.status, 0);

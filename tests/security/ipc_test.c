@@ -40,8 +40,8 @@ static void test_ipc(void)
 		int by_name;
 		const char *want[2];
 	} table[] = {
-	    {"shm", 0, {"ENOENT\n", "ENOENT\n"}}, {"sem", 0, {"ENOENT\n", "ENOENT\n"}},
-	    {"msg", 0, {"ENOENT\n", "ENOENT\n"}}, {"mq", 1, {"ENOENT\n", "ENOENT\n"}},
+	    {"shm", 0, {"ENOENT\n", "ENOENT\n"}},   {"sem", 0, {"ENOENT\n", "ENOENT\n"}},
+	    {"msg", 0, {"ENOENT\n", "ENOENT\n"}},   {"mq", 1, {"ENOENT\n", "ENOENT\n"}},
 	    {"posix-shm", 1, {"ok\n", "ENOENT\n"}},
 	};
 	for (size_t i = 0; i < sizeof(table) / sizeof(table[0]); i++) {

@@ -12,8 +12,8 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
-static const char *const steps[] = {"umount",	    "move",	    "bind-root",
-				    "open-tree",    "remount-suid", "remount-rw"};
+static const char *const steps[] = {"umount",	 "move",	 "bind-root",
+				    "open-tree", "remount-suid", "remount-rw"};
 enum { NSTEPS = sizeof(steps) / sizeof(steps[0]) };
 
 /* What each step reports when it worked: the covered files show. */
@@ -38,7 +38,8 @@ static char *alt_dir(void)
 static void inside(const char *step, const char *dir, const char *marker)
 {
 	for (int nested = 0; nested < 2; nested++) {
-		char *argv[] = {(char *)sec_prog("mnt"), nested ? "--nested" : (char *)step,
+		char *argv[] = {(char *)sec_prog("mnt"),
+				nested ? "--nested" : (char *)step,
 				nested ? (char *)step : (char *)dir,
 				nested ? (char *)dir : (char *)marker,
 				nested ? (char *)marker : alt_dir(),
@@ -51,8 +52,8 @@ static void inside(const char *step, const char *dir, const char *marker)
 			    (strstr(out, " hidden\n") || strstr(out, " nosuid\n"));
 		CU_ASSERT_TRUE(held);
 		if (!held)
-			printf("\n    lockdown%s %s %s: %s", nested ? " nested" : "", step,
-			       dir, out);
+			printf("\n    lockdown%s %s %s: %s", nested ? " nested" : "",
+			       step, dir, out);
 		free(out);
 	}
 }
@@ -73,8 +74,8 @@ static void control_tmpfs(const char *step)
 		 "mount -t tmpfs -o nosuid,nodev t '%s' && exec \"$@\"",
 		 s, dir, marker, dir);
 	const char *wrap[] = {"unshare", "-Urm", "sh", "-c", script, "sh", NULL};
-	char *argv[] = {(char *)sec_prog("mnt"), (char *)step, dir, marker, alt_dir(),
-			NULL};
+	char *argv[] = {
+	    (char *)sec_prog("mnt"), (char *)step, dir, marker, alt_dir(), NULL};
 	sec_expect(NULL, wrap, argv, worked(step));
 }
 
@@ -122,8 +123,12 @@ static void test_proc(void)
 		return;
 	snprintf(marker, sizeof(marker), "/proc/%d/status", (int)getpid());
 	for (size_t i = 0; i < sizeof(proc_steps) / sizeof(proc_steps[0]); i++) {
-		char *argv[] = {(char *)sec_prog("mnt"), (char *)proc_steps[i], "/proc",
-				marker, alt_dir(), NULL};
+		char *argv[] = {(char *)sec_prog("mnt"),
+				(char *)proc_steps[i],
+				"/proc",
+				marker,
+				alt_dir(),
+				NULL};
 		sec_expect(NULL, wrap, argv, worked(proc_steps[i]));
 		inside(proc_steps[i], "/proc", marker);
 	}
@@ -170,7 +175,8 @@ static void test_tools(void)
 }
 
 static CU_TestInfo tests[] = {
-    {"lockdown: /tmp, /var/tmp, /dev/shm cannot be unmounted or moved", test_scratch_dirs},
+    {"lockdown: /tmp, /var/tmp, /dev/shm cannot be unmounted or moved",
+     test_scratch_dirs},
     {"lockdown: /proc cannot be unmounted, moved or remounted", test_proc},
     {"lockdown: unshare -U -r -m, umount -l, mount --move", test_tools},
     CU_TEST_INFO_NULL,

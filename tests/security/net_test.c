@@ -52,9 +52,9 @@ static void test_listeners(void)
 	snprintf(port, sizeof(port), "%u", (unsigned)ntohs(in.sin_port));
 	snprintf(name, sizeof(name), "cordon-escape-%d", (int)getpid());
 	memcpy(ab.sun_path + 1, name, strlen(name));
-	int abst = listen_on(AF_UNIX, &ab,
-			     (socklen_t)(offsetof(struct sockaddr_un, sun_path) + 1 +
-					 strlen(name)));
+	int abst = listen_on(
+	    AF_UNIX, &ab,
+	    (socklen_t)(offsetof(struct sockaddr_un, sun_path) + 1 + strlen(name)));
 	snprintf(path.sun_path, sizeof(path.sun_path), "%s/sock", tst_scratch());
 	unlink(path.sun_path);
 	int file = listen_on(AF_UNIX, &path, sizeof(path));

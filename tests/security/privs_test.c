@@ -36,9 +36,10 @@ static void test_raise(void)
 		if (!out)
 			continue;
 		/* As root the job is uid 0 already: still no capability. */
-		const char *in = tst_is_root()
-				     ? "capset EPERM\nambient EPERM\nsetuid root\ncaps 0\n"
-				     : "capset EPERM\nambient EPERM\nsetuid EINVAL\ncaps 0\n";
+		const char *in =
+		    tst_is_root()
+			? "capset EPERM\nambient EPERM\nsetuid root\ncaps 0\n"
+			: "capset EPERM\nambient EPERM\nsetuid EINVAL\ncaps 0\n";
 		CU_ASSERT_STRING_EQUAL(out, in);
 		if (strcmp(out, in))
 			printf("\n    %s: %s", tiers[t], out);
@@ -94,18 +95,23 @@ static bool stage(void)
 	struct stat st;
 
 	if (tst_is_root()) {
-		CU_ASSERT_EQUAL_FATAL(copy(sec_prog("privs"), staged("privs-suid"), 04755), 0);
-		CU_ASSERT_EQUAL_FATAL(copy(sec_prog("privs"), staged("privs-fcap"), 0755), 0);
-		CU_ASSERT_EQUAL_FATAL(copy(sec_prog("privs"), staged("privs-fcap-ep"), 0755), 0);
+		CU_ASSERT_EQUAL_FATAL(
+		    copy(sec_prog("privs"), staged("privs-suid"), 04755), 0);
+		CU_ASSERT_EQUAL_FATAL(copy(sec_prog("privs"), staged("privs-fcap"), 0755),
+				      0);
+		CU_ASSERT_EQUAL_FATAL(
+		    copy(sec_prog("privs"), staged("privs-fcap-ep"), 0755), 0);
 		CU_ASSERT_EQUAL_FATAL(set_file_cap(staged("privs-fcap"), false), 0);
 		CU_ASSERT_EQUAL_FATAL(set_file_cap(staged("privs-fcap-ep"), true), 0);
 	}
-	if (stat(staged("privs-suid"), &st) < 0 || st.st_uid != 0 || !(st.st_mode & S_ISUID) ||
+	if (stat(staged("privs-suid"), &st) < 0 || st.st_uid != 0 ||
+	    !(st.st_mode & S_ISUID) ||
 	    getxattr(staged("privs-fcap"), "security.capability", NULL, 0) <= 0 ||
 	    getxattr(staged("privs-fcap-ep"), "security.capability", NULL, 0) <= 0) {
-		tst_skip("no setuid-root or file-capability copy of privs in %s: only a root "
-			 "run can make them (scripts/check runs as root before uid 65534)",
-			 staged(""));
+		tst_skip(
+		    "no setuid-root or file-capability copy of privs in %s: only a root "
+		    "run can make them (scripts/check runs as root before uid 65534)",
+		    staged(""));
 		return false;
 	}
 	return true;

@@ -37,8 +37,8 @@ char *sec_out(const char *tier, const char *const *wrap, char *const argv[])
 		if (r.status == 0)
 			out = strdup(r.out);
 		else
-			printf("\n    %s %s: status %#x, stderr: %s\n", tier ? tier : "plain",
-			       argv[0], r.status, r.err);
+			printf("\n    %s %s: status %#x, stderr: %s\n",
+			       tier ? tier : "plain", argv[0], r.status, r.err);
 		tst_proc_free(&r);
 	} else {
 		CU_FAIL("could not start the command");
@@ -79,7 +79,8 @@ bool sec_sandbox_ok(void)
 			ok = r.status == 0;
 			if (!ok)
 				snprintf(why, sizeof(why),
-					 "the helper cannot build a sandbox here: %s", r.err);
+					 "the helper cannot build a sandbox here: %s",
+					 r.err);
 			tst_proc_free(&r);
 		}
 	}

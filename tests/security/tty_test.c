@@ -17,7 +17,8 @@ static const char *field(const char *out, const char *word)
 
 	snprintf(key, sizeof(key), "%s ", word);
 	val[0] = '\0';
-	for (const char *p = out; p && *p; p = strchr(p, '\n') ? strchr(p, '\n') + 1 : NULL)
+	for (const char *p = out; p && *p;
+	     p = strchr(p, '\n') ? strchr(p, '\n') + 1 : NULL)
 		if (!strncmp(p, key, strlen(key))) {
 			sscanf(p + strlen(key), "%63s", val);
 			break;
@@ -38,14 +39,16 @@ static void test_tty(void)
 	/* The control injects (dev.tty.legacy_tiocsti=0 would make the kernel
 	 * refuse an unprivileged TIOCSTI with EIO: then say so). */
 	if (!strcmp(field(plain, "sti"), "EIO"))
-		tst_skip("the control: TIOCSTI is disabled here (dev.tty.legacy_tiocsti=0); "
-			 "only the sandboxed EPERM is checked");
+		tst_skip(
+		    "the control: TIOCSTI is disabled here (dev.tty.legacy_tiocsti=0); "
+		    "only the sandboxed EPERM is checked");
 	else
 		CU_ASSERT_STRING_EQUAL(field(plain, "sti"), "ok");
 	CU_ASSERT_STRING_EQUAL(field(plain, "sti-high"), field(plain, "sti"));
 	snprintf(plain_i386, sizeof(plain_i386), "%s", field(plain, "sti-i386"));
 	if (!strcmp(plain_i386, "unavailable"))
-		tst_skip("the kernel has no i386 system calls: the int $0x80 probe cannot run");
+		tst_skip("the kernel has no i386 system calls: the int $0x80 probe "
+			 "cannot run");
 	else
 		CU_ASSERT_STRING_EQUAL(plain_i386, field(plain, "sti"));
 	/* A pty answers TIOCLINUX itself (ENOTTY, EINVAL): the kernel got it. */
@@ -58,7 +61,8 @@ static void test_tty(void)
 			continue;
 		for (size_t i = 0; i < 3; i++) {
 			bool skip = i == 2 && !strcmp(plain_i386, "unavailable");
-			CU_ASSERT_STRING_EQUAL(field(out, sti[i]), skip ? "unavailable" : "EPERM");
+			CU_ASSERT_STRING_EQUAL(field(out, sti[i]),
+					       skip ? "unavailable" : "EPERM");
 		}
 		CU_ASSERT_STRING_EQUAL(field(out, "linux"), "EPERM");
 		if (strstr(out, " ok"))

@@ -115,8 +115,8 @@ static long net(const char *what, const char *arg)
 		return errno = ENAMETOOLONG, -1;
 	memcpy(un.sun_path + abstract, arg, n);
 	return connect_to(AF_UNIX, &un,
-			  (socklen_t)(offsetof(struct sockaddr_un, sun_path) + abstract + n +
-				      !abstract));
+			  (socklen_t)(offsetof(struct sockaddr_un, sun_path) + abstract +
+				      n + !abstract));
 }
 
 static long ipc(const char *what, const char *arg)

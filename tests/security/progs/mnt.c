@@ -69,13 +69,13 @@ static int step(const char *what, const char *dir, const char *marker, const cha
 	} else if (!strcmp(what, "open-tree")) {
 		rc = syscall(SYS_open_tree, AT_FDCWD, src, OPEN_TREE_CLONE_ | O_CLOEXEC);
 		e = err(rc);
-		printf("%s %s\n", e,
-		       rc < 0 ? "hidden" : seen((int)rc, rel));
+		printf("%s %s\n", e, rc < 0 ? "hidden" : seen((int)rc, rel));
 		return 0;
 	} else if (!strcmp(what, "remount-suid")) {
 		e = err(mount(NULL, dir, NULL, MS_REMOUNT | MS_BIND, NULL));
 		printf("%s %s\n", e,
-		       statvfs(dir, &v) == 0 && (v.f_flag & ST_NOSUID) ? "nosuid" : "suid");
+		       statvfs(dir, &v) == 0 && (v.f_flag & ST_NOSUID) ? "nosuid"
+								       : "suid");
 		return 0;
 	} else if (!strcmp(what, "remount-rw")) {
 		rc = mount(NULL, dir, NULL, MS_REMOUNT, NULL);
