@@ -4,6 +4,7 @@
 #include <fcntl.h>
 #include <stdio.h>
 #include <stdlib.h>
+#include <sys/stat.h>
 #include <unistd.h>
 
 static const char *const tiers[] = SEC_TIERS;
@@ -64,9 +65,34 @@ static void test_proc(void)
 	attempt("cmdline", pid, (const char **)meta);
 }
 
+/* The job acts on host files as the host's uid (identity-mapped): a file it
+ * creates is the caller's; a root caller's job writes where only root may
+ * (documented: the tiers do not protect the host's files from the job). */
+static void test_host_uid(void)
+{
+	char dir[256], made[300];
+	struct stat st;
+
+	if (!sec_sandbox_ok())
+		return;
+	snprintf(dir, sizeof(dir), "%s/owner-only", tst_scratch());
+	mkdir(dir, 0700);
+	for (size_t t = 0; t < 2; t++) {
+		snprintf(made, sizeof(made), "%s/by-%s", dir, tiers[t]);
+		unlink(made);
+		char *argv[] = {(char *)sec_prog("escape"), "create", made, NULL};
+		sec_expect(tiers[t], NULL, argv, "ok\n");
+		CU_ASSERT_EQUAL(stat(made, &st), 0);
+		CU_ASSERT_EQUAL(st.st_uid, getuid());
+		unlink(made);
+	}
+	rmdir(dir);
+}
+
 static CU_TestInfo tests[] = {
     {"lockdown: host /tmp, /var/tmp, /dev/shm hidden", test_scratch},
     {"lockdown: no host pid in /proc; hardened shows them", test_proc},
+    {"the job writes host files as the caller's uid", test_host_uid},
     CU_TEST_INFO_NULL,
 };
 TST_SUITE("security.fs", tests)

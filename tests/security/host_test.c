@@ -88,9 +88,37 @@ static void test_unset_and_exec(void)
 		}
 }
 
+/* A documented limit, asserted so that it stays known: a host that execs
+ * with a raw system call (no libc exec function) is not intercepted; its
+ * job runs in the host's namespaces. `cordon --whole` is the answer
+ * (shim.launcher). */
+static void test_raw_syscall_not_intercepted(void)
+{
+	char *argv[] = {"/usr/bin/python3", "-c",
+			"import ctypes\n"
+			"a = (ctypes.c_char_p * 4)(b'/bin/sh', b'-c', "
+			"b'echo ns pid $(stat -L -c %i /proc/self/ns/pid)', None)\n"
+			"ctypes.CDLL(None).syscall(59, b'/bin/sh', a, None)\n",
+			NULL};
+	struct tst_proc r;
+
+	if (!sec_sandbox_ok())
+		return;
+	if (access(argv[0], X_OK) < 0) {
+		tst_skip("no /usr/bin/python3 to make a raw execve with");
+		return;
+	}
+	CU_ASSERT_EQUAL_FATAL(s_run("lockdown", NULL, argv, &r), 0);
+	CU_ASSERT_EQUAL(r.status, 0);
+	CU_ASSERT_EQUAL(s_ns_of(r.out, "pid"), s_ns("pid"));
+	tst_proc_free(&r);
+}
+
 static CU_TestInfo tests[] = {
     {"the host's environ and memory out of reach (none too)", test_host_memory},
     {"no LD_PRELOAD, no CORDON_*, exec again: still confined", test_unset_and_exec},
+    {"limit: a raw execve system call is not intercepted",
+     test_raw_syscall_not_intercepted},
     CU_TEST_INFO_NULL,
 };
 TST_SUITE("security.host", tests)
