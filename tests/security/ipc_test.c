@@ -9,6 +9,7 @@
 #include <sys/msg.h>
 #include <sys/sem.h>
 #include <sys/shm.h>
+#include <sys/stat.h>
 #include <unistd.h>
 
 static const char *const tiers[] = SEC_TIERS;
@@ -60,8 +61,51 @@ static void test_ipc(void)
 	shm_unlink(name);
 }
 
+/* The host's mqueue filesystem, where it is mounted, lists the host's queues
+ * as files, and open(2) on one gives an fd that mq_send/mq_receive accept,
+ * whatever the caller's ipc namespace. systemd hosts mount it on
+ * /dev/mqueue: hardened covers it there with a fresh one (lockdown always
+ * does). A mount of it elsewhere stays reachable (documented). The "host"
+ * here is a shell in an ipc, user and mount namespace of its own, so that
+ * the test needs no root and leaves the machine's mounts alone. */
+static void mq_mounted_at(const char *dir, const char *want[2])
+{
+	char script[512], queue[300];
+	const char *wrap[] = {"unshare", "-Urm", "--ipc", "sh", "-c", script, "sh", NULL};
+
+	snprintf(
+	    script, sizeof(script),
+	    "mount -t mqueue none '%s' && '%s' mq-create /cordon-escape >/dev/null && "
+	    "exec \"$@\"",
+	    dir, sec_prog("escape"));
+	snprintf(queue, sizeof(queue), "%s/cordon-escape", dir);
+	char *argv[] = {(char *)sec_prog("escape"), "mqfile", queue, NULL};
+	sec_expect(NULL, wrap, argv, "ok\n");
+	for (size_t t = 0; t < 2; t++)
+		sec_expect(tiers[t], wrap, argv, want[t]);
+}
+
+static void test_mqueue_fs(void)
+{
+	static const char *const covered[2] = {"ENOENT\n", "ENOENT\n"};
+	static const char *const elsewhere[2] = {"ok\n", "ok\n"};
+	char dir[256];
+
+	if (!sec_sandbox_ok())
+		return;
+	if (access("/dev/mqueue", F_OK) == 0)
+		mq_mounted_at("/dev/mqueue", (const char **)covered);
+	else
+		tst_skip("no /dev/mqueue directory here: the host's mqueue mount there "
+			 "cannot be staged");
+	snprintf(dir, sizeof(dir), "%s/mqueue", tst_scratch());
+	mkdir(dir, 0755);
+	mq_mounted_at(dir, (const char **)elsewhere);
+}
+
 static CU_TestInfo tests[] = {
     {"SysV IPC, mqueues by name; POSIX shm in lockdown", test_ipc},
+    {"the host's mqueue filesystem: /dev/mqueue covered", test_mqueue_fs},
     CU_TEST_INFO_NULL,
 };
 TST_SUITE("security.ipc", tests)

@@ -17,6 +17,9 @@
  *   shm|sem|msg KEY SysV shmget/semget/msgget of an existing KEY
  *   mq NAME         mq_open(NAME, O_RDONLY)
  *   posix-shm NAME  shm_open(NAME, O_RDONLY)
+ *   mqfile PATH     a queue opened by path in an mqueue filesystem (open(2),
+ *                   then mq_getattr on the fd: the kernel takes it as a queue)
+ *   mq-create NAME  (not an attempt) creates the POSIX queue NAME
  *   read PATH       open PATH for reading
  *   create PATH     create PATH (O_EXCL)
  */
@@ -129,6 +132,20 @@ static long ipc(const char *what, const char *arg)
 		return semget(key, 0, 0);
 	if (!strcmp(what, "msg"))
 		return msgget(key, 0);
+	if (!strcmp(what, "mqfile")) {
+		struct mq_attr at;
+		int fd = open(arg, O_RDONLY | O_CLOEXEC);
+		long rc = fd < 0 ? -1 : mq_getattr(fd, &at);
+		int e = errno;
+		if (fd >= 0)
+			close(fd);
+		errno = e;
+		return rc;
+	}
+	if (!strcmp(what, "mq-create")) {
+		mqd_t q = mq_open(arg, O_CREAT | O_RDWR | O_CLOEXEC, 0600, NULL);
+		return q == (mqd_t)-1 ? -1 : mq_close(q);
+	}
 	if (!strcmp(what, "mq")) {
 		mqd_t q = mq_open(arg, O_RDONLY);
 		return q == (mqd_t)-1 ? -1 : mq_close(q);
@@ -174,7 +191,8 @@ int main(int argc, char **argv)
 	if (!strcmp(what, "tcp") || !strcmp(what, "abstract") || !strcmp(what, "unix"))
 		return result(net(what, arg));
 	if (!strcmp(what, "shm") || !strcmp(what, "sem") || !strcmp(what, "msg") ||
-	    !strcmp(what, "mq") || !strcmp(what, "posix-shm"))
+	    !strcmp(what, "mq") || !strcmp(what, "posix-shm") ||
+	    !strcmp(what, "mqfile") || !strcmp(what, "mq-create"))
 		return result(ipc(what, arg));
 	if (!strcmp(what, "read")) {
 		int fd = open(arg, O_RDONLY | O_CLOEXEC);
