@@ -114,11 +114,29 @@ static void test_raw_syscall_not_intercepted(void)
 	tst_proc_free(&r);
 }
 
+/* A documented limit, asserted so that it stays known: the job keeps the
+ * host's session keyring (a process credential, like its uid), so it reads
+ * the keys the host keeps there. */
+static void test_keyring_shared(void)
+{
+	static const char *const tiers[] = {NULL, "hardened", "lockdown"};
+	const char *wrap[] = {sec_prog("escape"), "keyring-host", "cordon-escape",
+			      "s3cret-of-the-host", NULL};
+	char *argv[] = {(char *)sec_prog("escape"), "key", "cordon-escape",
+			"s3cret-of-the-host", NULL};
+
+	if (!sec_sandbox_ok())
+		return;
+	for (size_t t = 0; t < 3; t++)
+		sec_expect(tiers[t], wrap, argv, "ok\n");
+}
+
 static CU_TestInfo tests[] = {
     {"the host's environ and memory out of reach (none too)", test_host_memory},
     {"no LD_PRELOAD, no CORDON_*, exec again: still confined", test_unset_and_exec},
     {"limit: a raw execve system call is not intercepted",
      test_raw_syscall_not_intercepted},
+    {"limit: the host's session keyring is the job's", test_keyring_shared},
     CU_TEST_INFO_NULL,
 };
 TST_SUITE("security.host", tests)

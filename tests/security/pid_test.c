@@ -43,6 +43,7 @@ static void test_by_pid(void)
 {
 	static const char *const esrch[2] = {"ESRCH\n", "ESRCH\n"};
 	static const char *const procfd[2] = {"EINVAL\n", "ENOENT\n"};
+	static const char *const proc_guarded[2] = {"EACCES\n", "ENOENT\n"};
 	static const char *const what[] = {"signal", "pgrp", "ptrace", "pidfd"};
 	int st;
 
@@ -53,6 +54,10 @@ static void test_by_pid(void)
 	for (size_t i = 0; i < sizeof(what) / sizeof(what[0]); i++)
 		attempt(what[i], pid, (const char **)esrch);
 	attempt("procfd", pid, (const char **)procfd);
+	/* Through the host's /proc (hardened): a process of the same uid but
+	 * outside the job's user namespace gives nothing ptrace guards. */
+	attempt("environ", pid, (const char **)proc_guarded);
+	attempt("mem", pid, (const char **)proc_guarded);
 	/* Alive and untouched (SIGCONT from the controls only). */
 	CU_ASSERT_EQUAL(waitpid(pid, &st, WNOHANG), 0);
 	kill(pid, SIGKILL);
@@ -60,7 +65,7 @@ static void test_by_pid(void)
 }
 
 static CU_TestInfo tests[] = {
-    {"signal, ptrace, pidfd of a host pid refused", test_by_pid},
+    {"signal, ptrace, pidfd, environ, mem of a host pid refused", test_by_pid},
     CU_TEST_INFO_NULL,
 };
 TST_SUITE("security.pid", tests)

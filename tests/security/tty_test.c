@@ -3,9 +3,11 @@
  * tty.c), so the control really injects. */
 #include "tests/security/sec.h"
 
+#include <fcntl.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 static const char *const tiers[] = SEC_TIERS;
 
@@ -72,8 +74,26 @@ static void test_tty(void)
 	free(plain);
 }
 
+/* A documented limit, asserted so that it stays known: the caller's other
+ * terminals (/dev/pts/N, owned by its uid) open from the job at every tier:
+ * it can read their input and write to them (TIOCSTI stays refused). */
+static void test_other_terminal(void)
+{
+	int m = posix_openpt(O_RDWR | O_NOCTTY | O_CLOEXEC);
+
+	if (!sec_sandbox_ok())
+		return;
+	CU_ASSERT_TRUE_FATAL(m >= 0 && grantpt(m) == 0 && unlockpt(m) == 0);
+	char *argv[] = {(char *)sec_prog("escape"), "read", ptsname(m), NULL};
+	sec_expect(NULL, NULL, argv, "ok\n");
+	for (size_t t = 0; t < 2; t++)
+		sec_expect(tiers[t], NULL, argv, "ok\n");
+	close(m);
+}
+
 static CU_TestInfo tests[] = {
     {"TIOCSTI (high bits, i386 too) and TIOCLINUX refused", test_tty},
+    {"limit: the caller's other terminals open", test_other_terminal},
     CU_TEST_INFO_NULL,
 };
 TST_SUITE("security.tty", tests)

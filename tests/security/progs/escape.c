@@ -20,6 +20,11 @@
  *   mqfile PATH     a queue opened by path in an mqueue filesystem (open(2),
  *                   then mq_getattr on the fd: the kernel takes it as a queue)
  *   mq-create NAME  (not an attempt) creates the POSIX queue NAME
+ *   key DESC STR    the "user" key DESC found in the session keyring and
+ *                   read, holding STR
+ *   keyring-host DESC STR CMD...  (not an attempt) a host with a secret in
+ *                   its keyring: joins a new session keyring, adds the user
+ *                   key DESC = STR to it, execs CMD
  *   read PATH       open PATH for reading
  *   create PATH     create PATH (O_EXCL)
  */
@@ -154,6 +159,37 @@ static long ipc(const char *what, const char *arg)
 	return fd < 0 ? -1 : close(fd);
 }
 
+#define KEY_SPEC_SESSION_KEYRING    (-3)
+#define KEYCTL_JOIN_SESSION_KEYRING 1
+#define KEYCTL_SEARCH		    10
+#define KEYCTL_READ		    11
+
+static long key_read(const char *desc, const char *want)
+{
+	char buf[256];
+	long id =
+	    syscall(SYS_keyctl, KEYCTL_SEARCH, KEY_SPEC_SESSION_KEYRING, "user", desc, 0);
+	long n = id < 0 ? -1 : syscall(SYS_keyctl, KEYCTL_READ, id, buf, sizeof(buf) - 1);
+
+	if (n < 0)
+		return -1;
+	buf[n < (long)sizeof(buf) ? n : (long)sizeof(buf) - 1] = '\0';
+	return strcmp(buf, want) ? (errno = ENODATA, -1) : 0;
+}
+
+static int keyring_host(char **argv)
+{
+	if (syscall(SYS_keyctl, KEYCTL_JOIN_SESSION_KEYRING, NULL) < 0 ||
+	    syscall(SYS_add_key, "user", argv[0], argv[1], strlen(argv[1]),
+		    KEY_SPEC_SESSION_KEYRING) < 0) {
+		perror("escape: keyring");
+		return 2;
+	}
+	execvp(argv[2], argv + 2);
+	perror("escape: exec");
+	return 127;
+}
+
 static long proc_attempt(const char *what, pid_t pid, const char *arg)
 {
 	char path[64];
@@ -194,6 +230,10 @@ int main(int argc, char **argv)
 	    !strcmp(what, "mq") || !strcmp(what, "posix-shm") ||
 	    !strcmp(what, "mqfile") || !strcmp(what, "mq-create"))
 		return result(ipc(what, arg));
+	if (!strcmp(what, "keyring-host") && argc > 4)
+		return keyring_host(argv + 2);
+	if (!strcmp(what, "key") && argc > 3)
+		return result(key_read(arg, argv[3]));
 	if (!strcmp(what, "read")) {
 		int fd = open(arg, O_RDONLY | O_CLOEXEC);
 		return result(fd < 0 ? -1 : close(fd));
