@@ -167,9 +167,33 @@ static void test_exec_privileged(void)
 	}
 }
 
+/* A documented limit, asserted so that it stays known: the job is
+ * identity-mapped, so a root caller's job is uid 0 on every root-owned file,
+ * without any capability: /etc/passwd, and the kernel's own files such as
+ * /proc/sys/kernel/core_pattern (a core handler runs as root on the host).
+ * Only opened for writing here, nothing written. A non-root caller's job
+ * may not, as without cordon. */
+static void test_root_files(void)
+{
+	static const char *const paths[] = {"/etc/passwd",
+					    "/proc/sys/kernel/core_pattern"};
+	const char *want = tst_is_root() ? "ok\n" : "EACCES\n";
+
+	if (!sec_sandbox_ok())
+		return;
+	for (size_t i = 0; i < 2; i++) {
+		char *argv[] = {(char *)sec_prog("escape"), "writable", (char *)paths[i],
+				NULL};
+		sec_expect(NULL, NULL, argv, want);
+		for (size_t t = 0; t < 2; t++)
+			sec_expect(tiers[t], NULL, argv, want);
+	}
+}
+
 static CU_TestInfo tests[] = {
     {"capset, ambient raise, setuid(0) refused", test_raise},
     {"setuid-root and file-capability programs gain nothing", test_exec_privileged},
+    {"limit: a root caller's job writes root's files, the kernel's too", test_root_files},
     CU_TEST_INFO_NULL,
 };
 TST_SUITE("security.privs", tests)

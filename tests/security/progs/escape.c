@@ -27,6 +27,8 @@
  *                   key DESC = STR to it, execs CMD
  *   read PATH       open PATH for reading
  *   create PATH     create PATH (O_EXCL)
+ *   writable PATH   open PATH for writing, without truncating it, and close
+ *                   it: the permission check, nothing written
  */
 #include <errno.h>
 #include <fcntl.h>
@@ -236,6 +238,10 @@ int main(int argc, char **argv)
 		return result(key_read(arg, argv[3]));
 	if (!strcmp(what, "read")) {
 		int fd = open(arg, O_RDONLY | O_CLOEXEC);
+		return result(fd < 0 ? -1 : close(fd));
+	}
+	if (!strcmp(what, "writable")) {
+		int fd = open(arg, O_WRONLY | O_CLOEXEC);
 		return result(fd < 0 ? -1 : close(fd));
 	}
 	if (!strcmp(what, "create")) {
