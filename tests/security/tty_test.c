@@ -1,12 +1,17 @@
 /* Terminal input injection (TIOCSTI, TIOCLINUX) on the job's controlling
  * terminal: a pty the attack program makes its own (tests/security/progs/
  * tty.c), so the control really injects. */
+#include "tests/helper/hutil.h"
 #include "tests/security/sec.h"
 
 #include <fcntl.h>
+#include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/ioctl.h>
+#include <sys/wait.h>
+#include <time.h>
 #include <unistd.h>
 
 static const char *const tiers[] = SEC_TIERS;
@@ -91,9 +96,72 @@ static void test_other_terminal(void)
 	close(m);
 }
 
+/* The "host" for the SIGWINCH test: a session on a new pty, in its
+ * foreground, starting cmd (plainly or through the helper) in a background
+ * process group. Exits 0 when SIGWINCH reached it, 1 when not, 2 on setup
+ * failure. */
+static int winch_host(char **cmd)
+{
+	sigset_t winch;
+	siginfo_t si;
+	struct timespec wait = {10, 0};
+	int m = posix_openpt(O_RDWR | O_NOCTTY | O_CLOEXEC), s, st;
+
+	sigemptyset(&winch);
+	sigaddset(&winch, SIGWINCH);
+	sigprocmask(SIG_BLOCK, &winch, NULL);
+	if (m < 0 || grantpt(m) < 0 || unlockpt(m) < 0 || setsid() < 0 ||
+	    (s = open(ptsname(m), O_RDWR)) < 0 || ioctl(s, TIOCSCTTY, 0) < 0)
+		return 2;
+	pid_t job = fork();
+	if (job == 0) {
+		setpgid(0, 0);
+		sigprocmask(SIG_UNBLOCK, &winch, NULL);
+		/* A background group: SIGTTOU must not stop it (it would not for
+		 * TIOCSWINSZ anyway). */
+		signal(SIGTTOU, SIG_IGN);
+		dup2(open("/dev/null", O_WRONLY), 1);
+		execvp(cmd[0], cmd);
+		_exit(127);
+	}
+	setpgid(job, job);
+	int got = sigtimedwait(&winch, &si, &wait) == SIGWINCH;
+	waitpid(job, &st, 0);
+	return got ? 0 : 1;
+}
+
+/* A documented limit, asserted so that it stays known: the job shares the
+ * host's controlling terminal, so from a background process group it can
+ * change the terminal's size, and the kernel signals the foreground group
+ * (the host's) SIGWINCH; the same holds for the terminal's modes. */
+static void test_winch(void)
+{
+	static const char *const runs[] = {NULL, "hardened", "lockdown"};
+
+	if (!sec_sandbox_ok())
+		return;
+	for (size_t t = 0; t < 3; t++) {
+		char *argv[] = {(char *)sec_prog("tty"), "winsz", NULL};
+		char **cmd = runs[t] ? h_cmdline(runs[t], NULL, argv) : argv;
+		fflush(stdout);
+		pid_t host = fork();
+		if (host == 0)
+			_exit(winch_host(cmd));
+		int st;
+		CU_ASSERT_EQUAL(waitpid(host, &st, 0), host);
+		CU_ASSERT_TRUE(WIFEXITED(st) && WEXITSTATUS(st) == 0);
+		if (!WIFEXITED(st) || WEXITSTATUS(st))
+			printf("\n    %s: host status %#x\n", runs[t] ? runs[t] : "plain",
+			       st);
+		if (runs[t])
+			h_free(cmd);
+	}
+}
+
 static CU_TestInfo tests[] = {
     {"TIOCSTI (high bits, i386 too) and TIOCLINUX refused", test_tty},
     {"limit: the caller's other terminals open", test_other_terminal},
+    {"limit: the shared terminal's size, SIGWINCH to the host", test_winch},
     CU_TEST_INFO_NULL,
 };
 TST_SUITE("security.tty", tests)

@@ -9,6 +9,10 @@
  *             kernel has the i386 ABI ("unavailable" where it has not)
  *   linux     ioctl(TIOCLINUX, 3) (a pty answers EINVAL; only EPERM is
  *             the filter)
+ *
+ * "tty winsz" instead changes the size of the controlling terminal it was
+ * given (/dev/tty) by one row: the kernel then sends SIGWINCH to the
+ * terminal's foreground process group, whoever that is.
  */
 #include <errno.h>
 #include <fcntl.h>
@@ -103,10 +107,26 @@ static int attempts(void)
 	return 0;
 }
 
-int main(void)
+static int winsz(void)
+{
+	struct winsize w;
+	int fd = open("/dev/tty", O_RDWR | O_CLOEXEC);
+
+	if (fd < 0 || ioctl(fd, TIOCGWINSZ, &w) < 0) {
+		printf("%s\n", strerrorname_np(errno));
+		return 0;
+	}
+	w.ws_row++;
+	printf("%s\n", ioctl(fd, TIOCSWINSZ, &w) < 0 ? strerrorname_np(errno) : "ok");
+	return 0;
+}
+
+int main(int argc, char **argv)
 {
 	int st;
 
+	if (argc > 1 && !strcmp(argv[1], "winsz"))
+		return winsz();
 	/* A process group leader cannot setsid(): do it in a child. */
 	fflush(stdout);
 	pid_t pid = fork();
