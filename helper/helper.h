@@ -54,6 +54,8 @@ struct job {
 	gid_t gid;
 	bool privileged; /* the monitor writes the full id maps */
 	int pinned;	 /* lockdown: O_PATH fd of the target file, else -1 */
+	/* hardened: /dev/mqueue is the host's mqueue fs, to be covered */
+	bool cover_mqueue;
 };
 
 /* Messages inside -> monitor (and one monitor -> init). Stops, continues and
@@ -103,8 +105,11 @@ _Noreturn void init_run(struct job *j);
 /* idmap.c */
 int idmap_write_self(uid_t uid, gid_t gid);
 int idmap_write_child(pid_t pid);
-/* mounts.c: lockdown's mount namespace, run by init. */
+/* mounts.c: lockdown's mount namespace, run by init; hardened's, only where
+ * the host's mqueue filesystem must be covered. */
 void mounts_lockdown(struct job *j);
+bool mounts_host_mqueue(void);
+void mounts_hardened(void);
 /* net.c */
 int net_lo_up(void);
 /* caps.c: drop every capability, no_new_privs, the TIOCSTI filter. */

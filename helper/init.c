@@ -123,6 +123,8 @@ void init_run(struct job *j)
 	get_ids(j);
 	if (j->a->tier == TIER_LOCKDOWN)
 		mounts_lockdown(j);
+	else if (j->cover_mqueue)
+		mounts_hardened();
 	target = start_target(j);
 	if (target < 0)
 		die(EXIT_SETUP, "init: cannot start the target: %s", strerror(errno));

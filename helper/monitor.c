@@ -352,7 +352,9 @@ void monitor_run(struct job *j, int argc, char **argv)
 	j->gid = getegid();
 	j->privileged = j->uid == 0 && caps_can_map_ids();
 	j->pinned = -1;
-	m.init = raw_clone(tier_flags[j->a->tier] | SIGCHLD);
+	j->cover_mqueue = j->a->tier == TIER_HARDENED && mounts_host_mqueue();
+	m.init = raw_clone(tier_flags[j->a->tier] | (j->cover_mqueue ? CLONE_NEWNS : 0) |
+			   SIGCHLD);
 	if (m.init < 0)
 		die_clone(errno);
 	if (m.init == 0)

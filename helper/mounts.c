@@ -9,7 +9,10 @@
 #include <string.h>
 #include <sys/mount.h>
 #include <sys/stat.h>
+#include <sys/vfs.h>
 #include <unistd.h>
+
+#define MQUEUE_MAGIC 0x19800202
 
 struct mnt {
 	const char *dst, *type;
@@ -26,14 +29,23 @@ static const struct mnt scratch[] = {
     {"/dev/shm", "tmpfs", MS_NOSUID | MS_NODEV, "mode=1777", true, ""},
 };
 
+#define MQUEUE_MNT                                                                       \
+	{                                                                                \
+		"/dev/mqueue", "mqueue", MS_NOSUID | MS_NODEV | MS_NOEXEC, NULL, true,   \
+		    ""                                                                   \
+	}
+
 /* Mounted after the target file and cwd are kept visible: binding them needs
  * the host's /proc/self/fd. */
 static const struct mnt late[] = {
     {"/proc", "proc", MS_NOSUID | MS_NODEV | MS_NOEXEC, NULL, false,
      "; containers that mask parts of /proc refuse a fresh one: run the container "
      "with an unmasked /proc (e.g. --security-opt systempaths=unconfined)"},
-    {"/dev/mqueue", "mqueue", MS_NOSUID | MS_NODEV | MS_NOEXEC, NULL, true, ""},
+    MQUEUE_MNT,
 };
+
+/* hardened's only mount. */
+static const struct mnt mqueue[] = {MQUEUE_MNT};
 
 static void mount_all(const struct mnt *t, size_t n)
 {
@@ -145,6 +157,25 @@ static void pin(struct job *j)
 		cannot_execute(a, errno);
 	if (st.st_dev != a->dev || st.st_ino != a->ino)
 		die_not_resolved(a, &st);
+}
+
+/* A queue of the host's mqueue filesystem opened by path (open(2)) gives an
+ * fd that mq_send/mq_receive accept, whatever the caller's ipc namespace.
+ * systemd hosts mount it on /dev/mqueue: there hardened must cover it too. */
+bool mounts_host_mqueue(void)
+{
+	struct statfs fs;
+
+	return statfs("/dev/mqueue", &fs) == 0 && fs.f_type == MQUEUE_MAGIC;
+}
+
+/* hardened shares the host's mounts but for /dev/mqueue. The copy of the
+ * host's mounts a new user namespace gets receives the host's later mounts
+ * and sends none back (its shared mounts become slaves): not made private,
+ * so the job keeps seeing the host's filesystem as it changes. */
+void mounts_hardened(void)
+{
+	mount_all(mqueue, 1);
 }
 
 void mounts_lockdown(struct job *j)

@@ -1,0 +1,165 @@
+/* Terminal input injection (TIOCSTI, TIOCLINUX) on the job's controlling
+ * terminal: a pty the attack program makes its own (tests/security/progs/
+ * tty.c), so the control really injects. */
+#include "tests/helper/hutil.h"
+#include "tests/security/sec.h"
+
+#include <fcntl.h>
+#include <signal.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/ioctl.h>
+#include <sys/wait.h>
+#include <time.h>
+#include <unistd.h>
+
+static const char *const tiers[] = SEC_TIERS;
+
+/* The value of "word RESULT" in out, or "" (static buffer). */
+static const char *field(const char *out, const char *word)
+{
+	static char val[64];
+	char key[32];
+
+	snprintf(key, sizeof(key), "%s ", word);
+	val[0] = '\0';
+	for (const char *p = out; p && *p;
+	     p = strchr(p, '\n') ? strchr(p, '\n') + 1 : NULL)
+		if (!strncmp(p, key, strlen(key))) {
+			sscanf(p + strlen(key), "%63s", val);
+			break;
+		}
+	return val;
+}
+
+static void test_tty(void)
+{
+	static const char *const sti[] = {"sti", "sti-high", "sti-i386"};
+	char *argv[] = {(char *)sec_prog("tty"), NULL};
+	char plain_i386[64];
+
+	if (!sec_sandbox_ok())
+		return;
+	char *plain = sec_out(NULL, NULL, argv);
+	CU_ASSERT_PTR_NOT_NULL_FATAL(plain);
+	/* The control injects (dev.tty.legacy_tiocsti=0 would make the kernel
+	 * refuse an unprivileged TIOCSTI with EIO: then say so). */
+	if (!strcmp(field(plain, "sti"), "EIO"))
+		tst_skip(
+		    "the control: TIOCSTI is disabled here (dev.tty.legacy_tiocsti=0); "
+		    "only the sandboxed EPERM is checked");
+	else
+		CU_ASSERT_STRING_EQUAL(field(plain, "sti"), "ok");
+	CU_ASSERT_STRING_EQUAL(field(plain, "sti-high"), field(plain, "sti"));
+	snprintf(plain_i386, sizeof(plain_i386), "%s", field(plain, "sti-i386"));
+	if (!strcmp(plain_i386, "unavailable"))
+		tst_skip("the kernel has no i386 system calls: the int $0x80 probe "
+			 "cannot run");
+	else
+		CU_ASSERT_STRING_EQUAL(plain_i386, field(plain, "sti"));
+	/* A pty answers TIOCLINUX itself (ENOTTY, EINVAL): the kernel got it. */
+	CU_ASSERT_STRING_NOT_EQUAL(field(plain, "linux"), "EPERM");
+	CU_ASSERT_STRING_NOT_EQUAL(field(plain, "linux"), "");
+
+	for (size_t t = 0; t < 2; t++) {
+		char *out = sec_out(tiers[t], NULL, argv);
+		if (!out)
+			continue;
+		for (size_t i = 0; i < 3; i++) {
+			bool skip = i == 2 && !strcmp(plain_i386, "unavailable");
+			CU_ASSERT_STRING_EQUAL(field(out, sti[i]),
+					       skip ? "unavailable" : "EPERM");
+		}
+		CU_ASSERT_STRING_EQUAL(field(out, "linux"), "EPERM");
+		if (strstr(out, " ok"))
+			printf("\n    %s: injected:\n%s", tiers[t], out);
+		free(out);
+	}
+	free(plain);
+}
+
+/* A documented limit, asserted so that it stays known: the caller's other
+ * terminals (/dev/pts/N, owned by its uid) open from the job at every tier:
+ * it can read their input and write to them (TIOCSTI stays refused). */
+static void test_other_terminal(void)
+{
+	int m = posix_openpt(O_RDWR | O_NOCTTY | O_CLOEXEC);
+
+	if (!sec_sandbox_ok())
+		return;
+	CU_ASSERT_TRUE_FATAL(m >= 0 && grantpt(m) == 0 && unlockpt(m) == 0);
+	char *argv[] = {(char *)sec_prog("escape"), "read", ptsname(m), NULL};
+	sec_expect(NULL, NULL, argv, "ok\n");
+	for (size_t t = 0; t < 2; t++)
+		sec_expect(tiers[t], NULL, argv, "ok\n");
+	close(m);
+}
+
+/* The "host" for the SIGWINCH test: a session on a new pty, in its
+ * foreground, starting cmd (plainly or through the helper) in a background
+ * process group. Exits 0 when SIGWINCH reached it, 1 when not, 2 on setup
+ * failure. */
+static int winch_host(char **cmd)
+{
+	sigset_t winch;
+	siginfo_t si;
+	struct timespec wait = {10, 0};
+	int m = posix_openpt(O_RDWR | O_NOCTTY | O_CLOEXEC), s, st;
+
+	sigemptyset(&winch);
+	sigaddset(&winch, SIGWINCH);
+	sigprocmask(SIG_BLOCK, &winch, NULL);
+	if (m < 0 || grantpt(m) < 0 || unlockpt(m) < 0 || setsid() < 0 ||
+	    (s = open(ptsname(m), O_RDWR)) < 0 || ioctl(s, TIOCSCTTY, 0) < 0)
+		return 2;
+	pid_t job = fork();
+	if (job == 0) {
+		setpgid(0, 0);
+		sigprocmask(SIG_UNBLOCK, &winch, NULL);
+		/* A background group: SIGTTOU must not stop it (it would not for
+		 * TIOCSWINSZ anyway). */
+		signal(SIGTTOU, SIG_IGN);
+		dup2(open("/dev/null", O_WRONLY), 1);
+		execvp(cmd[0], cmd);
+		_exit(127);
+	}
+	setpgid(job, job);
+	int got = sigtimedwait(&winch, &si, &wait) == SIGWINCH;
+	waitpid(job, &st, 0);
+	return got ? 0 : 1;
+}
+
+/* A documented limit, asserted so that it stays known: the job shares the
+ * host's controlling terminal, so from a background process group it can
+ * change the terminal's size, and the kernel signals the foreground group
+ * (the host's) SIGWINCH; the same holds for the terminal's modes. */
+static void test_winch(void)
+{
+	if (!sec_sandbox_ok())
+		return;
+	/* t = 0: plainly (the control); then each of tiers[]. */
+	for (size_t t = 0; t < 3; t++) {
+		char *argv[] = {(char *)sec_prog("tty"), "winsz", NULL};
+		char **v = t ? h_cmdline(tiers[t - 1], NULL, argv) : NULL;
+		fflush(stdout);
+		pid_t host = fork();
+		if (host == 0)
+			_exit(winch_host(v ? v : argv));
+		int st;
+		CU_ASSERT_EQUAL(waitpid(host, &st, 0), host);
+		CU_ASSERT_TRUE(WIFEXITED(st) && WEXITSTATUS(st) == 0);
+		if (!WIFEXITED(st) || WEXITSTATUS(st))
+			printf("\n    %s: host status %#x\n", t ? tiers[t - 1] : "plain",
+			       st);
+		h_free(v);
+	}
+}
+
+static CU_TestInfo tests[] = {
+    {"TIOCSTI (high bits, i386 too) and TIOCLINUX refused", test_tty},
+    {"limit: the caller's other terminals open", test_other_terminal},
+    {"limit: the shared terminal's size, SIGWINCH to the host", test_winch},
+    CU_TEST_INFO_NULL,
+};
+TST_SUITE("security.tty", tests)
