@@ -257,25 +257,23 @@ static void test_out_of_memory(void)
 		}
 }
 
-static long edge_of(const char *tier)
+static long edge_of(const char *tier, const char *helper_env)
 {
 	char *argv[] = {(char *)f_prog("fhost"), "edge", "/bin/true", NULL};
 	struct tst_proc r;
 	long e = -1;
 
-	CU_ASSERT_EQUAL_FATAL(s_run(tier, NULL, argv, &r), 0);
+	CU_ASSERT_EQUAL_FATAL(s_run(tier, (const char *[]){helper_env, NULL}, argv, &r), 0);
 	if (sscanf(r.out, "edge %ld", &e) != 1)
 		e = -1;
 	tst_proc_free(&r);
 	return e;
 }
 
-/* argv+env over the kernel's limit: E2BIG from the same function; at the
- * very edge the helper's own arguments tip it over: still E2BIG. */
+/* argv+env over the kernel's limit: E2BIG from the same function. */
 static void test_e2big(void)
 {
 	static const char *const exec_calls[] = {"execve", "spawn", "spawnp", NULL};
-	char big[32];
 
 	for (const char *const *c = exec_calls; *c; c++) {
 		char *over[] = {(char *)f_prog("fhost"), "-b", "140000", (char *)*c,
@@ -285,29 +283,43 @@ static void test_e2big(void)
 				 (char *)*c, "/bin/true", "x", "y", NULL};
 		s_assert_same(total);
 	}
+}
+
+/* A request that just fits: the helper's arguments (its path, the tier,
+ * the file's DEV:INO and path) replace cordon's variables in the env. The
+ * helper's path counts twice (the kernel's copy of the file name, and
+ * argv[0]), so a long one tips such a request over: E2BIG, with one line. */
+static void test_e2big_edge(void)
+{
+	static const char *const exec_calls[] = {"execve", "spawn", "spawnp", NULL};
+	char helper[4200], big[32];
+	const char *built = tst_build("cordon-helper");
+	size_t dir = (size_t)(strrchr(built, '/') - built);
+
 	if (!s_sandbox_ok())
 		return;
-	/* Tier none passes the host's call through: the plain edge with the
-	 * very same environment. */
-	long plain = edge_of("none"), sandboxed = edge_of("hardened");
+	snprintf(helper, sizeof(helper), "CORDON_HELPER=%.*s", (int)dir, built);
+	for (int i = 0; i < 1000; i++)
+		strcat(helper, "/.");
+	strcat(helper, "/cordon-helper");
+	/* Tier none passes the call through: the plain edge with the same
+	 * environment, but for CORDON_TIER=none, 4 bytes shorter than
+	 * CORDON_TIER=hardened. */
+	long plain = edge_of("none", helper) - 4, sandboxed = edge_of("hardened", helper);
 	CU_ASSERT_FATAL(plain > 0 && sandboxed > 0);
-	printf("\n    E2BIG edge (RLIMIT_STACK 256 KiB): %ld bytes plainly, %ld under "
-	       "cordon ",
-	       plain, sandboxed);
-	CU_ASSERT(sandboxed <= plain && plain - sandboxed < 4096);
+	printf("\n    E2BIG edge (RLIMIT_STACK 256 KiB, a %zu-byte helper path): %ld "
+	       "bytes plainly, %ld under cordon ",
+	       strlen(helper) - 14, plain, sandboxed);
+	CU_ASSERT(sandboxed < plain && plain - sandboxed < 4096);
 	snprintf(big, sizeof(big), "%ld", plain);
 	for (const char *const *c = exec_calls; *c; c++) {
 		char *argv[] = {(char *)f_prog("fhost"), "-s", "262144", "-b", big,
-				(char *)*c, "/bin/true", "/bin/true", NULL};
+				(char *)*c, "/bin/true", "true", NULL};
 		struct tst_proc r;
-		CU_ASSERT_EQUAL_FATAL(s_run("hardened", NULL, argv, &r), 0);
-		if (sandboxed < plain) {
-			CU_ASSERT_EQUAL(strncmp(r.out, "errno=E2BIG\n", 12), 0);
-			f_assert_one_line(r.err, "cordon: ");
-			CU_ASSERT_PTR_NOT_NULL(strstr(r.err, "Argument list too long"));
-		} else {
-			CU_ASSERT_STRING_EQUAL(r.out, "exit 0\n");
-		}
+		CU_ASSERT_EQUAL_FATAL(s_run("hardened", (const char *[]){helper, NULL}, argv, &r), 0);
+		CU_ASSERT_EQUAL(strncmp(r.out, "errno=E2BIG\n", 12), 0);
+		f_assert_one_line(r.err, "cordon: cannot run /bin/true: ");
+		CU_ASSERT_PTR_NOT_NULL(strstr(r.err, "(Argument list too long)"));
 		tst_proc_free(&r);
 	}
 }
@@ -354,6 +366,7 @@ static CU_TestInfo tests[] = {
     {"host out of fds, ENOEXEC", test_out_of_fds_enoexec},
     {"host out of memory", test_out_of_memory},
     {"E2BIG", test_e2big},
+    {"E2BIG by the helper's arguments", test_e2big_edge},
     {"lockdown tmpfs", test_tmpfs},
     CU_TEST_INFO_NULL,
 };

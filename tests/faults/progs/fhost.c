@@ -14,8 +14,8 @@
  * Output: "errno=NAME" when the call failed, else the job's output and
  * "exit N" / "signal N"; "free fds N" after the call (-n). Also:
  *
- *	fhost edge FILE	the largest -b for which posix_spawn(FILE) still
- *			succeeds with RLIMIT_STACK 256 KiB (prints "edge N")
+ *	fhost edge FILE	the largest -b for which posix_spawn(FILE, "true", ...)
+ *			still succeeds with RLIMIT_STACK 256 KiB ("edge N")
  *	fhost orphan FILE ARGV0 [ARG...]
  *			a subreaper forks a host that spawns the job and dies
  *			of SIGKILL at once; reports the job's parent after
@@ -187,7 +187,7 @@ static char *xs(long n)
 static int edge(const char *file)
 {
 	long lo = 0, hi = 256 * 1024;
-	char *argv[] = {(char *)file, NULL, NULL};
+	char *argv[] = {"true", NULL, NULL};
 
 	limit(RLIMIT_STACK, 256 * 1024);
 	while (lo < hi) {
