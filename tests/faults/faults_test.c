@@ -52,13 +52,14 @@ static void helper_refused(const char *helper, const char *reason)
 	char env[4200], msg[4400];
 
 	snprintf(env, sizeof(env), "CORDON_HELPER=%s", helper);
-	snprintf(msg, sizeof(msg), "cordon: cannot run the helper %s: %s", helper, reason);
+	snprintf(msg, sizeof(msg), "cordon: cannot run the helper %s: %s", helper,
+		 reason);
 	for (const char *const *c = calls; *c; c++) {
 		char *argv[16];
 		struct tst_proc r;
 		fhost_argv(*c, NULL, argv);
-		CU_ASSERT_EQUAL_FATAL(s_run("hardened", (const char *[]){env, NULL}, argv, &r),
-				      0);
+		CU_ASSERT_EQUAL_FATAL(
+		    s_run("hardened", (const char *[]){env, NULL}, argv, &r), 0);
 		CU_ASSERT_STRING_EQUAL(r.out, eperm_report(*c));
 		f_assert_one_line(r.err, msg);
 		tst_proc_free(&r);
@@ -85,14 +86,15 @@ static void test_userns_refused(void)
 		char *argv[16];
 		struct tst_proc r;
 		fhost_argv(*c, NULL, argv);
-		if (f_run_unshared("echo 0 > /proc/sys/user/max_user_namespaces", "hardened",
-				   argv, &r) < 0)
+		if (f_run_unshared("echo 0 > /proc/sys/user/max_user_namespaces",
+				   "hardened", argv, &r) < 0)
 			return;
 		/* The helper ran, the job did not: every call reports 125. */
 		CU_ASSERT_STRING_EQUAL(r.out, "exit 125\n");
-		f_assert_one_line(r.err, "cordon: the kernel refused the sandbox's namespaces "
-					 "(clone: No space left on device); allow user "
-					 "namespaces: sysctl user.max_user_namespaces=");
+		f_assert_one_line(r.err,
+				  "cordon: the kernel refused the sandbox's namespaces "
+				  "(clone: No space left on device); allow user "
+				  "namespaces: sysctl user.max_user_namespaces=");
 		tst_proc_free(&r);
 	}
 }
@@ -108,16 +110,18 @@ static void test_mount_refused(void)
 		char *argv[16];
 		struct tst_proc r;
 		fhost_argv(*c, NULL, argv);
-		if (f_run_unshared("mount -t tmpfs none /proc/sys", "lockdown", argv, &r) < 0)
+		if (f_run_unshared("mount -t tmpfs none /proc/sys", "lockdown", argv,
+				   &r) < 0)
 			return;
 		CU_ASSERT_STRING_EQUAL(r.out, "exit 125\n");
-		f_assert_one_line(r.err, "cordon: cannot mount proc on /proc: Operation not "
-					 "permitted; ");
+		f_assert_one_line(r.err,
+				  "cordon: cannot mount proc on /proc: Operation not "
+				  "permitted; ");
 		tst_proc_free(&r);
 		/* hardened mounts nothing: the same host runs its job. */
-		CU_ASSERT_EQUAL(f_run_unshared("mount -t tmpfs none /proc/sys", "hardened",
-					       argv, &r),
-				0);
+		CU_ASSERT_EQUAL(
+		    f_run_unshared("mount -t tmpfs none /proc/sys", "hardened", argv, &r),
+		    0);
 		CU_ASSERT_PTR_NOT_NULL(strstr(r.out, "ran\n"));
 		CU_ASSERT_PTR_NOT_NULL(strstr(r.out, "exit 0\n"));
 		tst_proc_free(&r);
@@ -148,7 +152,8 @@ static void kill_part(const char *tier, int depth)
 	CU_ASSERT(gone >= 0);
 	printf("\n    %s: SIGKILL to the %s: all %d processes of the sandbox gone "
 	       "after %.1f ms ",
-	       tier, depth ? "init" : "monitor", n, gone >= 0 ? (gone - t0) / 1000.0 : -1.0);
+	       tier, depth ? "init" : "monitor", n,
+	       gone >= 0 ? (gone - t0) / 1000.0 : -1.0);
 	CU_ASSERT_EQUAL(waitpid(mon, &st, 0), mon);
 	/* Either way the host sees death by SIGKILL: the monitor's own, or the
 	 * one init died of, mirrored. */
@@ -178,12 +183,12 @@ static void test_init_killed(void)
 static void test_host_killed(void)
 {
 	char *argv[] = {(char *)f_prog("fhost"), "orphan", "/bin/sh", "sh", "-c",
-			"sleep 1; echo late", NULL};
+			"sleep 1; echo late",	 NULL};
 	struct tst_proc r;
 
 	CU_ASSERT_EQUAL_FATAL(s_run(NULL, NULL, argv, &r), 0);
-	CU_ASSERT_STRING_EQUAL(r.out,
-			       "host killed\nlate\njob reparented to the subreaper\nexit 0\n");
+	CU_ASSERT_STRING_EQUAL(
+	    r.out, "host killed\nlate\njob reparented to the subreaper\nexit 0\n");
 	tst_proc_free(&r);
 	s_assert_same(argv);
 }
@@ -216,7 +221,8 @@ static void test_out_of_fds_inherited(void)
 		CU_ASSERT_FATAL(s_run("hardened", NULL, argv, &r) == 0);
 		CU_ASSERT_PTR_NULL(strstr(r.out, "ran"));
 		CU_ASSERT_PTR_NOT_NULL(strstr(r.out, "exit 125\n"));
-		f_assert_one_line(r.err, "cordon: signalfd: No file descriptors available");
+		f_assert_one_line(r.err,
+				  "cordon: signalfd: No file descriptors available");
 		tst_proc_free(&plain);
 		tst_proc_free(&r);
 	}
@@ -263,7 +269,8 @@ static long edge_of(const char *tier, const char *helper_env)
 	struct tst_proc r;
 	long e = -1;
 
-	CU_ASSERT_EQUAL_FATAL(s_run(tier, (const char *[]){helper_env, NULL}, argv, &r), 0);
+	CU_ASSERT_EQUAL_FATAL(s_run(tier, (const char *[]){helper_env, NULL}, argv, &r),
+			      0);
 	if (sscanf(r.out, "edge %ld", &e) != 1)
 		e = -1;
 	tst_proc_free(&r);
@@ -276,11 +283,24 @@ static void test_e2big(void)
 	static const char *const exec_calls[] = {"execve", "spawn", "spawnp", NULL};
 
 	for (const char *const *c = exec_calls; *c; c++) {
-		char *over[] = {(char *)f_prog("fhost"), "-b", "140000", (char *)*c,
-				"/bin/true", "true", NULL};
+		char *over[] = {(char *)f_prog("fhost"),
+				"-b",
+				"140000",
+				(char *)*c,
+				"/bin/true",
+				"true",
+				NULL};
 		s_assert_same(over);
-		char *total[] = {(char *)f_prog("fhost"), "-s", "262144", "-b", "131000",
-				 (char *)*c, "/bin/true", "x", "y", NULL};
+		char *total[] = {(char *)f_prog("fhost"),
+				 "-s",
+				 "262144",
+				 "-b",
+				 "131000",
+				 (char *)*c,
+				 "/bin/true",
+				 "x",
+				 "y",
+				 NULL};
 		s_assert_same(total);
 	}
 }
@@ -313,10 +333,18 @@ static void test_e2big_edge(void)
 	CU_ASSERT(sandboxed < plain && plain - sandboxed < 4096);
 	snprintf(big, sizeof(big), "%ld", plain);
 	for (const char *const *c = exec_calls; *c; c++) {
-		char *argv[] = {(char *)f_prog("fhost"), "-s", "262144", "-b", big,
-				(char *)*c, "/bin/true", "true", NULL};
+		char *argv[] = {(char *)f_prog("fhost"),
+				"-s",
+				"262144",
+				"-b",
+				big,
+				(char *)*c,
+				"/bin/true",
+				"true",
+				NULL};
 		struct tst_proc r;
-		CU_ASSERT_EQUAL_FATAL(s_run("hardened", (const char *[]){helper, NULL}, argv, &r), 0);
+		CU_ASSERT_EQUAL_FATAL(
+		    s_run("hardened", (const char *[]){helper, NULL}, argv, &r), 0);
 		CU_ASSERT_EQUAL(strncmp(r.out, "errno=E2BIG\n", 12), 0);
 		f_assert_one_line(r.err, "cordon: cannot run /bin/true: ");
 		CU_ASSERT_PTR_NOT_NULL(strstr(r.err, "(Argument list too long)"));
@@ -329,8 +357,8 @@ static void test_e2big_edge(void)
 static void test_tmpfs(void)
 {
 	char script[512];
-	char *argv[] = {(char *)f_prog("fhost"), "spawn", "/bin/sh", "sh", "-c", script,
-			NULL};
+	char *argv[] = {
+	    (char *)f_prog("fhost"), "spawn", "/bin/sh", "sh", "-c", script, NULL};
 	struct tst_proc r;
 	long size_kib = -1, avail_kib = -1;
 
@@ -346,8 +374,8 @@ static void test_tmpfs(void)
 	CU_ASSERT_PTR_NOT_NULL(strstr(r.out, "exit 0\n"));
 	const char *s = strstr(r.out, "size ");
 	CU_ASSERT_FATAL(s && sscanf(s, "size %ld avail %ld", &size_kib, &avail_kib) == 2);
-	printf("\n    lockdown /tmp: %s, %ld MiB ", strstr(r.out, "size=") ? "size= set" : "no size=",
-	       size_kib / 1024);
+	printf("\n    lockdown /tmp: %s, %ld MiB ",
+	       strstr(r.out, "size=") ? "size= set" : "no size=", size_kib / 1024);
 	tst_proc_free(&r);
 	char host_file[64];
 	snprintf(host_file, sizeof(host_file), "/tmp/cordon-fill-%d", (int)getpid());

@@ -13,16 +13,24 @@
 /* lhost MODE N with a job that exits with its number, under tier. */
 static void load(const char *tier, const char *mode, const char *n, const char *want)
 {
-	char *argv[] = {(char *)f_prog("lhost"), (char *)mode, (char *)n, "/bin/sh", "sh",
-			"-c", "exit $1", "sh", "%", NULL};
+	char *argv[] = {(char *)f_prog("lhost"),
+			(char *)mode,
+			(char *)n,
+			"/bin/sh",
+			"sh",
+			"-c",
+			"exit $1",
+			"sh",
+			"%",
+			NULL};
 	struct tst_proc r;
 
 	CU_ASSERT_EQUAL_FATAL(s_run(tier, NULL, argv, &r), 0);
 	CU_ASSERT_STRING_EQUAL(r.out, want);
 	CU_ASSERT_FALSE(r.timed_out);
 	if (strcmp(r.out, want) != 0)
-		printf("\n    %s %s %s: %.500s%.500s", tier ? tier : "plain", mode, n, r.out,
-		       r.err);
+		printf("\n    %s %s %s: %.500s%.500s", tier ? tier : "plain", mode, n,
+		       r.out, r.err);
 	tst_proc_free(&r);
 }
 
@@ -70,9 +78,16 @@ static void test_namespaces_released(void)
 	if (!s_sandbox_ok())
 		return;
 	for (size_t i = 0; i < sizeof(runs) / sizeof(runs[0]); i++) {
-		char *argv[] = {(char *)f_prog("lhost"), (char *)runs[i].mode,
-				(char *)runs[i].n, "/bin/sh", "sh", "-c", "exit $1",
-				"sh", "%", NULL};
+		char *argv[] = {(char *)f_prog("lhost"),
+				(char *)runs[i].mode,
+				(char *)runs[i].n,
+				"/bin/sh",
+				"sh",
+				"-c",
+				"exit $1",
+				"sh",
+				"%",
+				NULL};
 		struct tst_proc r;
 		char want[64];
 		if (f_run_unshared("echo 8 > /proc/sys/user/max_user_namespaces",
@@ -83,12 +98,13 @@ static void test_namespaces_released(void)
 			CU_ASSERT_EQUAL(strncmp(r.out, want, strlen(want)), 0);
 		} else {
 			CU_ASSERT_NOT_EQUAL(strncmp(r.out, want, strlen(want)), 0);
-			CU_ASSERT_PTR_NOT_NULL(strstr(r.err, "cordon: the kernel refused"));
+			CU_ASSERT_PTR_NOT_NULL(
+			    strstr(r.err, "cordon: the kernel refused"));
 		}
 		CU_ASSERT_PTR_NOT_NULL(strstr(r.out, "\nfds kept\nleftover 0\n"));
 		if (runs[i].all && strncmp(r.out, want, strlen(want)) != 0)
-			printf("\n    %s %s: %.300s%.300s", runs[i].mode, runs[i].n, r.out,
-			       r.err);
+			printf("\n    %s %s: %.300s%.300s", runs[i].mode, runs[i].n,
+			       r.out, r.err);
 		tst_proc_free(&r);
 	}
 }
@@ -97,8 +113,8 @@ static void test_namespaces_released(void)
  * (printed), then SIGTERM to every pid the host got ends them all. */
 static void test_idle_memory(void)
 {
-	char *argv[] = {(char *)f_prog("lhost"), "idle", "256", "/bin/sleep", "sleep", "30",
-			NULL};
+	char *argv[] = {
+	    (char *)f_prog("lhost"), "idle", "256", "/bin/sleep", "sleep", "30", NULL};
 	struct tst_proc r;
 	long pss = -1, rss = -1;
 
@@ -107,10 +123,12 @@ static void test_idle_memory(void)
 	CU_ASSERT_EQUAL_FATAL(s_run("lockdown", NULL, argv, &r), 0);
 	const char *line = strstr(r.out, "idle 256 running 256 measured 256: ");
 	CU_ASSERT_PTR_NOT_NULL(line);
-	if (line && sscanf(line, "idle 256 running 256 measured 256: per job, "
-				 "monitor+init PSS %ld KiB RSS %ld",
+	if (line && sscanf(line,
+			   "idle 256 running 256 measured 256: per job, "
+			   "monitor+init PSS %ld KiB RSS %ld",
 			   &pss, &rss) == 2)
-		printf("\n    256 idle lockdown jobs: %.*s ", (int)strcspn(line, "\n"), line);
+		printf("\n    256 idle lockdown jobs: %.*s ", (int)strcspn(line, "\n"),
+		       line);
 	else
 		printf("\n    %.500s%.500s", r.out, r.err);
 	/* docs/helper.md: monitor and init together within 128 KiB PSS. */

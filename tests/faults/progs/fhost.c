@@ -108,7 +108,7 @@ static int free_fds(void)
 
 static int call_spawn(int p, const char *file, char **argv)
 {
-	pid_t pid;
+	pid_t pid = 0;
 	int err = (p ? posix_spawnp : posix_spawn)(&pid, file, NULL, NULL, argv, environ);
 
 	return err ? -err : pid;

@@ -113,7 +113,8 @@ static int leftover(void)
 		snprintf(path, sizeof(path), "/proc/%s/status", e->d_name);
 		FILE *f = fopen(path, "r");
 		while (f && fgets(line, sizeof(line), f))
-			if (strncmp(line, "PPid:", 5) == 0 && atoi(line + 5) == getpid()) {
+			if (strncmp(line, "PPid:", 5) == 0 &&
+			    atoi(line + 5) == getpid()) {
 				fprintf(stderr, "lhost: left over: pid %s\n", e->d_name);
 				kill(atoi(e->d_name), SIGKILL);
 				n++;
@@ -323,7 +324,9 @@ int main(int argc, char **argv)
 {
 	setvbuf(stdout, NULL, _IOLBF, 0);
 	if (argc < 5 || atoi(argv[2]) < 1 || atoi(argv[2]) > MAX_JOBS) {
-		fprintf(stderr, "usage: lhost seq|par|rounds|threads|idle N FILE ARGV0 [ARG...]\n");
+		fprintf(
+		    stderr,
+		    "usage: lhost seq|par|rounds|threads|idle N FILE ARGV0 [ARG...]\n");
 		return 2;
 	}
 	const char *mode = argv[1];
