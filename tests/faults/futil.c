@@ -41,7 +41,7 @@ int f_run_unshared(const char *setup, const char *tier, char *const argv[],
 	for (; *argv && n < 63; argv++)
 		v[n++] = *argv;
 	v[n] = NULL;
-	struct tst_opts o = {.timeout_ms = 20000};
+	struct tst_opts o = {.timeout_ms = 60000};
 	char *drop[] = {"LD_PRELOAD", "CORDON_TIER", "CORDON_HELPER", NULL};
 	char **env = tst_env(NULL, (const char *const *)drop);
 	o.envp = env;
@@ -55,6 +55,23 @@ int f_run_unshared(const char *setup, const char *tier, char *const argv[],
 		return -1;
 	}
 	return 0;
+}
+
+int f_run_long(const char *tier, char *const argv[], struct tst_proc *res)
+{
+	char pre[4200], helper[4200], tv[64];
+	const char *add[] = {pre, tv, helper, NULL};
+	const char *drop[] = {"LD_PRELOAD",	"CORDON_TIER",		 "CORDON_HELPER",
+			      "CORDON_SANDBOX", "CORDON_SANDBOX_USERNS", NULL};
+
+	snprintf(pre, sizeof(pre), "LD_PRELOAD=%s", tst_build("libcordon.so"));
+	snprintf(helper, sizeof(helper), "CORDON_HELPER=%s", tst_build("cordon-helper"));
+	snprintf(tv, sizeof(tv), "CORDON_TIER=%s", tier ? tier : "");
+	char **env = tst_env(tier ? add : NULL, drop);
+	struct tst_opts o = {.envp = env, .timeout_ms = 120000};
+	int rc = tst_run(argv, &o, res);
+	tst_env_free(env);
+	return rc;
 }
 
 static pid_t parent_of(pid_t pid)

@@ -20,6 +20,10 @@ void f_assert_one_line(const char *err, const char *prefix);
 int f_run_unshared(const char *setup, const char *tier, char *const argv[],
 		   struct tst_proc *res);
 
+/* argv with libcordon.so preloaded at tier (NULL: plainly), as s_run does,
+ * but with a timeout for many jobs on a loaded machine. */
+int f_run_long(const char *tier, char *const argv[], struct tst_proc *res);
+
 /* The first child of pid, 0 if none. */
 pid_t f_child(pid_t pid);
 

@@ -26,7 +26,7 @@ static void load(const char *tier, const char *mode, const char *n, const char *
 			NULL};
 	struct tst_proc r;
 
-	CU_ASSERT_EQUAL_FATAL(s_run(tier, NULL, argv, &r), 0);
+	CU_ASSERT_EQUAL_FATAL(f_run_long(tier, argv, &r), 0);
 	CU_ASSERT_STRING_EQUAL(r.out, want);
 	CU_ASSERT_FALSE(r.timed_out);
 	if (strcmp(r.out, want) != 0)
@@ -121,7 +121,7 @@ static void test_idle_memory(void)
 
 	if (!s_sandbox_ok())
 		return;
-	CU_ASSERT_EQUAL_FATAL(s_run("lockdown", NULL, argv, &r), 0);
+	CU_ASSERT_EQUAL_FATAL(f_run_long("lockdown", argv, &r), 0);
 	const char *line = strstr(r.out, "idle 256 running 256 measured 256: ");
 	CU_ASSERT_PTR_NOT_NULL(line);
 	if (line && sscanf(line,
