@@ -127,7 +127,20 @@ int divert_with(const struct helper_cmd *h, char *const *argv, char *const *envp
 	err = helper_argv(h, argv, &num, hargv, argc + HELPER_ARGV_EXTRA);
 	if (!err)
 		err = env_rewrite(envp, &cfg.preload, henv, envc + 1, buf, pre + 1);
-	return err ? err : fn(hargv, henv, ctx);
+	if (err)
+		return err;
+	err = fn(hargv, henv, ctx);
+	/* The probe found the job's own argv and env within the kernel's
+	 * limit: only the helper's arguments tipped it over. Same errno as a
+	 * real call that is too big, but the user must learn why. */
+	if (err == E2BIG)
+		shim_say((const char *[]){"cannot run ", h->path,
+					  ": its arguments and environment fit the "
+					  "kernel's limit only without the helper's "
+					  "(Argument list too long); shorten them by a "
+					  "few hundred bytes",
+					  NULL});
+	return err;
 }
 
 static int exec_helper(char *const *hargv, char *const *henv, void *ctx)

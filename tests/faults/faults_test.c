@@ -1,0 +1,411 @@
+/* Faults: a missing helper, refused namespaces and mounts, parts of the
+ * sandbox killed, a host out of fds, memory or argument space, a full
+ * tmpfs. Each ends in a defined errno or exit code with one `cordon:` line,
+ * or in what the host would see without cordon; nothing runs unsandboxed. */
+#include "tests/faults/futil.h"
+#include "tests/helper/hutil.h"
+#include "tests/shim/sutil.h"
+
+#include <errno.h>
+#include <signal.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/wait.h>
+#include <time.h>
+#include <unistd.h>
+
+static const char *const calls[] = {"execve", "spawn", "spawnp", "system", "popen", NULL};
+
+/* fhost's arguments for call: the job prints "ran". */
+static void fhost_argv(const char *call, const char *const *opts, char **argv)
+{
+	int n = 0;
+
+	argv[n++] = (char *)f_prog("fhost");
+	for (; opts && *opts; opts++)
+		argv[n++] = (char *)*opts;
+	argv[n++] = (char *)call;
+	if (strcmp(call, "system") == 0 || strcmp(call, "popen") == 0) {
+		argv[n++] = "echo ran";
+		argv[n++] = "x";
+	} else {
+		argv[n++] = "/bin/echo";
+		argv[n++] = "echo";
+		argv[n++] = "ran";
+	}
+	argv[n] = NULL;
+}
+
+/* What the host reports when the call fails with EPERM before anything runs. */
+static const char *eperm_report(const char *call)
+{
+	if (strcmp(call, "execve") == 0)
+		return "errno=EPERM\nexit 99\n";
+	if (strcmp(call, "system") == 0)
+		return "system=-1 errno=EPERM\n";
+	return "errno=EPERM\n";
+}
+
+static void helper_refused(const char *helper, const char *reason)
+{
+	char env[4200], msg[4400];
+
+	snprintf(env, sizeof(env), "CORDON_HELPER=%s", helper);
+	snprintf(msg, sizeof(msg), "cordon: cannot run the helper %s: %s", helper,
+		 reason);
+	for (const char *const *c = calls; *c; c++) {
+		char *argv[16];
+		struct tst_proc r;
+		fhost_argv(*c, NULL, argv);
+		CU_ASSERT_EQUAL_FATAL(
+		    s_run("hardened", (const char *[]){env, NULL}, argv, &r), 0);
+		CU_ASSERT_STRING_EQUAL(r.out, eperm_report(*c));
+		f_assert_one_line(r.err, msg);
+		tst_proc_free(&r);
+	}
+}
+
+static void test_helper_missing(void)
+{
+	char path[4200];
+
+	snprintf(path, sizeof(path), "%s/no-such-helper", tst_scratch());
+	helper_refused(path, "No such file or directory");
+	helper_refused(tst_write_file("helper-0644", "#!/bin/sh\necho ran\n", 0644),
+		       "Permission denied");
+}
+
+/* user.max_user_namespaces is per user namespace: 0 in a namespace of our
+ * own refuses every sandbox below it. */
+static void test_userns_refused(void)
+{
+	if (!s_sandbox_ok())
+		return;
+	for (const char *const *c = calls; *c; c++) {
+		char *argv[16];
+		struct tst_proc r;
+		fhost_argv(*c, NULL, argv);
+		if (f_run_unshared("echo 0 > /proc/sys/user/max_user_namespaces",
+				   "hardened", argv, &r) < 0)
+			return;
+		/* The helper ran, the job did not: every call reports 125. */
+		CU_ASSERT_STRING_EQUAL(r.out, "exit 125\n");
+		f_assert_one_line(r.err,
+				  "cordon: the kernel refused the sandbox's namespaces "
+				  "(clone: No space left on device); allow user "
+				  "namespaces: sysctl user.max_user_namespaces=");
+		tst_proc_free(&r);
+	}
+}
+
+/* A tmpfs over /proc/sys in the host's mount namespace: the kernel then
+ * refuses a fresh proc mount in any user namespace below (it would reveal
+ * what the overmount hides), as in containers that mask parts of /proc. */
+static void test_mount_refused(void)
+{
+	if (!s_sandbox_ok())
+		return;
+	for (const char *const *c = calls; *c; c++) {
+		char *argv[16];
+		struct tst_proc r;
+		fhost_argv(*c, NULL, argv);
+		if (f_run_unshared("mount -t tmpfs none /proc/sys", "lockdown", argv,
+				   &r) < 0)
+			return;
+		CU_ASSERT_STRING_EQUAL(r.out, "exit 125\n");
+		f_assert_one_line(r.err,
+				  "cordon: cannot mount proc on /proc: Operation not "
+				  "permitted; ");
+		tst_proc_free(&r);
+		/* hardened mounts nothing: the same host runs its job. */
+		CU_ASSERT_EQUAL(
+		    f_run_unshared("mount -t tmpfs none /proc/sys", "hardened", argv, &r),
+		    0);
+		CU_ASSERT_PTR_NOT_NULL(strstr(r.out, "ran\n"));
+		CU_ASSERT_PTR_NOT_NULL(strstr(r.out, "exit 0\n"));
+		tst_proc_free(&r);
+	}
+}
+
+/* Kills the sandbox's monitor (depth 0) or its init (depth 1) with SIGKILL
+ * while the job and two children of its own run; everything must go. */
+static void kill_part(const char *tier, int depth)
+{
+	char *job[] = {"/bin/sh", "-c", "sleep 60 & sleep 60 & echo ready; wait", NULL};
+	char line[64];
+	pid_t all[F_MAX_DESC];
+	int out, st, n;
+
+	pid_t mon = h_spawn(tier, job, &out);
+	CU_ASSERT_FATAL(mon > 0);
+	CU_ASSERT_FATAL(h_read_line(out, line, sizeof(line), 20000) > 0);
+	CU_ASSERT_STRING_EQUAL(line, "ready");
+	n = f_descendants(mon, all, F_MAX_DESC);
+	/* init, the job's shell and its two sleeps */
+	CU_ASSERT(n >= 4);
+	pid_t victim = depth == 0 ? mon : f_child(mon);
+	CU_ASSERT_FATAL(victim > 0);
+	long t0 = f_now_us();
+	CU_ASSERT_EQUAL(kill(victim, SIGKILL), 0);
+	long gone = f_wait_gone(all, n, 20000);
+	CU_ASSERT(gone >= 0);
+	printf("\n    %s: SIGKILL to the %s: all %d processes of the sandbox gone "
+	       "after %.1f ms ",
+	       tier, depth ? "init" : "monitor", n,
+	       gone >= 0 ? (gone - t0) / 1000.0 : -1.0);
+	CU_ASSERT_EQUAL(waitpid(mon, &st, 0), mon);
+	/* Either way the host sees death by SIGKILL: the monitor's own, or the
+	 * one init died of, mirrored. */
+	CU_ASSERT(WIFSIGNALED(st) && WTERMSIG(st) == SIGKILL);
+	close(out);
+}
+
+static void test_monitor_killed(void)
+{
+	if (!s_sandbox_ok())
+		return;
+	kill_part("hardened", 0);
+	kill_part("lockdown", 0);
+}
+
+static void test_init_killed(void)
+{
+	if (!s_sandbox_ok())
+		return;
+	kill_part("hardened", 1);
+	kill_part("lockdown", 1);
+}
+
+/* The host dies right after starting the job: the job's output still
+ * arrives and the job is reparented to the nearest subreaper, as a plain
+ * child would be (fhost orphan). */
+static void test_host_killed(void)
+{
+	char *argv[] = {(char *)f_prog("fhost"), "orphan", "/bin/sh", "sh", "-c",
+			"sleep 1; echo late",	 NULL};
+	struct tst_proc r;
+
+	CU_ASSERT_EQUAL_FATAL(s_run(NULL, NULL, argv, &r), 0);
+	CU_ASSERT_STRING_EQUAL(
+	    r.out, "host killed\nlate\njob reparented to the subreaper\nexit 0\n");
+	tst_proc_free(&r);
+	s_assert_same(argv);
+}
+
+/* Every fd up to RLIMIT_NOFILE in use, all close-on-exec: glibc's spawns
+ * and exec need no fd, popen needs a pipe (EMFILE); the same with cordon. */
+static void test_out_of_fds(void)
+{
+	for (const char *const *c = calls; *c; c++) {
+		char *argv[16];
+		fhost_argv(*c, (const char *[]){"-n", NULL}, argv);
+		s_assert_same(argv);
+	}
+}
+
+/* The host's fds are not close-on-exec: the job gets a full table. Plainly
+ * the dynamic loader fails (127); the helper fails first, with one line. */
+static void test_out_of_fds_inherited(void)
+{
+	if (!s_sandbox_ok())
+		return;
+	if (h_sanitized()) {
+		tst_skip("the sanitized helper is dynamically linked: its own loader "
+			 "fails first with the job's full fd table");
+		return;
+	}
+	for (const char *const *c = calls; *c; c++) {
+		char *argv[16];
+		struct tst_proc plain, r;
+		if (strcmp(*c, "popen") == 0)
+			continue; /* EMFILE either way: test_out_of_fds */
+		fhost_argv(*c, (const char *[]){"-N", NULL}, argv);
+		CU_ASSERT_EQUAL_FATAL(s_run(NULL, NULL, argv, &plain), 0);
+		CU_ASSERT_PTR_NULL(strstr(plain.out, "ran"));
+		CU_ASSERT_FATAL(s_run("hardened", NULL, argv, &r) == 0);
+		CU_ASSERT_PTR_NULL(strstr(r.out, "ran"));
+		CU_ASSERT_PTR_NOT_NULL(strstr(r.out, "exit 125\n"));
+		f_assert_one_line(r.err,
+				  "cordon: signalfd: No file descriptors available");
+		tst_proc_free(&plain);
+		tst_proc_free(&r);
+	}
+}
+
+/* A file that is neither ELF nor #!: the shim cannot read its head
+ * without a free fd, so it claims nothing and the helper reports the
+ * kernel's ENOEXEC as exit 126 instead of the call's errno. */
+static void test_out_of_fds_enoexec(void)
+{
+	const char *f = tst_write_file("not-a-program", "echo ran\n", 0755);
+	char *argv[] = {(char *)f_prog("fhost"), "-n", "spawn", (char *)f, "x", NULL};
+	struct tst_proc r;
+
+	if (!s_sandbox_ok())
+		return;
+	CU_ASSERT_EQUAL_FATAL(s_run(NULL, NULL, argv, &r), 0);
+	CU_ASSERT_STRING_EQUAL(r.out, "errno=ENOEXEC\nfree fds 0\n");
+	tst_proc_free(&r);
+	CU_ASSERT_EQUAL_FATAL(s_run("hardened", NULL, argv, &r), 0);
+	CU_ASSERT_STRING_EQUAL(r.out, "exit 126\nfree fds 0\n");
+	f_assert_one_line(r.err, "cordon: cannot execute ");
+	CU_ASSERT_PTR_NOT_NULL(strstr(r.err, ": Exec format error\n"));
+	tst_proc_free(&r);
+}
+
+/* RLIMIT_AS at the host's size (no room for posix_spawn's child stack:
+ * ENOMEM, system's 127) and 1 MiB above it: as without cordon. */
+static void test_out_of_memory(void)
+{
+	static const char *const slack[] = {"0", "1048576", NULL};
+
+	if (h_sanitized()) {
+		tst_skip("the sanitized helper maps terabytes of ASan shadow: it cannot "
+			 "run under a host's RLIMIT_AS");
+		return;
+	}
+	for (const char *const *s = slack; *s; s++)
+		for (const char *const *c = calls; *c; c++) {
+			char *argv[16];
+			fhost_argv(*c, (const char *[]){"-m", *s, NULL}, argv);
+			s_assert_same(argv);
+		}
+}
+
+static long edge_of(const char *tier, const char *helper_env)
+{
+	char *argv[] = {(char *)f_prog("fhost"), "edge", "/bin/true", NULL};
+	struct tst_proc r;
+	long e = -1;
+
+	CU_ASSERT_EQUAL_FATAL(s_run(tier, (const char *[]){helper_env, NULL}, argv, &r),
+			      0);
+	if (sscanf(r.out, "edge %ld", &e) != 1)
+		e = -1;
+	tst_proc_free(&r);
+	return e;
+}
+
+/* argv+env over the kernel's limit: E2BIG from the same function. */
+static void test_e2big(void)
+{
+	static const char *const exec_calls[] = {"execve", "spawn", "spawnp", NULL};
+
+	for (const char *const *c = exec_calls; *c; c++) {
+		char *over[] = {(char *)f_prog("fhost"),
+				"-b",
+				"140000",
+				(char *)*c,
+				"/bin/true",
+				"true",
+				NULL};
+		s_assert_same(over);
+		char *total[] = {(char *)f_prog("fhost"),
+				 "-s",
+				 "262144",
+				 "-b",
+				 "131000",
+				 (char *)*c,
+				 "/bin/true",
+				 "x",
+				 "y",
+				 NULL};
+		s_assert_same(total);
+	}
+}
+
+/* A request that just fits: the helper's arguments (its path, the tier,
+ * the file's DEV:INO and path) replace cordon's variables in the env. The
+ * helper's path counts twice (the kernel's copy of the file name, and
+ * argv[0]), so a long one tips such a request over: E2BIG, with one line. */
+static void test_e2big_edge(void)
+{
+	static const char *const exec_calls[] = {"execve", "spawn", "spawnp", NULL};
+	char helper[4200], big[32];
+	const char *built = tst_build("cordon-helper");
+	size_t dir = (size_t)(strrchr(built, '/') - built);
+
+	if (!s_sandbox_ok())
+		return;
+	snprintf(helper, sizeof(helper), "CORDON_HELPER=%.*s", (int)dir, built);
+	for (int i = 0; i < 1000; i++)
+		strcat(helper, "/.");
+	strcat(helper, "/cordon-helper");
+	/* Tier none passes the call through: the plain edge with the same
+	 * environment, but for CORDON_TIER=none, 4 bytes shorter than
+	 * CORDON_TIER=hardened. */
+	long plain = edge_of("none", helper) - 4, sandboxed = edge_of("hardened", helper);
+	CU_ASSERT_FATAL(plain > 0 && sandboxed > 0);
+	printf("\n    E2BIG edge (RLIMIT_STACK 256 KiB, a %zu-byte helper path): %ld "
+	       "bytes plainly, %ld under cordon ",
+	       strlen(helper) - 14, plain, sandboxed);
+	CU_ASSERT(sandboxed < plain && plain - sandboxed < 4096);
+	snprintf(big, sizeof(big), "%ld", plain);
+	for (const char *const *c = exec_calls; *c; c++) {
+		char *argv[] = {(char *)f_prog("fhost"),
+				"-s",
+				"262144",
+				"-b",
+				big,
+				(char *)*c,
+				"/bin/true",
+				"true",
+				NULL};
+		struct tst_proc r;
+		CU_ASSERT_EQUAL_FATAL(
+		    s_run("hardened", (const char *[]){helper, NULL}, argv, &r), 0);
+		CU_ASSERT_EQUAL(strncmp(r.out, "errno=E2BIG\n", 12), 0);
+		f_assert_one_line(r.err, "cordon: cannot run /bin/true: ");
+		CU_ASSERT_PTR_NOT_NULL(strstr(r.err, "(Argument list too long)"));
+		tst_proc_free(&r);
+	}
+}
+
+/* lockdown's /tmp is a tmpfs of the sandbox's own: what the job writes
+ * there never reaches the host, and the tmpfs reports its limit. */
+static void test_tmpfs(void)
+{
+	char script[512];
+	char *argv[] = {
+	    (char *)f_prog("fhost"), "spawn", "/bin/sh", "sh", "-c", script, NULL};
+	struct tst_proc r;
+	long size_kib = -1, avail_kib = -1;
+
+	if (!s_sandbox_ok())
+		return;
+	snprintf(script, sizeof(script),
+		 "grep ' /tmp tmpfs ' /proc/self/mounts; "
+		 "df -k /tmp | awk 'NR == 2 { print \"size\", $2, \"avail\", $4 }'; "
+		 "head -c 8388608 /dev/zero > /tmp/cordon-fill-%d && echo wrote",
+		 (int)getpid());
+	CU_ASSERT_EQUAL_FATAL(s_run("lockdown", NULL, argv, &r), 0);
+	CU_ASSERT_PTR_NOT_NULL(strstr(r.out, "wrote\n"));
+	CU_ASSERT_PTR_NOT_NULL(strstr(r.out, "exit 0\n"));
+	const char *s = strstr(r.out, "size ");
+	CU_ASSERT_FATAL(s && sscanf(s, "size %ld avail %ld", &size_kib, &avail_kib) == 2);
+	printf("\n    lockdown /tmp: %s, %ld MiB ",
+	       strstr(r.out, "size=") ? "size= set" : "no size=", size_kib / 1024);
+	tst_proc_free(&r);
+	char host_file[64];
+	snprintf(host_file, sizeof(host_file), "/tmp/cordon-fill-%d", (int)getpid());
+	CU_ASSERT_EQUAL(access(host_file, F_OK), -1);
+}
+
+static CU_TestInfo tests[] = {
+    {"helper missing or not executable", test_helper_missing},
+    {"user namespaces refused", test_userns_refused},
+    {"proc mount refused", test_mount_refused},
+    {"monitor SIGKILLed", test_monitor_killed},
+    {"init SIGKILLed", test_init_killed},
+    {"host SIGKILLed", test_host_killed},
+    {"host out of fds", test_out_of_fds},
+    {"host out of fds, job inherits them", test_out_of_fds_inherited},
+    {"host out of fds, ENOEXEC", test_out_of_fds_enoexec},
+    {"host out of memory", test_out_of_memory},
+    {"E2BIG", test_e2big},
+    {"E2BIG by the helper's arguments", test_e2big_edge},
+    {"lockdown tmpfs", test_tmpfs},
+    CU_TEST_INFO_NULL,
+};
+TST_SUITE("faults.faults", tests)

@@ -1,0 +1,166 @@
+/* See futil.h. */
+#include "tests/faults/futil.h"
+
+#include <dirent.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/wait.h>
+#include <time.h>
+#include <unistd.h>
+
+const char *f_prog(const char *name)
+{
+	char rel[256];
+
+	snprintf(rel, sizeof(rel), "tests/faults/%s", name);
+	return tst_build(rel);
+}
+
+void f_assert_one_line(const char *err, const char *prefix)
+{
+	const char *nl = strchr(err, '\n');
+	bool ok = strncmp(err, prefix, strlen(prefix)) == 0 && nl && nl[1] == '\0';
+
+	CU_ASSERT_TRUE(ok);
+	if (!ok)
+		printf("\n    want one line starting %s\n    got: %.600s", prefix, err);
+}
+
+int f_run_unshared(const char *setup, const char *tier, char *const argv[],
+		   struct tst_proc *res)
+{
+	char script[8192];
+	char *v[64] = {"unshare", "-U", "-r", "-m", "sh", "-c", script, "sh"};
+	int n = 8;
+
+	snprintf(script, sizeof(script),
+		 "%s || exit 111; LD_PRELOAD=%s CORDON_TIER=%s CORDON_HELPER=%s "
+		 "exec \"$@\"",
+		 setup, tst_build("libcordon.so"), tier, tst_build("cordon-helper"));
+	for (; *argv && n < 63; argv++)
+		v[n++] = *argv;
+	v[n] = NULL;
+	struct tst_opts o = {.timeout_ms = 60000};
+	char *drop[] = {"LD_PRELOAD", "CORDON_TIER", "CORDON_HELPER", NULL};
+	char **env = tst_env(NULL, (const char *const *)drop);
+	o.envp = env;
+	int rc = tst_run(v, &o, res);
+	tst_env_free(env);
+	CU_ASSERT_EQUAL_FATAL(rc, 0);
+	if (WIFEXITED(res->status) && WEXITSTATUS(res->status) != 0 && !res->out[0]) {
+		tst_skip("unshare -U -r -m (then: %s) is refused here: %.200s", setup,
+			 res->err);
+		tst_proc_free(res);
+		return -1;
+	}
+	return 0;
+}
+
+int f_run_long(const char *tier, char *const argv[], struct tst_proc *res)
+{
+	char pre[4200], helper[4200], tv[64];
+	const char *add[] = {pre, tv, helper, NULL};
+	const char *drop[] = {"LD_PRELOAD",	"CORDON_TIER",		 "CORDON_HELPER",
+			      "CORDON_SANDBOX", "CORDON_SANDBOX_USERNS", NULL};
+
+	snprintf(pre, sizeof(pre), "LD_PRELOAD=%s", tst_build("libcordon.so"));
+	snprintf(helper, sizeof(helper), "CORDON_HELPER=%s", tst_build("cordon-helper"));
+	snprintf(tv, sizeof(tv), "CORDON_TIER=%s", tier ? tier : "");
+	char **env = tst_env(tier ? add : NULL, drop);
+	struct tst_opts o = {.envp = env, .timeout_ms = 120000};
+	int rc = tst_run(argv, &o, res);
+	tst_env_free(env);
+	return rc;
+}
+
+static pid_t parent_of(pid_t pid)
+{
+	char path[64], line[256];
+	pid_t pp = 0;
+
+	snprintf(path, sizeof(path), "/proc/%d/status", pid);
+	FILE *f = fopen(path, "r");
+	while (f && fgets(line, sizeof(line), f))
+		if (strncmp(line, "PPid:", 5) == 0)
+			pp = atoi(line + 5);
+	if (f)
+		fclose(f);
+	return pp;
+}
+
+pid_t f_child(pid_t pid)
+{
+	char path[64];
+	long c = 0;
+
+	snprintf(path, sizeof(path), "/proc/%d/task/%d/children", pid, pid);
+	FILE *f = fopen(path, "r");
+	if (f && fscanf(f, "%ld", &c) != 1)
+		c = 0;
+	if (f)
+		fclose(f);
+	return (pid_t)c;
+}
+
+int f_descendants(pid_t pid, pid_t *out, int max)
+{
+	int n = 0;
+	DIR *d = opendir("/proc");
+	struct dirent *e;
+
+	while (d && (e = readdir(d)) && n < max) {
+		pid_t p = atoi(e->d_name), up = p;
+		if (p <= 0 || p == pid)
+			continue;
+		for (int depth = 0; up > 1 && up != pid && depth < 64; depth++)
+			up = parent_of(up);
+		if (up == pid)
+			out[n++] = p;
+	}
+	if (d)
+		closedir(d);
+	return n;
+}
+
+static bool runs(pid_t pid)
+{
+	char path[64], buf[512];
+	size_t len = 0;
+
+	snprintf(path, sizeof(path), "/proc/%d/stat", pid);
+	FILE *f = fopen(path, "r");
+	if (f) {
+		len = fread(buf, 1, sizeof(buf) - 1, f);
+		fclose(f);
+	}
+	buf[len] = '\0';
+	/* "pid (comm) S ...": the state follows the last ')' */
+	const char *p = strrchr(buf, ')');
+	return p && p[1] == ' ' && p[2] != 'Z' && p[2] != 'X';
+}
+
+long f_now_us(void)
+{
+	struct timespec ts;
+
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return ts.tv_sec * 1000000L + ts.tv_nsec / 1000L;
+}
+
+long f_wait_gone(const pid_t *pids, int n, int timeout_ms)
+{
+	long deadline = f_now_us() + timeout_ms * 1000L;
+
+	for (;;) {
+		int left = 0;
+		for (int i = 0; i < n; i++)
+			left += runs(pids[i]);
+		long now = f_now_us();
+		if (!left)
+			return now;
+		if (now > deadline)
+			return -1;
+		usleep(500);
+	}
+}
