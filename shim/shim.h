@@ -73,7 +73,9 @@ struct helper_cmd {
 	uint64_t dev, ino;
 	const char *path;
 };
-enum { HELPER_ARGV_EXTRA = 10, U64_DIGITS = 21 };
+/* Slots besides argv: the helper, 5 for options, TIER DEV:INO PATH, the ""
+ * an argc-0 argv becomes, the NULL. */
+enum { HELPER_ARGV_EXTRA = 11, U64_DIGITS = 21 };
 struct helper_num {
 	char devino[2 * U64_DIGITS + 2];
 	char dirfd[U64_DIGITS];
