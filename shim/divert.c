@@ -8,7 +8,9 @@
 #include <fcntl.h>
 #include <limits.h>
 #include <stdlib.h>
+#include <stdint.h>
 #include <string.h>
+#include <sys/resource.h>
 #include <unistd.h>
 
 extern char **environ;
@@ -88,18 +90,49 @@ static size_t preload_bytes(char *const *envp)
 	return n;
 }
 
-/* Bounded stack use: a vfork child runs on its parent's stack. Beyond the
- * bounds the real call would almost surely fail with E2BIG as well. */
+/* The top of the main thread's stack (ld.so's; the process's argv and env
+ * strings lie above it). */
+extern void *__libc_stack_end;
+
+/* Bytes this call may still take from its stack. The main thread's stack
+ * grows on demand to RLIMIT_STACK; the strings above its top take at most
+ * a quarter of that (the kernel's own limit on them), so three quarters
+ * less what is in use is free. No stack further below its top than that
+ * is the main one (the kernel puts mmap, thread stacks included, at least
+ * 128 MiB below the stack top, and MAIN_STACK_MAX is less): a thread's, or
+ * a vfork child of a thread's, has a fixed size the shim cannot learn
+ * without malloc or /proc, and gets 0. */
+static size_t stack_room(void)
+{
+	char here;
+	uintptr_t sp = (uintptr_t)&here, top = (uintptr_t)__libc_stack_end;
+	struct rlimit rl;
+	size_t lim = MAIN_STACK_MAX, margin = 256 * 1024;
+
+	if (getrlimit(RLIMIT_STACK, &rl) == 0 && rl.rlim_cur < lim)
+		lim = rl.rlim_cur;
+	lim = lim / 4 * 3;
+	if (!top || sp > top || top - sp + margin >= lim)
+		return 0;
+	return lim - (top - sp) - margin;
+}
+
+/* Bounded stack use: a vfork child runs on its parent's stack, and thread
+ * stacks may be small. Up to SHIM_MAX_PTRS pointers anywhere; more on the
+ * main thread's stack as far as it has room, which covers whatever the
+ * kernel would accept. Beyond that the call fails with E2BIG. */
 int divert_with(const struct helper_cmd *h, char *const *argv, char *const *envp,
 		divert_fn fn, void *ctx)
 {
 	size_t argc = argv ? vec_len(argv) : 0, envc = envp ? vec_len(envp) : 0;
 	size_t pre = preload_bytes(envp);
+	size_t need = (argc + HELPER_ARGV_EXTRA + envc + 1) * sizeof(char *) + pre + 1;
 	struct helper_num num;
 	char **hargv, **henv, *buf;
 	int err;
 
-	if (argc + envc > SHIM_MAX_PTRS || pre > SHIM_PRELOAD_MAX)
+	if (pre > SHIM_PRELOAD_MAX ||
+	    (argc + envc > SHIM_MAX_PTRS && need > stack_room()))
 		return E2BIG;
 	/* alloca, bounded above: -Wvla keeps VLAs out of the tree. */
 	/* cppcheck-suppress allocaCalled */

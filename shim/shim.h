@@ -172,7 +172,11 @@ struct spawn_req {
  * returns. errno is left as it was. */
 int spawn_sandboxed(const struct divert *d, const struct spawn_req *r);
 
-/* Upper bound of argv + env pointers the shim copies onto its stack. */
+/* argv + env pointers the shim copies onto any stack; more only onto the
+ * main thread's, as far as it has room (shim/divert.c). The main stack is
+ * taken to grow to RLIMIT_STACK, or MAIN_STACK_MAX when that is larger or
+ * unlimited. */
 enum { SHIM_MAX_PTRS = 16384, SHIM_PRELOAD_MAX = 131072 };
+#define MAIN_STACK_MAX ((size_t)64 << 20)
 
 #endif
