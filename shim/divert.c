@@ -7,9 +7,11 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <limits.h>
+#include <pthread.h>
 #include <stdlib.h>
 #include <stdint.h>
 #include <string.h>
+#include <sys/mman.h>
 #include <sys/resource.h>
 #include <unistd.h>
 
@@ -101,7 +103,7 @@ extern void *__libc_stack_end;
  * is the main one (the kernel puts mmap, thread stacks included, at least
  * 128 MiB below the stack top, and MAIN_STACK_MAX is less): a thread's, or
  * a vfork child of a thread's, has a fixed size the shim cannot learn
- * without malloc or /proc, and gets 0. */
+ * without malloc or /proc, and counts as full. */
 static size_t stack_room(void)
 {
 	char here;
@@ -117,34 +119,70 @@ static size_t stack_room(void)
 	return lim - (top - sp) - margin;
 }
 
+/* The pid as the shim last saw it: at load, and in the child of every
+ * fork() (pthread_atfork). A vfork() child, or the child of a raw clone(),
+ * runs no atfork handler: getpid() then differs, and the shim knows that
+ * it may share its parent's memory. */
+static pid_t own_pid;
+
+static void own_pid_refresh(void)
+{
+	own_pid = getpid();
+}
+
+__attribute__((constructor)) static void divert_load(void)
+{
+	own_pid_refresh();
+	pthread_atfork(NULL, NULL, own_pid_refresh);
+}
+
+/* The helper's argv, its env and the rewritten LD_PRELOAD values, in mem. */
+static int fill_and_call(const struct helper_cmd *h, char *const *argv, char *const *envp,
+			 const size_t n[3], char *mem, divert_fn fn, void *ctx)
+{
+	char **hargv = (char **)mem, **henv = hargv + n[0] + HELPER_ARGV_EXTRA;
+	char *buf = (char *)(henv + n[1] + 1);
+	struct helper_num num;
+	int err = helper_argv(h, argv, &num, hargv, n[0] + HELPER_ARGV_EXTRA);
+
+	if (!err)
+		err = env_rewrite(envp, &cfg.preload, henv, n[1] + 1, buf, n[2] + 1);
+	return err ? err : fn(hargv, henv, ctx);
+}
+
 /* Bounded stack use: a vfork child runs on its parent's stack, and thread
  * stacks may be small. Up to SHIM_MAX_PTRS pointers anywhere; more on the
  * main thread's stack as far as it has room, which covers whatever the
- * kernel would accept. Beyond that the call fails with E2BIG. */
+ * kernel would accept; else in a mapping that the exec takes away or that
+ * is unmapped after the spawn -- never in a vfork child, whose mapping
+ * would stay behind in its parent: E2BIG there. */
 int divert_with(const struct helper_cmd *h, char *const *argv, char *const *envp,
 		divert_fn fn, void *ctx)
 {
 	size_t argc = argv ? vec_len(argv) : 0, envc = envp ? vec_len(envp) : 0;
 	size_t pre = preload_bytes(envp);
+	size_t n[3] = {argc, envc, pre};
 	size_t need = (argc + HELPER_ARGV_EXTRA + envc + 1) * sizeof(char *) + pre + 1;
-	struct helper_num num;
-	char **hargv, **henv, *buf;
+	char *mem;
 	int err;
 
-	if (pre > SHIM_PRELOAD_MAX ||
-	    (argc + envc > SHIM_MAX_PTRS && need > stack_room()))
+	if (pre > SHIM_PRELOAD_MAX)
 		return E2BIG;
-	/* alloca, bounded above: -Wvla keeps VLAs out of the tree. */
-	/* cppcheck-suppress allocaCalled */
-	hargv = alloca((argc + HELPER_ARGV_EXTRA) * sizeof(*hargv));
-	/* cppcheck-suppress allocaCalled */
-	henv = alloca((envc + 1) * sizeof(*henv));
-	/* cppcheck-suppress allocaCalled */
-	buf = alloca(pre + 1);
-	err = helper_argv(h, argv, &num, hargv, argc + HELPER_ARGV_EXTRA);
-	if (!err)
-		err = env_rewrite(envp, &cfg.preload, henv, envc + 1, buf, pre + 1);
-	return err ? err : fn(hargv, henv, ctx);
+	if (argc + envc <= SHIM_MAX_PTRS || need <= stack_room()) {
+		/* alloca, bounded above: -Wvla keeps VLAs out of the tree. */
+		/* cppcheck-suppress allocaCalled */
+		mem = alloca(need);
+		return fill_and_call(h, argv, envp, n, mem, fn, ctx);
+	}
+	if (getpid() != own_pid)
+		return E2BIG;
+	mem =
+	    mmap(NULL, need, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
+	if (mem == MAP_FAILED)
+		return ENOMEM;
+	err = fill_and_call(h, argv, envp, n, mem, fn, ctx);
+	munmap(mem, need);
+	return err;
 }
 
 static int exec_helper(char *const *hargv, char *const *henv, void *ctx)
