@@ -23,7 +23,8 @@ static bool differs(const struct tst_proc *a, const struct tst_proc *b)
 
 /* One case through every function; want is a line the plain run must
  * print, so that the case is known to test what it says. */
-static void same_everywhere(const char *c, const char *target, const char *want)
+static void same_from(const char *how, const char *c, const char *target,
+		      const char *want)
 {
 	static char host[4200], tgt[4200];
 
@@ -31,13 +32,15 @@ static void same_everywhere(const char *c, const char *target, const char *want)
 	snprintf(tgt, sizeof(tgt), "%s",
 		 target ? target : tst_build("tests/hostile/dump"));
 	for (size_t f = 0; f < sizeof(fns) / sizeof(fns[0]); f++) {
-		char *argv[] = {host, (char *)fns[f], (char *)c, tgt, NULL};
+		char fn[64];
+		snprintf(fn, sizeof(fn), "%s%s", how, fns[f]);
+		char *argv[] = {host, fn, (char *)c, tgt, NULL};
 		struct tst_proc plain;
 
 		CU_ASSERT_EQUAL_FATAL(s_run(NULL, NULL, argv, &plain), 0);
 		if (want && !strstr(plain.out, want)) {
 			CU_FAIL("the plain run does not show what the case is about");
-			printf("\n    %s %s plain: no \"%s\" in\n%.800s%.300s", fns[f], c,
+			printf("\n    %s %s plain: no \"%s\" in\n%.800s%.300s", fn, c,
 			       want, plain.out, plain.err);
 		}
 		for (size_t t = 0; t < sizeof(tiers) / sizeof(tiers[0]); t++) {
@@ -50,12 +53,17 @@ static void same_everywhere(const char *c, const char *target, const char *want)
 				printf("\n    %s %s differs at tier %s\n    plain: "
 				       "%#x\n%.800s%.300s"
 				       "    cordon: %#x\n%.800s%.300s",
-				       fns[f], c, tiers[t], plain.status, plain.out,
+				       fn, c, tiers[t], plain.status, plain.out,
 				       plain.err, r.status, r.out, r.err);
 			tst_proc_free(&r);
 		}
 		tst_proc_free(&plain);
 	}
+}
+
+static void same_everywhere(const char *c, const char *target, const char *want)
+{
+	same_from("", c, target, want);
 }
 
 static void null_argv(void)
@@ -76,6 +84,35 @@ static void empty_path(void)
 static void many_args(void)
 {
 	same_everywhere("many-args", NULL, "argc 100000\n");
+}
+
+/* From a thread with a small stack: the shim's vectors go to a mapping
+ * (the exec replaces it, the spawn unmaps it), not onto that stack. */
+static void many_args_thread(void)
+{
+	same_from("thread:", "many-args", NULL, "argc 100000\n");
+}
+
+/* A vfork child of a thread may not map (its parent would keep the
+ * mapping) and its stack has a size the shim cannot learn: E2BIG beyond
+ * 16384 pointers there, the documented limit (docs/shim.md). */
+static void many_args_thread_vfork(void)
+{
+	char *argv[] = {(char *)tst_build("tests/hostile/hostile"), "thread-vfork:execve",
+			"many-args", (char *)tst_build("tests/hostile/dump"), NULL};
+	struct tst_proc plain, r;
+
+	CU_ASSERT_EQUAL_FATAL(s_run(NULL, NULL, argv, &plain), 0);
+	CU_ASSERT_PTR_NOT_NULL(strstr(plain.out, "argc 100000\n"));
+	CU_ASSERT_EQUAL_FATAL(s_run("none", NULL, argv, &r), 0);
+	CU_ASSERT_STRING_EQUAL(r.out, plain.out);
+	tst_proc_free(&r);
+	if (s_sandbox_ok()) {
+		CU_ASSERT_EQUAL_FATAL(s_run("hardened", NULL, argv, &r), 0);
+		CU_ASSERT_STRING_EQUAL(r.out, "errno=E2BIG\nexit 127\n");
+		tst_proc_free(&r);
+	}
+	tst_proc_free(&plain);
 }
 
 static void no_equals(void)
@@ -111,6 +148,9 @@ static CU_TestInfo tests[] = {
     {"NULL envp", null_envp},
     {"empty path", empty_path},
     {"100 000 arguments", many_args},
+    {"100 000 arguments from a thread with a small stack", many_args_thread},
+    {"100 000 arguments from a vfork child of a thread: E2BIG, as documented",
+     many_args_thread_vfork},
     {"env entries without '='", no_equals},
     {"argv and env bytes that are not UTF-8", non_utf8},
     {"a target whose name is not UTF-8", non_utf8_path},

@@ -7,4 +7,4 @@ TEST_SRCS += $(sort $(wildcard tests/hostile/*.c))
 TEST_DEPS += $(HOSTILE_PROGS)
 $(B)/tests/hostile/%: tests/hostile/hosts/%.c tests/hostile/rules.mk | $(B)/tests/hostile/.dir
 	$(CC) $(BASE_CPPFLAGS) $(CPPFLAGS) $(BASE_CFLAGS) $(CFLAGS) -o $@ $< \
-	  $(BASE_LDFLAGS) $(LDFLAGS)
+	  $(BASE_LDFLAGS) $(LDFLAGS) -lpthread

@@ -1,7 +1,7 @@
 /* A host that makes one hostile call, run plainly and under libcordon.so
  * by the hostile suite:
  *
- *	hostile FUNCTION CASE TARGET
+ *	hostile [thread:|thread-vfork:]FUNCTION CASE TARGET
  *
  * FUNCTION is execve, execvp, posix_spawn or posix_spawnp; CASE one of
  * the cases below; TARGET the program to start (tests/hostile/hosts/
@@ -10,6 +10,8 @@
  * "ret=NAME" for what posix_spawn* returned. A host that crashes in
  * libc crashes the same way with the shim or without. */
 #include <errno.h>
+#include <pthread.h>
+#include <stdbool.h>
 #include <spawn.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -110,11 +112,12 @@ static void report_status(pid_t pid)
 		printf("signal %d\n", WTERMSIG(status));
 }
 
-/* The exec family in a child; the errno comes back as its report. */
-static void exec_in_child(const char *fn, struct call *k)
+/* The exec family in a child; the errno comes back as its report. With
+ * vfork, the child runs on this thread's stack. */
+static void exec_in_child(const char *fn, struct call *k, bool use_vfork)
 {
 	fflush(stdout);
-	pid_t pid = fork();
+	pid_t pid = use_vfork ? vfork() : fork();
 	if (pid < 0) {
 		printf("fork=%s\n", strerrorname_np(errno));
 		return;
@@ -127,8 +130,11 @@ static void exec_in_child(const char *fn, struct call *k)
 			environ = k->envp;
 			execvp(k->file, k->argv);
 		}
-		printf("errno=%s\n", strerrorname_np(errno));
-		fflush(stdout);
+		/* write(2): stdio is the parent's after a vfork. */
+		char line[64];
+		int n =
+		    snprintf(line, sizeof(line), "errno=%s\n", strerrorname_np(errno));
+		(void)!write(STDOUT_FILENO, line, (size_t)n);
 		_exit(127);
 	}
 	report_status(pid);
@@ -147,18 +153,54 @@ static void spawn(const char *fn, struct call *k)
 	printf("ret=%s\n", rc ? strerrorname_np(rc) : "0");
 }
 
+struct job {
+	const char *fn;
+	struct call k;
+	bool use_vfork;
+};
+
+static void *run(void *arg)
+{
+	struct job *j = arg;
+
+	if (strncmp(j->fn, "exec", 4) == 0)
+		exec_in_child(j->fn, &j->k, j->use_vfork);
+	else
+		spawn(j->fn, &j->k);
+	return NULL;
+}
+
+/* FUNCTION may be prefixed: "thread:" makes the call from a thread with a
+ * small stack (256 KiB), "thread-vfork:" also execs from a vfork child of
+ * that thread. */
 int main(int argc, char **argv)
 {
-	struct call k;
+	struct job j = {argv[1], {0}, false};
+	bool thread = false;
 
-	if (argc != 4 || setup(argv[2], argv[3], &k) < 0) {
-		fprintf(stderr, "usage: hostile FUNCTION CASE TARGET\n");
+	if (argc == 4 && strncmp(j.fn, "thread:", 7) == 0) {
+		j.fn += 7;
+		thread = true;
+	} else if (argc == 4 && strncmp(j.fn, "thread-vfork:", 13) == 0) {
+		j.fn += 13;
+		thread = j.use_vfork = true;
+	}
+	if (argc != 4 || setup(argv[2], argv[3], &j.k) < 0) {
+		fprintf(stderr,
+			"usage: hostile [thread:|thread-vfork:]FUNCTION CASE TARGET\n");
 		return 2;
 	}
 	setvbuf(stdout, NULL, _IOLBF, 0);
-	if (strncmp(argv[1], "exec", 4) == 0)
-		exec_in_child(argv[1], &k);
-	else
-		spawn(argv[1], &k);
+	if (!thread) {
+		run(&j);
+		return 0;
+	}
+	pthread_attr_t a;
+	pthread_t t;
+	if (pthread_attr_init(&a) || pthread_attr_setstacksize(&a, 256 * 1024) ||
+	    pthread_create(&t, &a, run, &j) || pthread_join(t, NULL)) {
+		fprintf(stderr, "hostile: cannot run a thread\n");
+		return 2;
+	}
 	return 0;
 }
