@@ -31,11 +31,11 @@ static inline char **fuzz_split(const uint8_t *data, size_t size, char sep, size
 	if (n > max)
 		n = max;
 	char **v = malloc((n + 1) * sizeof(*v) + size + 1);
-	char *s = (char *)(v + n + 1);
 	size_t k = 0;
 
 	if (!v)
 		abort();
+	char *s = (char *)(v + n + 1);
 	memcpy(s, data, size);
 	s[size] = '\0';
 	v[k++] = s;
