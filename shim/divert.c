@@ -211,7 +211,7 @@ static int search_path(struct helper_cmd *h, struct probe *p, const char *file, 
 {
 	const char *path = getenv("PATH");
 	struct path_walk w;
-	bool eacces = false;
+	bool eacces = false, tried = false;
 	int err = ENOENT;
 
 	if (strnlen(file, NAME_MAX + 1) > NAME_MAX)
@@ -219,6 +219,7 @@ static int search_path(struct helper_cmd *h, struct probe *p, const char *file, 
 	/* confstr(_CS_PATH), without the call: glibc's CS_PATH. */
 	path_walk_init(&w, path ? path : "/bin:/usr/bin");
 	while (path_walk_next(&w, file, buf, size)) {
+		tried = true;
 		err = probe_file(p, buf);
 		if (!err) {
 			h->path = buf;
@@ -228,6 +229,10 @@ static int search_path(struct helper_cmd *h, struct probe *p, const char *file, 
 			return err;
 		eacces |= err == EACCES;
 	}
+	/* No candidate at all (a lone element past glibc's bound): glibc
+	 * tries nothing and fails with errno as the caller had it. */
+	if (!tried)
+		return errno ? errno : ENOENT;
 	return eacces ? EACCES : err;
 }
 
