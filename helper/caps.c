@@ -114,13 +114,15 @@ static int drop_bounding(void)
 /* SPEC_ALLOW: the filter only guards the terminal; it is no reason to run
  * the job with speculation mitigations it would not have without cordon
  * (kernels before 5.16 force SSBD on every task with a filter, slowing it).
- * EINVAL: a kernel without the flag (before 4.17) gets the plain filter. */
+ * EINVAL: a kernel without the flag (before 4.17) gets the plain filter;
+ * so does a system without seccomp(2) itself (ENOSYS: valgrind, which does
+ * not implement it, but passes prctl's way through). */
 static int attach_filter(const struct bpf_prog *prog)
 {
 	if (syscall(SYS_seccomp, SECCOMP_SET_MODE_FILTER, SECCOMP_FILTER_FLAG_SPEC_ALLOW,
 		    prog) == 0)
 		return 0;
-	if (errno != EINVAL)
+	if (errno != EINVAL && errno != ENOSYS)
 		return -1;
 	return prctl(PR_SET_SECCOMP, SECCOMP_MODE_FILTER, prog, 0, 0);
 }

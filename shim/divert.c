@@ -7,8 +7,12 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <limits.h>
+#include <pthread.h>
 #include <stdlib.h>
+#include <stdint.h>
 #include <string.h>
+#include <sys/mman.h>
+#include <sys/resource.h>
 #include <unistd.h>
 
 extern char **environ;
@@ -104,29 +108,61 @@ static size_t preload_bytes(char *const *envp)
 	return n;
 }
 
-/* Bounded stack use: a vfork child runs on its parent's stack. Beyond the
- * bounds the real call would almost surely fail with E2BIG as well. */
-int divert_with(const struct helper_cmd *h, char *const *argv, char *const *envp,
-		divert_fn fn, void *ctx)
-{
-	size_t argc = argv ? vec_len(argv) : 0, envc = envp ? vec_len(envp) : 0;
-	size_t pre = preload_bytes(envp);
-	struct helper_num num;
-	char **hargv, **henv, *buf;
-	int err;
+/* The top of the main thread's stack (ld.so's; the process's argv and env
+ * strings lie above it). */
+extern void *__libc_stack_end;
 
-	if (argc + envc > SHIM_MAX_PTRS || pre > SHIM_PRELOAD_MAX)
-		return E2BIG;
-	/* alloca, bounded above: -Wvla keeps VLAs out of the tree. */
-	/* cppcheck-suppress allocaCalled */
-	hargv = alloca((argc + HELPER_ARGV_EXTRA) * sizeof(*hargv));
-	/* cppcheck-suppress allocaCalled */
-	henv = alloca((envc + 1) * sizeof(*henv));
-	/* cppcheck-suppress allocaCalled */
-	buf = alloca(pre + 1);
-	err = helper_argv(h, argv, &num, hargv, argc + HELPER_ARGV_EXTRA);
+/* Bytes this call may still take from its stack. The main thread's stack
+ * grows on demand to RLIMIT_STACK; the strings above its top take at most
+ * a quarter of that (the kernel's own limit on them), so three quarters
+ * less what is in use is free. No stack further below its top than that
+ * is the main one (the kernel puts mmap, thread stacks included, at least
+ * 128 MiB below the stack top, and MAIN_STACK_MAX is less): a thread's, or
+ * a vfork child of a thread's, has a fixed size the shim cannot learn
+ * without malloc or /proc, and counts as full. */
+static size_t stack_room(void)
+{
+	char here;
+	uintptr_t sp = (uintptr_t)&here, top = (uintptr_t)__libc_stack_end;
+	struct rlimit rl;
+	size_t lim = MAIN_STACK_MAX, margin = 256 * 1024;
+
+	if (getrlimit(RLIMIT_STACK, &rl) == 0 && rl.rlim_cur < lim)
+		lim = rl.rlim_cur;
+	lim = lim / 4 * 3;
+	if (!top || sp > top || top - sp + margin >= lim)
+		return 0;
+	return lim - (top - sp) - margin;
+}
+
+/* The pid as the shim last saw it: at load, and in the child of every
+ * fork() (pthread_atfork). A vfork() child, or the child of a raw clone(),
+ * runs no atfork handler: getpid() then differs, and the shim knows that
+ * it may share its parent's memory. */
+static pid_t own_pid;
+
+static void own_pid_refresh(void)
+{
+	own_pid = getpid();
+}
+
+__attribute__((constructor)) static void divert_load(void)
+{
+	own_pid_refresh();
+	pthread_atfork(NULL, NULL, own_pid_refresh);
+}
+
+/* The helper's argv, its env and the rewritten LD_PRELOAD values, in mem. */
+static int fill_and_call(const struct helper_cmd *h, char *const *argv, char *const *envp,
+			 const size_t n[3], char *mem, divert_fn fn, void *ctx)
+{
+	char **hargv = (char **)mem, **henv = hargv + n[0] + HELPER_ARGV_EXTRA;
+	char *buf = (char *)(henv + n[1] + 1);
+	struct helper_num num;
+	int err = helper_argv(h, argv, &num, hargv, n[0] + HELPER_ARGV_EXTRA);
+
 	if (!err)
-		err = env_rewrite(envp, &cfg.preload, henv, envc + 1, buf, pre + 1);
+		err = env_rewrite(envp, &cfg.preload, henv, n[1] + 1, buf, n[2] + 1);
 	if (err)
 		return err;
 	err = fn(hargv, henv, ctx);
@@ -140,6 +176,41 @@ int divert_with(const struct helper_cmd *h, char *const *argv, char *const *envp
 					  "(Argument list too long); shorten them by a "
 					  "few hundred bytes",
 					  NULL});
+	return err;
+}
+
+/* Bounded stack use: a vfork child runs on its parent's stack, and thread
+ * stacks may be small. Up to SHIM_MAX_PTRS pointers anywhere; more on the
+ * main thread's stack as far as it has room, which covers whatever the
+ * kernel would accept; else in a mapping that the exec takes away or that
+ * is unmapped after the spawn -- never in a vfork child, whose mapping
+ * would stay behind in its parent: E2BIG there. */
+int divert_with(const struct helper_cmd *h, char *const *argv, char *const *envp,
+		divert_fn fn, void *ctx)
+{
+	size_t argc = argv ? vec_len(argv) : 0, envc = envp ? vec_len(envp) : 0;
+	size_t pre = preload_bytes(envp);
+	size_t n[3] = {argc, envc, pre};
+	size_t need = (argc + HELPER_ARGV_EXTRA + envc + 1) * sizeof(char *) + pre + 1;
+	char *mem;
+	int err;
+
+	if (pre > SHIM_PRELOAD_MAX)
+		return E2BIG;
+	if (argc + envc <= SHIM_MAX_PTRS || need <= stack_room()) {
+		/* alloca, bounded above: -Wvla keeps VLAs out of the tree. */
+		/* cppcheck-suppress allocaCalled */
+		mem = alloca(need);
+		return fill_and_call(h, argv, envp, n, mem, fn, ctx);
+	}
+	if (getpid() != own_pid)
+		return E2BIG;
+	mem =
+	    mmap(NULL, need, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
+	if (mem == MAP_FAILED)
+		return ENOMEM;
+	err = fill_and_call(h, argv, envp, n, mem, fn, ctx);
+	munmap(mem, need);
 	return err;
 }
 
@@ -169,7 +240,7 @@ static int search_path(struct helper_cmd *h, struct probe *p, const char *file, 
 {
 	const char *path = getenv("PATH");
 	struct path_walk w;
-	bool eacces = false;
+	bool eacces = false, tried = false;
 	int err = ENOENT;
 
 	if (strnlen(file, NAME_MAX + 1) > NAME_MAX)
@@ -177,6 +248,7 @@ static int search_path(struct helper_cmd *h, struct probe *p, const char *file, 
 	/* confstr(_CS_PATH), without the call: glibc's CS_PATH. */
 	path_walk_init(&w, path ? path : "/bin:/usr/bin");
 	while (path_walk_next(&w, file, buf, size)) {
+		tried = true;
 		err = probe_file(p, buf);
 		if (!err) {
 			h->path = buf;
@@ -186,6 +258,10 @@ static int search_path(struct helper_cmd *h, struct probe *p, const char *file, 
 			return err;
 		eacces |= err == EACCES;
 	}
+	/* No candidate at all (a lone element past glibc's bound): glibc
+	 * tries nothing and fails with errno as the caller had it. */
+	if (!tried)
+		return errno ? errno : ENOENT;
 	return eacces ? EACCES : err;
 }
 

@@ -32,13 +32,15 @@ bool preload_is_ours(const struct preload_ids *ids, const char *word, size_t len
 	return false;
 }
 
-/* Copies value's words that are not ours to buf, each after the separator
- * that preceded it. Returns the length, -1 when every word was ours, or -2
- * when none was (the caller then keeps the entry verbatim). */
-static long preload_filter(const struct preload_ids *ids, const char *value, char *buf)
+/* Writes "LD_PRELOAD=" and value's words that are not ours to dst[room],
+ * each after the separator that preceded it. Returns the length, -1 when
+ * every word was ours, -2 when none was (the caller then keeps the entry
+ * verbatim, no room needed), -3 when the words kept do not fit. */
+static long preload_filter(const struct preload_ids *ids, const char *value, char *dst,
+			   size_t room)
 {
-	size_t n = 0;
-	bool kept = false, dropped = false;
+	size_t n = sizeof(PRELOAD_VAR) - 1;
+	bool kept = false, dropped = false, fits = true;
 
 	for (const char *p = value; *p;) {
 		size_t sep = strspn(p, PRELOAD_SEP);
@@ -52,44 +54,54 @@ static long preload_filter(const struct preload_ids *ids, const char *value, cha
 			dropped = true;
 			continue;
 		}
-		if (kept)
-			buf[n++] = sep ? w[-1] : ':';
-		memcpy(buf + n, w, len);
-		n += len;
+		fits = fits && n + kept + len + 1 <= room;
+		if (fits && kept)
+			dst[n] = sep ? w[-1] : ':';
+		if (fits)
+			memcpy(dst + n + kept, w, len);
+		n += kept + len;
 		kept = true;
 	}
-	buf[n] = '\0';
-	return !dropped ? -2 : kept ? (long)n : -1;
+	if (!dropped)
+		return -2;
+	if (!kept)
+		return -1;
+	if (!fits)
+		return -3;
+	memcpy(dst, PRELOAD_VAR, sizeof(PRELOAD_VAR) - 1);
+	dst[n] = '\0';
+	return (long)n;
 }
 
+/* E2BIG exactly when the result does not fit out[cap] and buf[size]. */
 int env_rewrite(char *const *envp, const struct preload_ids *ids, char **out, size_t cap,
 		char *buf, size_t size)
 {
 	size_t k = 0, used = 0;
 
 	for (; envp && *envp; envp++) {
-		const char *e = *envp;
+		char *keep = *envp;
 
-		if (env_is_cordon(e))
+		if (env_is_cordon(keep))
 			continue;
+		if (strncmp(keep, PRELOAD_VAR, sizeof(PRELOAD_VAR) - 1) == 0) {
+			long n = preload_filter(ids, keep + sizeof(PRELOAD_VAR) - 1,
+						buf + used, size - used);
+			if (n == -3)
+				return E2BIG;
+			if (n == -1)
+				continue;
+			if (n >= 0) {
+				keep = buf + used;
+				used += (size_t)n + 1;
+			}
+		}
 		if (k + 1 >= cap)
 			return E2BIG;
-		if (strncmp(e, PRELOAD_VAR, sizeof(PRELOAD_VAR) - 1) != 0) {
-			out[k++] = (char *)e;
-			continue;
-		}
-		if (used + strlen(e) + 1 > size)
-			return E2BIG;
-		memcpy(buf + used, PRELOAD_VAR, sizeof(PRELOAD_VAR) - 1);
-		long n = preload_filter(ids, e + sizeof(PRELOAD_VAR) - 1,
-					buf + used + sizeof(PRELOAD_VAR) - 1);
-		if (n == -2) {
-			out[k++] = (char *)e;
-		} else if (n >= 0) {
-			out[k++] = buf + used;
-			used += sizeof(PRELOAD_VAR) + (size_t)n;
-		}
+		out[k++] = keep;
 	}
+	if (!cap)
+		return E2BIG;
 	out[k] = NULL;
 	return 0;
 }

@@ -1,7 +1,7 @@
 /* glibc's PATH walk for the exec*p family and posix_spawnp (pure), as in
  * posix/execvpe.c: elements split on ':', an empty element names the cwd
- * (the bare file name is tried), elements longer than glibc's stack bound
- * are skipped. */
+ * (the bare file name is tried), an element longer than glibc's stack
+ * bound is not tried (but the cwd is, in its place, when more follow). */
 #include "shim/shim.h"
 
 #include <errno.h>
@@ -23,6 +23,10 @@ bool path_walk_next(struct path_walk *w, const char *file, char *buf, size_t siz
 		size_t len = (size_t)(end - p);
 
 		w->next = *end ? end + 1 : NULL;
+		/* glibc (2.36) steps over an element past its bound onto the
+		 * ':' and reads that as an empty element: the cwd is tried. */
+		if (len >= w->path_len && *end)
+			w->next = end;
 		if (len >= w->path_len || len + 1 + flen > size)
 			continue;
 		memcpy(buf, p, len);

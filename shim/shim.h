@@ -76,7 +76,9 @@ struct helper_cmd {
 	uint64_t dev, ino;
 	const char *path;
 };
-enum { HELPER_ARGV_EXTRA = 10, U64_DIGITS = 21 };
+/* Slots besides argv: the helper, 5 for options, TIER DEV:INO PATH, the ""
+ * an argc-0 argv becomes, the NULL. */
+enum { HELPER_ARGV_EXTRA = 11, U64_DIGITS = 21 };
 struct helper_num {
 	char devino[2 * U64_DIGITS + 2];
 	char dirfd[U64_DIGITS];
@@ -217,7 +219,11 @@ size_t log_format(char *buf, const struct log_rec *r);
 /* The first CORDON_TIER of envp, NULL if none. */
 const char *log_requested_tier(char *const *envp);
 
-/* Upper bound of argv + env pointers the shim copies onto its stack. */
+/* argv + env pointers the shim copies onto any stack; more only onto the
+ * main thread's, as far as it has room (shim/divert.c). The main stack is
+ * taken to grow to RLIMIT_STACK, or MAIN_STACK_MAX when that is larger or
+ * unlimited. */
 enum { SHIM_MAX_PTRS = 16384, SHIM_PRELOAD_MAX = 131072 };
+#define MAIN_STACK_MAX ((size_t)64 << 20)
 
 #endif

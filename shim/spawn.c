@@ -255,6 +255,13 @@ int spawn_sandboxed(const struct divert *d, const struct spawn_req *r)
 	bool bare = r->sh && r->search && !strchr(r->file, '/');
 	int saved = errno, err;
 
+	/* glibc's spawns count argv before anything else (spawni.c), so a
+	 * NULL argv ends the host with SIGSEGV there: the same here, rather
+	 * than a job glibc would never start. The volatile load keeps the
+	 * compiler from turning the fault into a trap of another signal. */
+	char *const *volatile argv = r->argv;
+	(void)*(char *const volatile *)argv;
+
 	/* The helper's --sh runs the resolved path: right for the compat
 	 * posix_spawn, not for a bare name found by the compat spawnp. */
 	err = spawn_once(d, r, !r->sh || bare);

@@ -1,0 +1,140 @@
+/* helper/args.c: the helper's command line parser over any argv, against a
+ * model of the grammar of docs/design.md,
+ *
+ *	cordon-helper [--sh] [--dirfd N] [--cloexec N] TIER DEV:INO PATH ARGV0 [ARG...]
+ *
+ * (each option at most once, N decimal in [0, INT_MAX], DEV and INO decimal
+ * in [0, 2^64), exact tier words, PATH empty only with --dirfd), and
+ * checked to parse its own canonical form back to the same request. */
+#include "helper/helper.h"
+#include "tests/fuzz/fuzz.h"
+
+#include <errno.h>
+#include <limits.h>
+
+/* A decimal in [0, max] spanning s..end exactly (leading zeros are
+ * allowed: the value counts). */
+static bool model_num(const char *s, const char *end, unsigned __int128 max,
+		      unsigned __int128 *v)
+{
+	*v = 0;
+	if (s == end)
+		return false;
+	for (; s < end; s++) {
+		if (*s < '0' || *s > '9')
+			return false;
+		*v = *v * 10 + (unsigned)(*s - '0');
+		if (*v > max)
+			return false;
+	}
+	return true;
+}
+
+static bool model_ok(int argc, char **argv)
+{
+	bool sh = false, dirfd = false, cloexec = false;
+	unsigned __int128 v;
+	int i = 1;
+
+	for (; i < argc && strncmp(argv[i], "--", 2) == 0; i++) {
+		bool *seen = strcmp(argv[i], "--sh") == 0	 ? &sh
+			     : strcmp(argv[i], "--dirfd") == 0	 ? &dirfd
+			     : strcmp(argv[i], "--cloexec") == 0 ? &cloexec
+								 : NULL;
+		if (!seen || *seen)
+			return false;
+		*seen = true;
+		if (seen == &sh)
+			continue;
+		if (++i >= argc ||
+		    !model_num(argv[i], argv[i] + strlen(argv[i]), INT_MAX, &v))
+			return false;
+	}
+	if (argc - i < 4)
+		return false;
+	if (strcmp(argv[i], "hardened") != 0 && strcmp(argv[i], "lockdown") != 0)
+		return false;
+	const char *colon = strchr(argv[i + 1], ':');
+	if (!colon || !model_num(argv[i + 1], colon, UINT64_MAX, &v) ||
+	    !model_num(colon + 1, colon + 1 + strlen(colon + 1), UINT64_MAX, &v))
+		return false;
+	return *argv[i + 2] || dirfd;
+}
+
+static void same(const struct args *a, const struct args *b)
+{
+	FUZZ_CHECK(a->sh == b->sh && a->dirfd == b->dirfd && a->cloexec == b->cloexec);
+	FUZZ_CHECK(a->tier == b->tier && a->dev == b->dev && a->ino == b->ino);
+	FUZZ_CHECK(strcmp(a->path, b->path) == 0);
+	for (size_t i = 0; a->argv[i] || b->argv[i]; i++)
+		FUZZ_CHECK(a->argv[i] && b->argv[i] &&
+			   strcmp(a->argv[i], b->argv[i]) == 0);
+}
+
+/* The request written out the way the shim writes it, parsed again. */
+static void check_canonical(const struct args *a)
+{
+	size_t n = 0;
+
+	while (a->argv[n])
+		n++;
+	char **v = calloc(n + 12, sizeof(*v));
+	char fd1[16], fd2[16], devino[48];
+	int k = 0;
+	if (!v)
+		abort();
+	v[k++] = "cordon-helper";
+	if (a->sh)
+		v[k++] = "--sh";
+	if (a->dirfd >= 0) {
+		snprintf(fd1, sizeof(fd1), "%d", a->dirfd);
+		v[k++] = "--dirfd";
+		v[k++] = fd1;
+	}
+	if (a->cloexec >= 0) {
+		snprintf(fd2, sizeof(fd2), "%d", a->cloexec);
+		v[k++] = "--cloexec";
+		v[k++] = fd2;
+	}
+	v[k++] = (char *)tier_name(a->tier);
+	snprintf(devino, sizeof(devino), "%llu:%llu", (unsigned long long)a->dev,
+		 (unsigned long long)a->ino);
+	v[k++] = devino;
+	v[k++] = (char *)a->path;
+	for (size_t i = 0; i < n; i++)
+		v[k++] = a->argv[i];
+	struct args b;
+	const char *why = NULL;
+	FUZZ_CHECK(args_parse(k, v, &b, &why) == 0);
+	same(a, &b);
+	free(v);
+}
+
+int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
+int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
+{
+	size_t n;
+	char **argv = fuzz_split(data, size, '\0', 64, &n);
+	int argc = (int)n;
+	struct args a;
+	const char *why = NULL;
+
+	int rc = args_parse(argc, argv, &a, &why);
+	FUZZ_CHECK(rc == 0 || rc == -EINVAL);
+	FUZZ_CHECK((rc == 0) == model_ok(argc, argv));
+	if (rc < 0) {
+		FUZZ_CHECK(why && *why);
+	} else {
+		FUZZ_CHECK(a.argv > argv && a.argv < argv + argc && a.argv[0]);
+		FUZZ_CHECK(a.argv[argc - (a.argv - argv)] == NULL);
+		FUZZ_CHECK(a.path == a.argv[-1]);
+		FUZZ_CHECK(strcmp(tier_name(a.tier), a.argv[-3]) == 0);
+		FUZZ_CHECK(a.dirfd >= -1 && a.cloexec >= -1);
+		check_canonical(&a);
+	}
+	/* Nothing at all is refused, not read. */
+	FUZZ_CHECK(args_parse(0, argv, &a, NULL) == -EINVAL);
+	FUZZ_CHECK(args_parse(argc, NULL, &a, &why) == -EINVAL);
+	free(argv);
+	return 0;
+}

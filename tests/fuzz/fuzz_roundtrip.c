@@ -1,0 +1,76 @@
+/* The shim-helper contract from both ends, as tests/contract does for a few
+ * cases: any request the shim can make (shim/argv.c's helper_argv) parses
+ * back in the helper (helper/args.c) to the same request, argv verbatim --
+ * arguments that look like the helper's own options included. */
+#include "shim/shim.h"
+#include "tests/contract/contract.h"
+#include "tests/fuzz/fuzz.h"
+
+#include <errno.h>
+
+static uint64_t take_u64(const uint8_t **d, size_t *n)
+{
+	uint64_t v = 0;
+
+	for (int i = 0; i < 8 && *n; i++, (*d)++, (*n)--)
+		v = v << 8 | **d;
+	return v;
+}
+
+int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
+int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
+{
+	if (size < 4)
+		return 0;
+	uint8_t flags = data[0];
+	struct helper_cmd h = {
+	    .helper = "/h",
+	    .sh = flags & 1,
+	    .dirfd = flags & 2 ? data[1] : -1,
+	    .cloexec = flags & 4 ? (flags & 8 ? data[1] : data[2]) : -1,
+	    .tier = flags & 16 ? TIER_LOCKDOWN : TIER_HARDENED,
+	};
+	data += 3;
+	size -= 3;
+	h.dev = take_u64(&data, &size);
+	h.ino = take_u64(&data, &size);
+	if (flags & 32) /* INT_MAX-sized fds as well */
+		h.dirfd = h.dirfd < 0 ? -1 : (int)(h.ino & 0x7fffffff);
+
+	size_t n;
+	char **v = fuzz_split(data, size, '\0', 4096, &n);
+	h.path = v[0];
+	char **argv = v + 1; /* may be empty: argc 0 */
+	size_t argc = n - 1;
+	if (!*h.path && h.dirfd < 0)
+		h.path = "/p"; /* the shim never asks for an empty path without a fd */
+
+	size_t cap = argc + HELPER_ARGV_EXTRA;
+	char **out = malloc(cap * sizeof(*out));
+	struct helper_num num;
+	if (!out)
+		abort();
+	FUZZ_CHECK(helper_argv(&h, argv, &num, out, cap) == 0);
+	FUZZ_CHECK(helper_argv(&h, argv, &num, out, cap - 1) == E2BIG);
+	int oc = 0;
+	while (out[oc])
+		oc++;
+	FUZZ_CHECK((size_t)oc < cap);
+
+	struct contract_cmd c;
+	FUZZ_CHECK(contract_parse(oc, out, &c) == 0);
+	FUZZ_CHECK(c.sh == h.sh && c.dirfd == h.dirfd && c.cloexec == h.cloexec);
+	FUZZ_CHECK(strcmp(c.tier, tier_str(h.tier)) == 0);
+	FUZZ_CHECK(c.dev == h.dev && c.ino == h.ino);
+	FUZZ_CHECK(strcmp(c.path, h.path) == 0);
+	if (argc == 0) {
+		/* what the kernel makes of argc 0 */
+		FUZZ_CHECK(strcmp(c.argv[0], "") == 0 && !c.argv[1]);
+	} else {
+		for (size_t i = 0; i <= argc; i++)
+			FUZZ_CHECK(c.argv[i] == argv[i]);
+	}
+	free(out);
+	free(v);
+	return 0;
+}

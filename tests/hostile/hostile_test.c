@@ -1,0 +1,160 @@
+/* Hostile argv and env through execve, execvp, posix_spawn and
+ * posix_spawnp: the same call made by a plain host and by the same host
+ * under libcordon.so at tiers none and hardened must give the same return
+ * value or errno, and for a successful start the same argv and env in the
+ * target (tests/hostile/hosts/). */
+#include "tests/lib/tst.h"
+#include "tests/shim/sutil.h"
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+static const char *const fns[] = {"execve", "execvp", "posix_spawn", "posix_spawnp"};
+static const char *const tiers[] = {"none", "hardened"};
+
+static bool differs(const struct tst_proc *a, const struct tst_proc *b)
+{
+	return a->status != b->status || strcmp(a->out, b->out) != 0 ||
+	       strcmp(a->err, b->err) != 0 || b->timed_out;
+}
+
+/* One case through every function; want is a line the plain run must
+ * print, so that the case is known to test what it says. */
+static void same_from(const char *how, const char *c, const char *target,
+		      const char *want)
+{
+	static char host[4200], tgt[4200];
+
+	snprintf(host, sizeof(host), "%s", tst_build("tests/hostile/hostile"));
+	snprintf(tgt, sizeof(tgt), "%s",
+		 target ? target : tst_build("tests/hostile/dump"));
+	for (size_t f = 0; f < sizeof(fns) / sizeof(fns[0]); f++) {
+		char fn[64];
+		snprintf(fn, sizeof(fn), "%s%s", how, fns[f]);
+		char *argv[] = {host, fn, (char *)c, tgt, NULL};
+		struct tst_proc plain;
+
+		CU_ASSERT_EQUAL_FATAL(s_run(NULL, NULL, argv, &plain), 0);
+		if (want && !strstr(plain.out, want)) {
+			CU_FAIL("the plain run does not show what the case is about");
+			printf("\n    %s %s plain: no \"%s\" in\n%.800s%.300s", fn, c,
+			       want, plain.out, plain.err);
+		}
+		for (size_t t = 0; t < sizeof(tiers) / sizeof(tiers[0]); t++) {
+			struct tst_proc r;
+			if (t > 0 && !s_sandbox_ok())
+				break;
+			CU_ASSERT_EQUAL_FATAL(s_run(tiers[t], NULL, argv, &r), 0);
+			CU_ASSERT_FALSE(differs(&plain, &r));
+			if (differs(&plain, &r))
+				printf("\n    %s %s differs at tier %s\n    plain: "
+				       "%#x\n%.800s%.300s"
+				       "    cordon: %#x\n%.800s%.300s",
+				       fn, c, tiers[t], plain.status, plain.out,
+				       plain.err, r.status, r.out, r.err);
+			tst_proc_free(&r);
+		}
+		tst_proc_free(&plain);
+	}
+}
+
+static void same_everywhere(const char *c, const char *target, const char *want)
+{
+	same_from("", c, target, want);
+}
+
+static void null_argv(void)
+{
+	same_everywhere("null-argv", NULL, NULL);
+}
+
+static void null_envp(void)
+{
+	same_everywhere("null-envp", NULL, "envc 0 ");
+}
+
+static void empty_path(void)
+{
+	same_everywhere("empty-path", NULL, "ENOENT\n");
+}
+
+static void many_args(void)
+{
+	same_everywhere("many-args", NULL, "argc 100000\n");
+}
+
+/* From a thread with a small stack: the shim's vectors go to a mapping
+ * (the exec replaces it, the spawn unmaps it), not onto that stack. */
+static void many_args_thread(void)
+{
+	same_from("thread:", "many-args", NULL, "argc 100000\n");
+}
+
+/* A vfork child of a thread may not map (its parent would keep the
+ * mapping) and its stack has a size the shim cannot learn: E2BIG beyond
+ * 16384 pointers there, the documented limit (docs/shim.md). */
+static void many_args_thread_vfork(void)
+{
+	char *argv[] = {(char *)tst_build("tests/hostile/hostile"), "thread-vfork:execve",
+			"many-args", (char *)tst_build("tests/hostile/dump"), NULL};
+	struct tst_proc plain, r;
+
+	CU_ASSERT_EQUAL_FATAL(s_run(NULL, NULL, argv, &plain), 0);
+	CU_ASSERT_PTR_NOT_NULL(strstr(plain.out, "argc 100000\n"));
+	CU_ASSERT_EQUAL_FATAL(s_run("none", NULL, argv, &r), 0);
+	CU_ASSERT_STRING_EQUAL(r.out, plain.out);
+	tst_proc_free(&r);
+	if (s_sandbox_ok()) {
+		CU_ASSERT_EQUAL_FATAL(s_run("hardened", NULL, argv, &r), 0);
+		CU_ASSERT_STRING_EQUAL(r.out, "errno=E2BIG\nexit 127\n");
+		tst_proc_free(&r);
+	}
+	tst_proc_free(&plain);
+}
+
+static void no_equals(void)
+{
+	same_everywhere("no-equals", NULL, "\"NOEQUALS\"\n");
+}
+
+static void non_utf8(void)
+{
+	same_everywhere("non-utf8", NULL, "\"\\xff\"\n");
+}
+
+/* The target itself under a name that is not UTF-8. */
+static void non_utf8_path(void)
+{
+	char path[4200];
+	char cmd[8600];
+
+	snprintf(path, sizeof(path), "%s/dump-\xff\xfe", tst_scratch());
+	snprintf(cmd, sizeof(cmd), "cp '%s' '%s'", tst_build("tests/hostile/dump"), path);
+	CU_ASSERT_EQUAL_FATAL(system(cmd), 0);
+	same_everywhere("non-utf8", path, "dump-\\xff\\xfe\"\n");
+	unlink(path);
+}
+
+static void empty_argv0(void)
+{
+	same_everywhere("empty-argv0", NULL, "arg[0] \"\"\n");
+}
+
+static CU_TestInfo tests[] = {
+    {"NULL argv", null_argv},
+    {"NULL envp", null_envp},
+    {"empty path", empty_path},
+    {"100 000 arguments", many_args},
+    {"100 000 arguments from a thread with a small stack", many_args_thread},
+    {"100 000 arguments from a vfork child of a thread: E2BIG, as documented",
+     many_args_thread_vfork},
+    {"env entries without '='", no_equals},
+    {"argv and env bytes that are not UTF-8", non_utf8},
+    {"a target whose name is not UTF-8", non_utf8_path},
+    {"an argv[0] of \"\"", empty_argv0},
+    CU_TEST_INFO_NULL,
+};
+TST_SUITE("hostile.argv-env", tests)
