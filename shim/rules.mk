@@ -40,7 +40,7 @@ install-shim: all
 	install -D -m 0644 $(B)/libcordon.so $(DESTDIR)$(LIBDIR)/libcordon.so
 	install -d $(DESTDIR)$(BINDIR)
 	sed -e 's|^LIBDIR=.*|LIBDIR=$(LIBDIR)|' \
-	    -e 's|^LIBEXECDIR=.*|LIBEXECDIR=$(LIBEXECDIR)|' scripts/cordon \
+	    -e 's|^LIBEXECDIR=.*|LIBEXECDIR=$(LIBEXECDIR)|' $(B)/cordon \
 	  > $(DESTDIR)$(BINDIR)/cordon
 	chmod 0755 $(DESTDIR)$(BINDIR)/cordon
 uninstall-shim:
