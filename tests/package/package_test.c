@@ -138,6 +138,25 @@ static void man_pages(struct lines *pages)
 	CU_ASSERT_TRUE(pages->n > 0);
 }
 
+/* If the source's man/PAGE is a ".so manN/OTHER" include, OTHER's file
+ * name into target. */
+static bool so_target(const char *page, char *target, size_t size)
+{
+	const char *vars[] = {tst_build("pkg/cordon-src.tar"), page, NULL};
+	struct tst_proc r;
+	bool is_so = false;
+
+	if (sh("tar -xOf \"$1\" \"./man/$2\" | sed -n '1s|^\\.so .*/||p'", vars, 0, &r)) {
+		size_t n = strcspn(r.out, "\n");
+
+		is_so = n > 0 && n < size;
+		if (is_so)
+			snprintf(target, size, "%.*s", (int)n, r.out);
+	}
+	tst_proc_free(&r);
+	return is_so;
+}
+
 static const char *section(const char *page)
 {
 	return strrchr(page, '.') + 1;
@@ -274,13 +293,23 @@ static void test_deb_info_contents(void)
 	add(&want, "%s", "-rw-r--r-- root/root ./usr/share/doc/cordon/changelog.gz");
 	add(&want, "%s", "-rw-r--r-- root/root ./usr/share/doc/cordon/copyright");
 	add(&want, "%s", "-rw-r--r-- root/root ./usr/share/lintian/overrides/cordon");
-	for (size_t i = 0; i < pages.n; i++)
-		add(&want, "-rw-r--r-- root/root ./usr/share/man/man%s/%s.gz",
-		    section(pages.v[i]), pages.v[i]);
+	for (size_t i = 0; i < pages.n; i++) {
+		char target[256];
+
+		/* A ".so" page becomes a symbolic link (dh_installman). */
+		if (so_target(pages.v[i], target, sizeof(target)))
+			add(&want,
+			    "lrwxrwxrwx root/root ./usr/share/man/man%s/%s.gz -> %s.gz",
+			    section(pages.v[i]), pages.v[i], target);
+		else
+			add(&want, "-rw-r--r-- root/root ./usr/share/man/man%s/%s.gz",
+			    section(pages.v[i]), pages.v[i]);
+	}
 	free(joined(&pages));
 	if (sh("dpkg-deb --contents \"$1\" | "
-	       "sed -n 's|^\\([^d][^ ]*\\) \\([^ ]*\\) .* \\(\\./[^ ]*\\)$|\\1 \\2 "
-	       "\\3|p' | "
+	       "sed -n 's|^\\([^d][^ ]*\\) \\([^ ]*\\) .* \\(\\./[^ ]*\\( -> [^ "
+	       "]*\\)\\{0,1\\}\\)$|"
+	       "\\1 \\2 \\3|p' | "
 	       "LC_ALL=C sort",
 	       deb, 0, &r))
 		assert_text("dpkg-deb --contents", r.out, joined(&want));
