@@ -125,8 +125,12 @@ static bool stage(void)
  * set cannot grant them (EPERM, the helper's exit 126). */
 static void test_exec_privileged(void)
 {
-	const char *as_65534[] = {"setpriv", "--reuid=65534", "--regid=65534",
-				  "--clear-groups", NULL};
+	/* In the scratch directory: the runner's own may be closed to 65534
+	 * (a clone under /root), and the sandbox recreates the cwd. */
+	const char *as_65534[] = {"setpriv",	   "--reuid=65534",
+				  "--regid=65534", "--clear-groups",
+				  "env",	   "-C",
+				  tst_scratch(),   NULL};
 	const char *const *wrap = tst_is_root() ? as_65534 : NULL;
 	unsigned uid = tst_is_root() ? 65534 : (unsigned)getuid();
 	char want[64], fcap[64];
@@ -150,10 +154,13 @@ static void test_exec_privileged(void)
 		char **v = h_cmdline(tiers[t], NULL, ep), **w = v;
 		struct tst_proc r;
 		if (wrap) {
-			w = calloc(40, sizeof(*w));
-			for (size_t i = 0; wrap[i]; i++)
-				w[i] = (char *)wrap[i];
-			for (size_t i = 0, k = 4; v[i] && k < 39; i++)
+			size_t k = 0;
+
+			w = calloc(48, sizeof(*w));
+			CU_ASSERT_PTR_NOT_NULL_FATAL(w);
+			for (; wrap[k]; k++)
+				w[k] = (char *)wrap[k];
+			for (size_t i = 0; v[i] && k < 47; i++)
 				w[k++] = v[i];
 		}
 		CU_ASSERT_EQUAL_FATAL(tst_run(w, NULL, &r), 0);
