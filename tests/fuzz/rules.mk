@@ -19,6 +19,7 @@ FUZZ_LINK_roundtrip := shim/argv.c shim/tier.c shim/env.c helper/args.c \
 		       tests/contract/parse_side.c
 FUZZ_LINK_fmt := helper/fmt.c
 FUZZ_LINK_pathreal := shim/divert.c shim/probe.c shim/path.c shim/env.c shim/argv.c \
+		      shim/log.c shim/logfmt.c \
 		      shim/tier.c
 
 define FUZZ_RULE
