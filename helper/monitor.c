@@ -15,6 +15,7 @@
 #include <sys/syscall.h>
 #include <sys/wait.h>
 #include <termios.h>
+#include <time.h> /* nanosleep */
 #include <unistd.h>
 
 static const unsigned long tier_flags[] = {
@@ -103,6 +104,59 @@ static _Noreturn void die_clone(int e)
 			    "the kernel refused the sandbox's namespaces (clone: %s); %s",
 			    strerror(e), userns_fixes);
 	die(EXIT_SETUP, "cannot create the sandbox (clone: %s)", strerror(e));
+}
+
+/* user.max_user_namespaces of our user namespace, or -1. */
+static long max_user_namespaces(void)
+{
+	char buf[32];
+	long v = 0;
+	int fd = open("/proc/sys/user/max_user_namespaces", O_RDONLY | O_CLOEXEC);
+	ssize_t n = fd < 0 ? -1 : read(fd, buf, sizeof(buf) - 1);
+
+	if (fd >= 0)
+		close(fd);
+	if (n <= 0 || buf[0] < '0' || buf[0] > '9')
+		return -1;
+	for (ssize_t i = 0; i < n && buf[i] >= '0' && buf[i] <= '9'; i++)
+		v = v * 10 + (buf[i] - '0');
+	return v;
+}
+
+/* clone() for init. ENOSPC is a per-user count of namespaces
+ * (user.max_*_namespaces) used up, and the kernel gives a finished
+ * sandbox's namespaces back only after an RCU grace period, tens of ms
+ * after its end: jobs started back to back near the limit would fail
+ * while none of them is alive. So ENOSPC is retried, with growing pauses,
+ * for up to ENOSPC_WAIT_MS; not when the limit is 0 (namespaces are
+ * disabled: no wait helps). Signals are blocked meanwhile and wait in the
+ * signalfd: the loop forwards them once the target runs. */
+enum { ENOSPC_WAIT_MS = 1000 };
+
+static pid_t clone_init(unsigned long flags)
+{
+	struct timespec pause = {0, 1000000};
+	int waited = 0; /* ms, the sum of the pauses: no clock on the way */
+	pid_t pid;
+
+	for (;;) {
+		pid = raw_clone(flags);
+		if (pid >= 0 || errno != ENOSPC || max_user_namespaces() == 0)
+			return pid;
+		if (waited >= ENOSPC_WAIT_MS)
+			die(EXIT_SETUP,
+			    "the kernel refused the sandbox's namespaces (clone: %s, "
+			    "for %d ms): a per-user namespace limit is reached and "
+			    "each sandbox alive holds one; raise "
+			    "user.max_user_namespaces (and "
+			    "max_pid/ipc/mnt/net_namespaces) "
+			    "with sysctl -w, or start fewer jobs at once",
+			    strerror(ENOSPC), waited);
+		nanosleep(&pause, NULL);
+		waited += (int)(pause.tv_nsec / 1000000);
+		if (pause.tv_nsec < 32000000)
+			pause.tv_nsec *= 2;
+	}
 }
 
 /* Zeroes our arguments (argv[0] stays) in /proc/PID/cmdline, so that
@@ -353,8 +407,8 @@ void monitor_run(struct job *j, int argc, char **argv)
 	j->privileged = j->uid == 0 && caps_can_map_ids();
 	j->pinned = -1;
 	j->cover_mqueue = j->a->tier == TIER_HARDENED && mounts_host_mqueue();
-	m.init = raw_clone(tier_flags[j->a->tier] | (j->cover_mqueue ? CLONE_NEWNS : 0) |
-			   SIGCHLD);
+	m.init = clone_init(tier_flags[j->a->tier] | (j->cover_mqueue ? CLONE_NEWNS : 0) |
+			    SIGCHLD);
 	if (m.init < 0)
 		die_clone(errno);
 	if (m.init == 0)

@@ -5,9 +5,6 @@
  *	lhost par N FILE ARGV0 [ARG...]		N jobs alive at once
  *	lhost threads N FILE ARGV0 [ARG...]	N threads, 16 jobs each, all
  *						spawning at the same moment
- *	lhost rounds N FILE ARGV0 [ARG...]	N jobs in rounds of 8 at once, 1 s
- *						apart (the kernel frees a sandbox's
- *						namespaces some ms after its end)
  *	lhost idle N FILE ARGV0 [ARG...]	N long jobs alive at once; prints
  *						the memory of the processes
  *						between each and the host, then
@@ -162,22 +159,6 @@ static void run_par(int n)
 			check(i, pids[i], 0);
 }
 
-static void run_rounds(int n)
-{
-	for (int base = 0; base < n; base += 8) {
-		int k = n - base < 8 ? n - base : 8;
-		if (base)
-			sleep(1);
-		for (int i = 0; i < k; i++) {
-			pids[i] = spawn_job(base + i);
-			wrong += pids[i] <= 0;
-		}
-		for (int i = 0; i < k; i++)
-			if (pids[i] > 0)
-				check(base + i, pids[i], 0);
-	}
-}
-
 static pthread_barrier_t gate;
 
 static void *spawner(void *arg)
@@ -324,9 +305,8 @@ int main(int argc, char **argv)
 {
 	setvbuf(stdout, NULL, _IOLBF, 0);
 	if (argc < 5 || atoi(argv[2]) < 1 || atoi(argv[2]) > MAX_JOBS) {
-		fprintf(
-		    stderr,
-		    "usage: lhost seq|par|rounds|threads|idle N FILE ARGV0 [ARG...]\n");
+		fprintf(stderr,
+			"usage: lhost seq|par|threads|idle N FILE ARGV0 [ARG...]\n");
 		return 2;
 	}
 	const char *mode = argv[1];
@@ -341,8 +321,6 @@ int main(int argc, char **argv)
 		run_seq(n);
 	else if (strcmp(mode, "par") == 0)
 		run_par(n);
-	else if (strcmp(mode, "rounds") == 0)
-		run_rounds(n);
 	else if (strcmp(mode, "threads") == 0)
 		run_threads(n);
 	else if (strcmp(mode, "idle") == 0)
