@@ -68,11 +68,17 @@ static void test_pids(void)
 static void test_lockdown_scratch_empty(void)
 {
 	struct tst_proc r;
+	int here = open(".", O_RDONLY | O_DIRECTORY | O_CLOEXEC);
 
+	/* From /: a working directory under /tmp would be recreated in the
+	 * sandbox's (docs/helper.md), and the runner may start in one. */
+	CU_ASSERT_TRUE_FATAL(here >= 0 && chdir("/") == 0);
 	CU_ASSERT_STRING_EQUAL(
 	    sh_out("lockdown", "find /tmp /var/tmp /dev/shm -mindepth 1 | wc -l", &r),
 	    "0\n");
 	tst_proc_free(&r);
+	CU_ASSERT_EQUAL_FATAL(fchdir(here), 0);
+	close(here);
 	/* Fresh tmpfs, as the host's would be: mode 1777, nosuid, nodev. */
 	CU_ASSERT_STRING_EQUAL(
 	    sh_out("lockdown", "stat -c %a /tmp /var/tmp /dev/shm", &r),
