@@ -477,6 +477,33 @@ static void test_check_userns_refused(void)
 	tst_proc_free(&r);
 }
 
+/* Under a seccomp filter that refuses clone(CLONE_NEWUSER) with EPERM, as
+ * container runtimes' default profiles do, check names the filter. */
+static void test_check_seccomp(void)
+{
+	struct tst_proc r;
+	char *argv[] = {(char *)tst_build("tests/launcher/nouserns"), cordon(), "check",
+			NULL};
+
+	run(argv, &r);
+	if (tst_shell_status(r.status) == 120) {
+		tst_skip("no seccomp filter can be installed here: %.200s", r.err);
+		tst_proc_free(&r);
+		return;
+	}
+	CU_ASSERT_EQUAL(tst_shell_status(r.status), 1);
+	CU_ASSERT_EQUAL(strncmp(r.out, "none: ok\nhardened: FAILED: ", 27), 0);
+	CU_ASSERT_PTR_NOT_NULL(strstr(r.out, "\nlockdown: FAILED: "));
+	CU_ASSERT_PTR_NOT_NULL(strstr(r.out, "runs under a seccomp filter"));
+	CU_ASSERT_PTR_NOT_NULL(
+	    strstr(r.out, "them: clone: Operation not permitted; fix: "));
+	CU_ASSERT_PTR_NOT_NULL(
+	    strstr(r.out, "fix: run the container with a seccomp profile"));
+	if (tst_shell_status(r.status) != 1 || !strstr(r.out, "seccomp filter"))
+		printf("\n    status %#x\n%s%s", r.status, r.out, r.err);
+	tst_proc_free(&r);
+}
+
 /* A helper that is not there fails the sandboxed tiers, not none. */
 static void test_check_no_helper(void)
 {
@@ -549,6 +576,7 @@ static CU_TestInfo run_tests[] = {
 static CU_TestInfo check_tests[] = {
     {"every tier ok here", test_check_ok},
     {"user namespaces refused: names the sysctl", test_check_userns_refused},
+    {"user namespaces refused by seccomp: names the filter", test_check_seccomp},
     {"no helper", test_check_no_helper},
     CU_TEST_INFO_NULL,
 };
