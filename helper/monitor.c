@@ -24,8 +24,8 @@ static const unsigned long tier_flags[] = {
 	CLONE_NEWUSER | CLONE_NEWPID | CLONE_NEWIPC | CLONE_NEWNS | CLONE_NEWNET,
 };
 
-/* What the kernel answers when user namespaces are off or exhausted. */
-static const int userns_refusals[] = {EPERM, ENOSPC, EUSERS, EINVAL, EACCES};
+/* What the kernel answers when user namespaces are refused (ENOSPC: clone_init). */
+static const int userns_refusals[] = {EPERM, EUSERS, EINVAL, EACCES};
 
 struct mon {
 	pid_t init;
@@ -106,21 +106,38 @@ static _Noreturn void die_clone(int e)
 	die(EXIT_SETUP, "cannot create the sandbox (clone: %s)", strerror(e));
 }
 
-/* user.max_user_namespaces of our user namespace, or -1. */
-static long max_user_namespaces(void)
+/* Whether /proc/sys/user/NAME reads 0 (a namespace kind disabled). */
+static bool limit_is_zero(const char *name)
 {
-	char buf[32];
-	long v = 0;
-	int fd = open("/proc/sys/user/max_user_namespaces", O_RDONLY | O_CLOEXEC);
-	ssize_t n = fd < 0 ? -1 : read(fd, buf, sizeof(buf) - 1);
+	char path[64], buf[32];
+	int fd;
+	ssize_t n;
 
-	if (fd >= 0)
-		close(fd);
-	if (n <= 0 || buf[0] < '0' || buf[0] > '9')
-		return -1;
-	for (ssize_t i = 0; i < n && buf[i] >= '0' && buf[i] <= '9'; i++)
-		v = v * 10 + (buf[i] - '0');
-	return v;
+	fmt_sn(path, sizeof(path), "/proc/sys/user/%s", name);
+	fd = open(path, O_RDONLY | O_CLOEXEC);
+	if (fd < 0)
+		return false;
+	n = read(fd, buf, sizeof(buf));
+	close(fd);
+	return n >= 2 && buf[0] == '0' && buf[1] == '\n';
+}
+
+/* The sysctl of a namespace kind in flags whose limit is 0, or NULL. */
+static const char *kind_disabled(unsigned long flags)
+{
+	static const struct {
+		unsigned long flag;
+		const char *name;
+	} kinds[] = {
+	    {CLONE_NEWUSER, "max_user_namespaces"}, {CLONE_NEWPID, "max_pid_namespaces"},
+	    {CLONE_NEWIPC, "max_ipc_namespaces"},   {CLONE_NEWNS, "max_mnt_namespaces"},
+	    {CLONE_NEWNET, "max_net_namespaces"},
+	};
+
+	for (size_t i = 0; i < sizeof(kinds) / sizeof(kinds[0]); i++)
+		if ((flags & kinds[i].flag) && limit_is_zero(kinds[i].name))
+			return kinds[i].name;
+	return NULL;
 }
 
 /* clone() for init. ENOSPC is a per-user count of namespaces
@@ -128,9 +145,9 @@ static long max_user_namespaces(void)
  * sandbox's namespaces back only after an RCU grace period, tens of ms
  * after its end: jobs started back to back near the limit would fail
  * while none of them is alive. So ENOSPC is retried, with growing pauses,
- * for up to ENOSPC_WAIT_MS; not when the limit is 0 (namespaces are
- * disabled: no wait helps). Signals are blocked meanwhile and wait in the
- * signalfd: the loop forwards them once the target runs. */
+ * for up to ENOSPC_WAIT_MS; not when a limit is 0 (that kind is
+ * disabled: no wait helps, the message names the sysctl). Signals are blocked meanwhile
+ * and wait in the signalfd: the loop forwards them once the target runs. */
 enum { ENOSPC_WAIT_MS = 1000 };
 
 static pid_t clone_init(unsigned long flags)
@@ -141,8 +158,15 @@ static pid_t clone_init(unsigned long flags)
 
 	for (;;) {
 		pid = raw_clone(flags);
-		if (pid >= 0 || errno != ENOSPC || max_user_namespaces() == 0)
+		if (pid >= 0 || errno != ENOSPC)
 			return pid;
+		const char *off = kind_disabled(flags);
+		if (off)
+			die(EXIT_SETUP,
+			    "the kernel refused the sandbox's namespaces (clone: %s): "
+			    "user.%s is 0, which disables them; allow them: sysctl -w "
+			    "user.%s=15000",
+			    strerror(ENOSPC), off, off);
 		if (waited >= ENOSPC_WAIT_MS)
 			die(EXIT_SETUP,
 			    "the kernel refused the sandbox's namespaces (clone: %s, "

@@ -93,8 +93,9 @@ static void test_userns_refused(void)
 		CU_ASSERT_STRING_EQUAL(r.out, "exit 125\n");
 		f_assert_one_line(r.err,
 				  "cordon: the kernel refused the sandbox's namespaces "
-				  "(clone: No space left on device); allow user "
-				  "namespaces: sysctl user.max_user_namespaces=");
+				  "(clone: No space left on device): "
+				  "user.max_user_namespaces is 0, which disables them; "
+				  "allow them: sysctl -w user.max_user_namespaces=15000");
 		tst_proc_free(&r);
 	}
 }
