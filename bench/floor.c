@@ -15,7 +15,9 @@
  * lockdown+drop add what the contract requires of the job's privileges,
  * with the helper's own code (helper/caps.c: bounding set, ambient set,
  * no_new_privs, the TIOCSTI filter, capabilities): the least any launcher
- * meeting cordon's contract can do. */
+ * meeting cordon's contract can do. hardened+mq is hardened on a host whose
+ * mqueue filesystem is on /dev/mqueue (systemd's): a mount namespace, and a
+ * fresh mqueue fs over /dev/mqueue, nothing else. */
 #include <errno.h>
 #include <fcntl.h>
 #include <net/if.h>
@@ -35,24 +37,25 @@
 struct mode {
 	const char *name;
 	unsigned long flags;
-	int init, drop;
+	int init, drop, mq_only;
 };
 
 static const struct mode modes[] = {
-    {"hardened", CLONE_NEWUSER | CLONE_NEWPID | CLONE_NEWIPC, 0, 0},
+    {"hardened", CLONE_NEWUSER | CLONE_NEWPID | CLONE_NEWIPC, 0, 0, 0},
     {"lockdown", CLONE_NEWUSER | CLONE_NEWPID | CLONE_NEWIPC | CLONE_NEWNS | CLONE_NEWNET,
-     0, 0},
-    {"user", CLONE_NEWUSER, 0, 0},
-    {"user+pid", CLONE_NEWUSER | CLONE_NEWPID, 0, 0},
-    {"user+ipc", CLONE_NEWUSER | CLONE_NEWIPC, 0, 0},
-    {"user+mnt", CLONE_NEWUSER | CLONE_NEWNS, 0, 0},
-    {"user+net", CLONE_NEWUSER | CLONE_NEWNET, 0, 0},
-    {"hardened+init", CLONE_NEWUSER | CLONE_NEWPID | CLONE_NEWIPC, 1, 0},
+     0, 0, 0},
+    {"user", CLONE_NEWUSER, 0, 0, 0},
+    {"user+pid", CLONE_NEWUSER | CLONE_NEWPID, 0, 0, 0},
+    {"user+ipc", CLONE_NEWUSER | CLONE_NEWIPC, 0, 0, 0},
+    {"user+mnt", CLONE_NEWUSER | CLONE_NEWNS, 0, 0, 0},
+    {"user+net", CLONE_NEWUSER | CLONE_NEWNET, 0, 0, 0},
+    {"hardened+init", CLONE_NEWUSER | CLONE_NEWPID | CLONE_NEWIPC, 1, 0, 0},
     {"lockdown+init",
-     CLONE_NEWUSER | CLONE_NEWPID | CLONE_NEWIPC | CLONE_NEWNS | CLONE_NEWNET, 1, 0},
-    {"hardened+drop", CLONE_NEWUSER | CLONE_NEWPID | CLONE_NEWIPC, 1, 1},
+     CLONE_NEWUSER | CLONE_NEWPID | CLONE_NEWIPC | CLONE_NEWNS | CLONE_NEWNET, 1, 0, 0},
+    {"hardened+drop", CLONE_NEWUSER | CLONE_NEWPID | CLONE_NEWIPC, 1, 1, 0},
     {"lockdown+drop",
-     CLONE_NEWUSER | CLONE_NEWPID | CLONE_NEWIPC | CLONE_NEWNS | CLONE_NEWNET, 1, 1},
+     CLONE_NEWUSER | CLONE_NEWPID | CLONE_NEWIPC | CLONE_NEWNS | CLONE_NEWNET, 1, 1, 0},
+    {"hardened+mq", CLONE_NEWUSER | CLONE_NEWPID | CLONE_NEWIPC | CLONE_NEWNS, 0, 0, 1},
 };
 
 static const char *const tmpfs_dirs[] = {"/tmp", "/var/tmp", "/dev/shm"};
@@ -142,8 +145,13 @@ child(const struct mode *m, unsigned uid, unsigned gid, char **argv)
 	pid_t job;
 
 	map_ids(uid, gid);
-	if (m->flags & CLONE_NEWNS)
+	if (m->mq_only) {
+		if (mount("mqueue", "/dev/mqueue", "mqueue",
+			  MS_NOSUID | MS_NODEV | MS_NOEXEC, NULL) < 0)
+			fail("/dev/mqueue");
+	} else if (m->flags & CLONE_NEWNS) {
 		mount_all(m->flags);
+	}
 	if (m->flags & CLONE_NEWNET)
 		lo_up();
 	if (m->init) {
@@ -170,11 +178,11 @@ int main(int argc, char **argv)
 		if (strcmp(argv[1], modes[i].name) == 0)
 			m = &modes[i];
 	if (!m) {
-		fputs(
-		    "usage: floor "
-		    "hardened[+init|+drop]|lockdown[+init|+drop]|user|user+pid|user+ipc|"
-		    "user+mnt|user+net PROG [ARG...]\n",
-		    stderr);
+		fputs("usage: floor "
+		      "hardened[+init|+drop|+mq]|lockdown[+init|+drop]|user|user+pid|"
+		      "user+ipc|"
+		      "user+mnt|user+net PROG [ARG...]\n",
+		      stderr);
 		return 125;
 	}
 	/* fork-like: no stack argument, the child runs on a copy of ours. */

@@ -64,6 +64,7 @@ BEGIN {
 	desc["floorinit-l"] = "`floor lockdown+init`: PID 1 vforks the job and waits"
 	desc["floordrop-h"] = "`floor hardened+drop`: + the job's privilege drop (helper/caps.c)"
 	desc["floordrop-l"] = "`floor lockdown+drop`: + the job's privilege drop (helper/caps.c)"
+	desc["floormq-h"] = "`floor hardened+mq`: + a mount namespace, mqueue over /dev/mqueue"
 	desc["load-empty"] = "the job preloads an empty .so: any preload's cost"
 	desc["floor-l"] = "`floor lockdown`: + mnt+net, tmpfs ×3, /proc, mqueue, lo up"
 	desc["bwrap-h"] = "`bwrap --unshare-user --unshare-pid --unshare-ipc --dev-bind / /`"
@@ -92,7 +93,7 @@ END {
 	print "## One job at a time"
 	print ""
 	timing_head()
-	n = split("plain fork none load load-empty cordon-h helper-h floor-h floorinit-h floordrop-h unshare-h bwrap-h cordon-l helper-l floor-l floorinit-l floordrop-l unshare-l bwrap-l", order, " ")
+	n = split("plain fork none load load-empty cordon-h helper-h floor-h floorinit-h floordrop-h floormq-h unshare-h bwrap-h cordon-l helper-l floor-l floorinit-l floordrop-l unshare-l bwrap-l", order, " ")
 	for (i = 1; i <= n; i++) row("seq", order[i])
 	print ""
 	print "## Where the time goes: each namespace on its own (floor)"
@@ -125,6 +126,22 @@ END {
 	n = split("plain fork cordon-h cordon-l floor-h", order, " ")
 	for (i = 1; i <= n; i++) row("big", order[i])
 	print ""
+	if (("mq", "plain", 1) in t) {
+		print "## A host with its mqueue filesystem on /dev/mqueue (systemd's)"
+		print ""
+		printf "There hardened covers /dev/mqueue with a fresh mqueue fs, in a mount namespace of the job's own (docs/helper.md): the kernel copies the host's %d mounts into it and takes them down at the job's end, so this cost grows with the host's mount count. Measured here with an mqueue fs mounted on /dev/mqueue in a private mount namespace of each round's host; tax against plain from the same host.\n", mounts
+		print ""
+		timing_head()
+		n = split("plain cordon-h floor-h floormq-h bwrap-h cordon-l floor-l", order, " ")
+		for (i = 1; i <= n; i++) row("mq", order[i])
+		print ""
+		if (tax["mq", "cordon-h"] != "" && tax["seq", "cordon-h"] != "")
+			printf "hardened: cordon %s ms here against %s ms on this host as it is (the mount namespace: %s ms); the floor with the same cover %s ms (cordon / that floor: %s; cordon / bwrap, which always has a mount namespace: %s).\n", \
+				sms(tax["mq", "cordon-h"]), sms(tax["seq", "cordon-h"]), \
+				sms(tax["mq", "cordon-h"] - tax["seq", "cordon-h"]), sms(tax["mq", "floormq-h"]), \
+				ratio(tax["mq", "cordon-h"], tax["mq", "floormq-h"]), ratio(tax["mq", "cordon-h"], tax["mq", "bwrap-h"])
+		print ""
+	}
 	print "## Memory beside a running job (KiB)"
 	print ""
 	print "VmRSS counts every resident page a process maps (a static binary's text included, though the page cache holds it once); Pss divides each shared page among the processes that map it. The floor and unshare(1) have no init: their child is the job itself."
