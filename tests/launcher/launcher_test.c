@@ -488,6 +488,38 @@ static void test_check_userns_refused(void)
 	}
 }
 
+/* A /proc with parts covered, as container runtimes mask /proc/sys and
+ * others: the kernel refuses a fresh proc mount below it (it would show
+ * what the mask hides), so lockdown fails and hardened, which keeps the
+ * host's /proc, still works. */
+static void test_check_masked_proc(void)
+{
+	struct tst_proc r;
+	char cmd[PATH_MAX + 128];
+	char *argv[] = {"unshare", "-U", "-r", "-m", "sh", "-c", cmd, NULL};
+
+	if (!userns_ok())
+		return;
+	snprintf(cmd, sizeof(cmd),
+		 "mount -t tmpfs none /proc/sys || exit 99; exec '%s' check", cordon());
+	run(argv, &r);
+	if (tst_shell_status(r.status) == 99) {
+		tst_skip("cannot cover /proc/sys in a user and mount namespace: %.200s",
+			 r.err);
+		tst_proc_free(&r);
+		return;
+	}
+	CU_ASSERT_EQUAL(tst_shell_status(r.status), 1);
+	CU_ASSERT_STRING_EQUAL(r.out,
+			       "none: ok\nhardened: ok\nlockdown: FAILED: a fresh /proc "
+			       "cannot be mounted (a container's masked /proc?): "
+			       "cannot mount proc on /proc: Operation not permitted; "
+			       "fix: run the container with an unmasked /proc "
+			       "(--security-opt systempaths=unconfined) or use the "
+			       "hardened tier\n");
+	tst_proc_free(&r);
+}
+
 /* Under a seccomp filter that refuses clone(CLONE_NEWUSER) with EPERM, as
  * container runtimes' default profiles do, check names the filter. */
 static void test_check_seccomp(void)
@@ -588,6 +620,7 @@ static CU_TestInfo check_tests[] = {
     {"every tier ok here", test_check_ok},
     {"user namespaces refused: names the sysctl", test_check_userns_refused},
     {"user namespaces refused by seccomp: names the filter", test_check_seccomp},
+    {"a masked /proc: lockdown fails, hardened works", test_check_masked_proc},
     {"no helper", test_check_no_helper},
     CU_TEST_INFO_NULL,
 };
