@@ -488,6 +488,49 @@ static void test_check_userns_refused(void)
 	}
 }
 
+/* Ubuntu 23.10+'s AppArmor refusal, simulated: the namespaces refused (the
+ * seccomp filter above) where kernel.apparmor_restrict_unprivileged_userns
+ * reads 1 (a tmpfs over /proc/sys/kernel holds that file alone). check
+ * reads the sysctl and names it, with both fixes. */
+static void test_check_apparmor(void)
+{
+	struct tst_proc r;
+	char cmd[2 * PATH_MAX + 256];
+	char *argv[] = {"unshare", "-U", "-r", "-m", "sh", "-c", cmd, NULL};
+
+	if (!userns_ok())
+		return;
+	snprintf(
+	    cmd, sizeof(cmd),
+	    "mount -t tmpfs none /proc/sys/kernel && "
+	    "echo 1 >/proc/sys/kernel/apparmor_restrict_unprivileged_userns || exit 99; "
+	    "exec '%s' '%s' check",
+	    tst_build("tests/launcher/nouserns"), cordon());
+	run(argv, &r);
+	if (tst_shell_status(r.status) == 99 || tst_shell_status(r.status) == 120) {
+		tst_skip("cannot simulate the AppArmor sysctl here: %.200s", r.err);
+		tst_proc_free(&r);
+		return;
+	}
+	CU_ASSERT_EQUAL(tst_shell_status(r.status), 1);
+	CU_ASSERT_EQUAL(
+	    strncmp(r.out,
+		    "none: ok\nhardened: FAILED: AppArmor restricts unprivileged "
+		    "user namespaces: "
+		    "kernel.apparmor_restrict_unprivileged_userns is 1; fix: "
+		    "sysctl -w kernel.apparmor_restrict_unprivileged_userns=0, "
+		    "or give ",
+		    198),
+	    0);
+	CU_ASSERT_PTR_NOT_NULL(strstr(r.out,
+				      " an AppArmor profile with 'userns,'\nlockdown: "
+				      "FAILED: AppArmor restricts"));
+	if (tst_shell_status(r.status) != 1 ||
+	    strncmp(r.out, "none: ok\nhardened: FAILED: A", 28))
+		printf("\n    status %#x\n%s%s", r.status, r.out, r.err);
+	tst_proc_free(&r);
+}
+
 /* A /proc with parts covered, as container runtimes mask /proc/sys and
  * others: the kernel refuses a fresh proc mount below it (it would show
  * what the mask hides), so lockdown fails and hardened, which keeps the
@@ -621,6 +664,7 @@ static CU_TestInfo check_tests[] = {
     {"user namespaces refused: names the sysctl", test_check_userns_refused},
     {"user namespaces refused by seccomp: names the filter", test_check_seccomp},
     {"a masked /proc: lockdown fails, hardened works", test_check_masked_proc},
+    {"AppArmor's userns restriction (simulated): names the sysctl", test_check_apparmor},
     {"no helper", test_check_no_helper},
     CU_TEST_INFO_NULL,
 };
