@@ -9,9 +9,12 @@
 #include <dirent.h>
 #include <errno.h>
 #include <fcntl.h>
+#include <sched.h>
+#include <signal.h>
 #include <string.h>
 #include <sys/resource.h>
 #include <sys/stat.h>
+#include <sys/wait.h>
 #include <unistd.h>
 
 /* include/uapi/linux/binfmts.h and fs/exec.c */
@@ -21,6 +24,7 @@ enum {
 	ARG_MAX_FLOOR = 32 * 4096,
 	STK_LIM = 8 * 1024 * 1024,
 	MAX_RECURSION = 5,
+	NEED_FD = -1, /* check_format_fd: no fd left to read a head with */
 };
 
 static int sum_strings(char *const *v, size_t *count, size_t *total)
@@ -162,7 +166,7 @@ static int check_format_fd(int dirfd, const char *path, int atflags, bool noexec
 		return ELOOP;
 	n = read_head(dirfd, path, atflags, buf);
 	if (n < 0)
-		return 0;
+		return errno == EMFILE ? NEED_FD : 0;
 	if (n >= 4 && memcmp(buf, "\177ELF", 4) == 0)
 		return 0;
 	/* fs/exec.c: a script reached through a close-on-exec fd would be
@@ -173,6 +177,47 @@ static int check_format_fd(int dirfd, const char *path, int atflags, bool noexec
 	if (n >= 2 && memcmp(buf, "#!", 2) == 0)
 		return check_interpreter(buf, n, noexec, depth);
 	return noexec && !binfmt_misc_used() ? ENOEXEC : 0;
+}
+
+/* EMFILE: every fd the host may have is in use, so its file cannot be read
+ * here. A child that shares our memory but has a copy of our fd table
+ * (clone without CLONE_FILES) closes one fd of its copy and checks the
+ * format there; the host's table stays as it is (a close in the copy ends
+ * no lock or registration: those belong to the host's own table). No exit
+ * signal: the host's SIGCHLD handler and its waits do not see the child. */
+struct format_req {
+	const struct probe *p;
+	const char *path;
+	int err;
+};
+
+static int format_child(void *arg)
+{
+	struct format_req *q = arg;
+
+	for (int fd = 0; fd < 4096; fd++)
+		if (fd != q->p->dirfd && close(fd) == 0)
+			break;
+	q->err = check_format_fd(q->p->dirfd, q->path, q->p->atflags, q->p->noexec,
+				 q->p->fd_cloexec, 0);
+	return 0;
+}
+
+static __attribute__((noinline)) int check_format_spare_fd(const struct probe *p,
+							   const char *path)
+{
+	enum { STACK_SIZE = 16384 };
+	char stack[STACK_SIZE] __attribute__((aligned(16)));
+	struct format_req q = {p, path, 0};
+	int saved = errno;
+	pid_t pid = clone(format_child, stack + STACK_SIZE, CLONE_VM | CLONE_VFORK, &q);
+
+	if (pid > 0)
+		while (waitpid(pid, NULL, __WCLONE) < 0 && errno == EINTR)
+			;
+	errno = saved;
+	/* Still no fd, or no child: claim nothing, the helper's exit tells. */
+	return pid > 0 && q.err != NEED_FD ? q.err : 0;
 }
 
 int probe_file(struct probe *p, const char *path)
@@ -187,5 +232,6 @@ int probe_file(struct probe *p, const char *path)
 	err = probe_args_fit(path, p->argv, p->envp);
 	if (err)
 		return err;
-	return check_format_fd(p->dirfd, path, p->atflags, p->noexec, p->fd_cloexec, 0);
+	err = check_format_fd(p->dirfd, path, p->atflags, p->noexec, p->fd_cloexec, 0);
+	return err == NEED_FD ? check_format_spare_fd(p, path) : err;
 }

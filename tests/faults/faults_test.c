@@ -234,25 +234,26 @@ static void test_out_of_fds_inherited(void)
 	}
 }
 
-/* A file that is neither ELF nor #!: the shim cannot read its head
- * without a free fd, so it claims nothing and the helper reports the
- * kernel's ENOEXEC as exit 126 instead of the call's errno. */
+/* A file that is neither ELF nor #!, started by a host with no fd left:
+ * ENOEXEC from each call, as without cordon (the shim reads the file's head
+ * in a child with a copy of the host's fd table, one slot freed there). */
 static void test_out_of_fds_enoexec(void)
 {
+	static const char *const enoexec_calls[] = {"execve", "spawn", "spawnp", NULL};
 	const char *f = tst_write_file("not-a-program", "echo ran\n", 0755);
-	char *argv[] = {(char *)f_prog("fhost"), "-n", "spawn", (char *)f, "x", NULL};
 	struct tst_proc r;
 
 	if (!s_sandbox_ok())
 		return;
-	CU_ASSERT_EQUAL_FATAL(s_run(NULL, NULL, argv, &r), 0);
-	CU_ASSERT_STRING_EQUAL(r.out, "errno=ENOEXEC\nfree fds 0\n");
-	tst_proc_free(&r);
-	CU_ASSERT_EQUAL_FATAL(s_run("hardened", NULL, argv, &r), 0);
-	CU_ASSERT_STRING_EQUAL(r.out, "exit 126\nfree fds 0\n");
-	f_assert_one_line(r.err, "cordon: cannot execute ");
-	CU_ASSERT_PTR_NOT_NULL(strstr(r.err, ": Exec format error\n"));
-	tst_proc_free(&r);
+	for (const char *const *c = enoexec_calls; *c; c++) {
+		char *argv[] = {
+		    (char *)f_prog("fhost"), "-n", (char *)*c, (char *)f, "x", NULL};
+		CU_ASSERT_EQUAL_FATAL(s_run(NULL, NULL, argv, &r), 0);
+		CU_ASSERT_EQUAL(strncmp(r.out, "errno=ENOEXEC\n", 14), 0);
+		CU_ASSERT_PTR_NOT_NULL(strstr(r.out, "free fds 0\n"));
+		tst_proc_free(&r);
+		s_assert_same(argv);
+	}
 }
 
 /* RLIMIT_AS at the host's size (no room for posix_spawn's child stack:

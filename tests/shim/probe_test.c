@@ -8,6 +8,7 @@
 #include <fcntl.h>
 #include <stdio.h>
 #include <string.h>
+#include <sys/resource.h>
 #include <sys/wait.h>
 #include <unistd.h>
 
@@ -111,10 +112,57 @@ static void test_e2big(void)
 	CU_ASSERT_EQUAL(probe_args_fit("/bin/true", NULL, NULL), 0);
 }
 
+/* With every fd the process may have in use, the probe still agrees with
+ * execve (which needs no fd) and leaves the fd table as it was: it reads
+ * heads in a child with a copy of the table. In a forked child of the
+ * runner, whose own table stays free; it exits with the mismatches. */
+static void test_out_of_fds(void)
+{
+	static const char *const files[] = {"err/garbage", "err/badint",  "bin/target",
+					    "script.sh",   "err/missing", NULL};
+	int want[8], n = 0, status;
+	const char *paths[8];
+	pid_t pid;
+
+	for (const char *const *f = files; *f; f++, n++) {
+		paths[n] = fx(*f);
+		want[n] = kernel_errno(paths[n]);
+	}
+	pid = fork();
+	CU_ASSERT_FATAL(pid >= 0);
+	if (pid == 0) {
+		struct rlimit rl = {48, 48};
+		int bad = 0, before = 0, after = 0;
+		if (setrlimit(RLIMIT_NOFILE, &rl) < 0)
+			_exit(100);
+		while (dup(0) >= 0)
+			;
+		if (errno != EMFILE)
+			_exit(101);
+		for (int fd = 0; fd < 48; fd++)
+			before += fcntl(fd, F_GETFD) >= 0;
+		for (int i = 0; i < n; i++) {
+			struct probe p = {.dirfd = AT_FDCWD,
+					  .noexec = true,
+					  .argv = job_argv,
+					  .envp = job_env};
+			bad += probe_file(&p, paths[i]) != want[i];
+		}
+		for (int fd = 0; fd < 48; fd++)
+			after += fcntl(fd, F_GETFD) >= 0;
+		_exit(bad + (before == 48 && after == 48 ? 0 : 50));
+	}
+	CU_ASSERT_EQUAL_FATAL(waitpid(pid, &status, 0), pid);
+	CU_ASSERT_TRUE(WIFEXITED(status) && WEXITSTATUS(status) == 0);
+	if (!WIFEXITED(status) || WEXITSTATUS(status) != 0)
+		printf("\n    out of fds: status %#x\n", status);
+}
+
 static CU_TestInfo tests[] = {
     {"files: probe agrees with execve", test_files},
     {"#! chains and odd headers", test_interpreter_chains},
     {"E2BIG bounds", test_e2big},
+    {"no fd left: the same answers, the same fd table", test_out_of_fds},
     CU_TEST_INFO_NULL,
 };
 TST_SUITE("shim.probe", tests)
