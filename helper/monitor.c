@@ -145,9 +145,10 @@ static const char *kind_disabled(unsigned long flags)
  * sandbox's namespaces back only after an RCU grace period, tens of ms
  * after its end: jobs started back to back near the limit would fail
  * while none of them is alive. So ENOSPC is retried, with growing pauses,
- * for up to ENOSPC_WAIT_MS; not when a limit is 0 (that kind is
- * disabled: no wait helps, the message names the sysctl). Signals are blocked meanwhile
- * and wait in the signalfd: the loop forwards them once the target runs. */
+ * for up to ENOSPC_WAIT_MS; not when a limit is 0 (that kind is disabled:
+ * no wait helps; the message names the sysctl). Signals are blocked
+ * meanwhile and wait in the signalfd: the loop forwards them once the
+ * target runs. */
 enum { ENOSPC_WAIT_MS = 1000 };
 
 static pid_t clone_init(unsigned long flags)
