@@ -1,11 +1,13 @@
 /* The shim-helper command line (docs/design.md), as a pure function:
  *
- *	cordon-helper [--sh] [--dirfd N] [--cloexec N] TIER DEV:INO PATH ARGV0 [ARG...]
+ *	cordon-helper [--sh] [--dirfd N] [--cloexec N] [--tmp-size SIZE]
+ *		      TIER DEV:INO PATH ARGV0 [ARG...]
  *
  * Anything else is a version mismatch between shim and helper, so the parser
  * is strict: each option at most once, decimal numbers only (no sign, no
  * spaces, no overflow), exact tier names. */
 #include "helper/helper.h"
+#include "helper/tmpsize.h"
 
 #include <errno.h>
 #include <limits.h>
@@ -82,6 +84,15 @@ static int parse_options(int argc, char **argv, struct args *a, const char **why
 							: NULL;
 		if (strcmp(o, "--sh") == 0 && !a->sh) {
 			a->sh = true;
+			continue;
+		}
+		if (strcmp(o, "--tmp-size") == 0 && !a->tmp_size) {
+			if (++i >= argc || !tmp_size_ok(argv[i])) {
+				*why =
+				    "--tmp-size needs a tmpfs size (N, Nk, Nm, Ng or N%)";
+				return -1;
+			}
+			a->tmp_size = argv[i];
 			continue;
 		}
 		if (!fd || *fd != -1) {

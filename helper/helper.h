@@ -31,6 +31,7 @@ struct args {
 	enum tier tier;
 	uint64_t dev, ino;
 	const char *path;
+	const char *tmp_size; /* lockdown's tmpfs size= (tmpsize.h), NULL: the kernel's */
 	char **argv; /* ARGV0 ARG..., NULL-terminated (points into main's argv) */
 };
 

@@ -2,6 +2,7 @@
  * from inside the new pid namespace). Nothing propagates back to the host:
  * the whole tree is made private first. */
 #include "helper/helper.h"
+#include "helper/tmpsize.h"
 
 #include <errno.h>
 #include <fcntl.h>
@@ -178,6 +179,22 @@ void mounts_hardened(void)
 	mount_all(mqueue, 1);
 }
 
+/* The scratch mounts, each limited to size (CORDON_TMP_SIZE) when given. */
+static void mount_scratch(const char *size)
+{
+	enum { N = sizeof(scratch) / sizeof(scratch[0]) };
+	struct mnt sized[N];
+	char data[sizeof("mode=1777,size=") + TMP_SIZE_MAX];
+
+	memcpy(sized, scratch, sizeof(sized));
+	if (size) {
+		fmt_sn(data, sizeof(data), "mode=1777,size=%s", size);
+		for (size_t i = 0; i < N; i++)
+			sized[i].data = data;
+	}
+	mount_all(sized, N);
+}
+
 void mounts_lockdown(struct job *j)
 {
 	char cwdbuf[PATH_MAX];
@@ -191,7 +208,7 @@ void mounts_lockdown(struct job *j)
 	pin(j);
 	if (cwd && (cwd[0] != '/' || stat(".", &was) < 0))
 		cwd = NULL; /* "(unreachable)/...": outside our root */
-	mount_all(scratch, sizeof(scratch) / sizeof(scratch[0]));
+	mount_scratch(j->a->tmp_size);
 	keep_cwd(cwd, &was);
 	keep_target(j);
 	mount_all(late, sizeof(late) / sizeof(late[0]));

@@ -1,6 +1,7 @@
 /* The helper's command line (pure), as docs/design.md fixes it:
  *
- *	cordon-helper [--sh] [--dirfd N] [--cloexec N] TIER DEV:INO PATH ARGV0 [ARG...]
+ *	cordon-helper [--sh] [--dirfd N] [--cloexec N] [--tmp-size SIZE]
+ *		      TIER DEV:INO PATH ARGV0 [ARG...]
  */
 #include "shim/shim.h"
 
@@ -38,6 +39,10 @@ static size_t push_options(const struct helper_cmd *h, struct helper_num *num, c
 		fmt_u64(num->cloexec, (uint64_t)h->cloexec);
 		out[i++] = (char *)"--cloexec";
 		out[i++] = num->cloexec;
+	}
+	if (h->tmp_size) {
+		out[i++] = (char *)"--tmp-size";
+		out[i++] = (char *)h->tmp_size;
 	}
 	return i;
 }

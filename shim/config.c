@@ -2,6 +2,7 @@
  * resolves the real symbols and looks at the filesystem for the helper.
  * Everything found here is read-only afterwards. */
 #include "shim/shim.h"
+#include "helper/tmpsize.h"
 
 #include <dlfcn.h>
 #include <gnu/libc-version.h>
@@ -83,6 +84,21 @@ static void read_floor(void)
 		memcpy(cfg.floor_bad, v ? v : "", n);
 		cfg.floor_bad[n] = '\0';
 	}
+}
+
+/* CORDON_TMP_SIZE: kept only when it is a tmpfs size; a bad one refuses
+ * lockdown jobs (divert.c) rather than run them without the limit. */
+static void read_tmp_size(void)
+{
+	const char *v = getenv("CORDON_TMP_SIZE");
+
+	if (!v || !*v)
+		return; /* empty: unset, the kernel's default */
+	if (tmp_size_ok(v) && strlen(v) < sizeof(cfg.tmp_size))
+		memcpy(cfg.tmp_size, v, strlen(v) + 1);
+	else
+		snprintf(cfg.tmp_size_bad, sizeof(cfg.tmp_size_bad), "%s",
+			 *v ? v : "(empty)");
 }
 
 static const char *self_path(void)
@@ -218,6 +234,7 @@ __attribute__((constructor)) static void shim_load(void)
 		return;
 	self = self_path();
 	read_floor();
+	read_tmp_size();
 	find_helper(self);
 	find_preload_ids(self);
 	find_inside();

@@ -66,6 +66,13 @@ static enum verdict decide(struct divert *d, const char *file, char *const *envp
 	}
 	if (t <= cfg.inside)
 		return PASS; /* none, or a sandbox at least as strict already */
+	if (t == TIER_LOCKDOWN && cfg.tmp_size_bad[0]) {
+		shim_say((const char *[]){"CORDON_TMP_SIZE='", cfg.tmp_size_bad,
+					  "' is not a tmpfs size (N, Nk, Nm, Ng or N%, N "
+					  "from 1); refusing to run ",
+					  shown(file), NULL});
+		return REFUSE;
+	}
 	d->tier = t;
 	return DIVERT;
 }
@@ -159,7 +166,12 @@ static int fill_and_call(const struct helper_cmd *h, char *const *argv, char *co
 	char **hargv = (char **)mem, **henv = hargv + n[0] + HELPER_ARGV_EXTRA;
 	char *buf = (char *)(henv + n[1] + 1);
 	struct helper_num num;
-	int err = helper_argv(h, argv, &num, hargv, n[0] + HELPER_ARGV_EXTRA);
+	struct helper_cmd sized = *h;
+	int err;
+
+	if (sized.tier == TIER_LOCKDOWN && cfg.tmp_size[0])
+		sized.tmp_size = cfg.tmp_size;
+	err = helper_argv(&sized, argv, &num, hargv, n[0] + HELPER_ARGV_EXTRA);
 
 	if (!err)
 		err = env_rewrite(envp, &cfg.preload, henv, n[1] + 1, buf, n[2] + 1);

@@ -7,7 +7,7 @@ SHIM_HDRS := $(wildcard shim/*.h)
 SHIM_PURE := shim/tier.c shim/path.c shim/env.c shim/argv.c shim/probe.c
 SHIM_HELPER_PATH := $(LIBEXECDIR)/cordon/cordon-helper
 
-$(B)/libcordon.so: $(SHIM_SRCS) $(SHIM_HDRS) shim/exports.map shim/rules.mk $(PATHS_STAMP) | $(B)/.dir
+$(B)/libcordon.so: $(SHIM_SRCS) $(SHIM_HDRS) helper/tmpsize.h shim/exports.map shim/rules.mk $(PATHS_STAMP) | $(B)/.dir
 	$(CC) $(BASE_CPPFLAGS) $(CPPFLAGS) -DCORDON_HELPER_PATH='"$(SHIM_HELPER_PATH)"' \
 	  $(BASE_CFLAGS) $(CFLAGS) -fPIC -shared -fvisibility=hidden \
 	  -o $@ $(SHIM_SRCS) $(BASE_LDFLAGS) $(LDFLAGS) \

@@ -75,10 +75,11 @@ struct helper_cmd {
 	enum tier tier;
 	uint64_t dev, ino;
 	const char *path;
+	const char *tmp_size; /* lockdown: CORDON_TMP_SIZE (helper/tmpsize.h), or NULL */
 };
-/* Slots besides argv: the helper, 5 for options, TIER DEV:INO PATH, the ""
+/* Slots besides argv: the helper, 7 for options, TIER DEV:INO PATH, the ""
  * an argc-0 argv becomes, the NULL. */
-enum { HELPER_ARGV_EXTRA = 11, U64_DIGITS = 21 };
+enum { HELPER_ARGV_EXTRA = 13, U64_DIGITS = 21 };
 struct helper_num {
 	char devino[2 * U64_DIGITS + 2];
 	char dirfd[U64_DIGITS];
@@ -133,6 +134,8 @@ struct config {
 	bool floor_unset; /* CORDON_TIER was not in the env at load */
 	enum tier inside; /* tier of the sandbox we run in (kernel-proved), or NONE */
 	char helper[4096];
+	char tmp_size[16];     /* CORDON_TMP_SIZE at load, checked; "" when unset */
+	char tmp_size_bad[64]; /* the value when it is not a size; "" otherwise */
 	struct preload_ids preload;
 	char preload_buf[1024];
 };

@@ -11,6 +11,7 @@ struct contract_cmd {
 	const char *tier;
 	uint64_t dev, ino;
 	const char *path;
+	const char *tmp_size; /* NULL: none */
 	char **argv;
 };
 

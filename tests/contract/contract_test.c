@@ -26,6 +26,11 @@ static void round_trip(const struct helper_cmd *h, char *const *argv)
 	CU_ASSERT_EQUAL(c.dev, h->dev);
 	CU_ASSERT_EQUAL(c.ino, h->ino);
 	CU_ASSERT_STRING_EQUAL(c.path, h->path);
+	if (h->tmp_size) {
+		CU_ASSERT_STRING_EQUAL(c.tmp_size, h->tmp_size);
+	} else {
+		CU_ASSERT_PTR_NULL(c.tmp_size);
+	}
 	/* argv verbatim, argv[0] included; argc 0 arrives as {""}. */
 	if (!argv[0]) {
 		CU_ASSERT_STRING_EQUAL(c.argv[0], "");
@@ -42,10 +47,13 @@ static void every_option(void)
 {
 	/* Arguments that look like the helper's own options must stay the
 	 * target's. */
-	char *argv[] = {"--sh", "--dirfd", "7", "--", "-", "", NULL};
-	struct helper_cmd plain = {"/h", false, -1, -1, TIER_HARDENED, 1, 2, "/bin/x"};
-	struct helper_cmd all = {"/h", true, 5, 5, TIER_LOCKDOWN, UINT64_MAX, 0, ""};
-	struct helper_cmd rel = {"/h", true, -1, -1, TIER_LOCKDOWN, 64769, 131, "-rel"};
+	char *argv[] = {"--sh", "--dirfd", "7", "--tmp-size", "1m", "--", "-", "", NULL};
+	struct helper_cmd plain = {"/h", false, -1,	  -1,  TIER_HARDENED,
+				   1,	 2,	"/bin/x", NULL};
+	struct helper_cmd all = {"/h",	     true, 5,  5,    TIER_LOCKDOWN,
+				 UINT64_MAX, 0,	   "", "64M"};
+	struct helper_cmd rel = {"/h",	true, -1,     -1,   TIER_LOCKDOWN,
+				 64769, 131,  "-rel", "25%"};
 
 	round_trip(&plain, argv);
 	round_trip(&all, argv);
@@ -55,7 +63,8 @@ static void every_option(void)
 static void argc_zero(void)
 {
 	char *argv[] = {NULL};
-	struct helper_cmd h = {"/h", false, -1, -1, TIER_HARDENED, 3, 4, "/bin/true"};
+	struct helper_cmd h = {"/h", false, -1,		 -1,  TIER_HARDENED,
+			       3,    4,	    "/bin/true", NULL};
 
 	round_trip(&h, argv);
 }

@@ -20,6 +20,7 @@ int contract_parse(int argc, char **argv, struct contract_cmd *out)
 	out->dev = a.dev;
 	out->ino = a.ino;
 	out->path = a.path;
+	out->tmp_size = a.tmp_size;
 	out->argv = a.argv;
 	return 0;
 }

@@ -1,7 +1,8 @@
 /* helper/args.c: the helper's command line parser over any argv, against a
  * model of the grammar of docs/design.md,
  *
- *	cordon-helper [--sh] [--dirfd N] [--cloexec N] TIER DEV:INO PATH ARGV0 [ARG...]
+ *	cordon-helper [--sh] [--dirfd N] [--cloexec N] [--tmp-size SIZE]
+ *		      TIER DEV:INO PATH ARGV0 [ARG...]
  *
  * (each option at most once, N decimal in [0, INT_MAX], DEV and INO decimal
  * in [0, 2^64), exact tier words, PATH empty only with --dirfd), and
@@ -30,22 +31,39 @@ static bool model_num(const char *s, const char *end, unsigned __int128 max,
 	return true;
 }
 
+/* A tmpfs size as helper/tmpsize.h defines it, written out differently. */
+static bool model_size(const char *s)
+{
+	size_t n = strlen(s), digits = strspn(s, "0123456789");
+
+	if (digits == 0 || digits > 15 || s[0] == '0')
+		return false;
+	return n == digits ||
+	       (n == digits + 1 && strchr("kmgKMG%", s[digits]) && s[digits] != '\0');
+}
+
 static bool model_ok(int argc, char **argv)
 {
-	bool sh = false, dirfd = false, cloexec = false;
+	bool sh = false, dirfd = false, cloexec = false, tmp = false;
 	unsigned __int128 v;
 	int i = 1;
 
 	for (; i < argc && strncmp(argv[i], "--", 2) == 0; i++) {
-		bool *seen = strcmp(argv[i], "--sh") == 0	 ? &sh
-			     : strcmp(argv[i], "--dirfd") == 0	 ? &dirfd
-			     : strcmp(argv[i], "--cloexec") == 0 ? &cloexec
-								 : NULL;
+		bool *seen = strcmp(argv[i], "--sh") == 0	  ? &sh
+			     : strcmp(argv[i], "--dirfd") == 0	  ? &dirfd
+			     : strcmp(argv[i], "--cloexec") == 0  ? &cloexec
+			     : strcmp(argv[i], "--tmp-size") == 0 ? &tmp
+								  : NULL;
 		if (!seen || *seen)
 			return false;
 		*seen = true;
 		if (seen == &sh)
 			continue;
+		if (seen == &tmp) {
+			if (++i >= argc || !model_size(argv[i]))
+				return false;
+			continue;
+		}
 		if (++i >= argc ||
 		    !model_num(argv[i], argv[i] + strlen(argv[i]), INT_MAX, &v))
 			return false;
@@ -66,6 +84,8 @@ static void same(const struct args *a, const struct args *b)
 	FUZZ_CHECK(a->sh == b->sh && a->dirfd == b->dirfd && a->cloexec == b->cloexec);
 	FUZZ_CHECK(a->tier == b->tier && a->dev == b->dev && a->ino == b->ino);
 	FUZZ_CHECK(strcmp(a->path, b->path) == 0);
+	FUZZ_CHECK(a->tmp_size ? b->tmp_size && strcmp(a->tmp_size, b->tmp_size) == 0
+			       : !b->tmp_size);
 	for (size_t i = 0; a->argv[i] || b->argv[i]; i++)
 		FUZZ_CHECK(a->argv[i] && b->argv[i] &&
 			   strcmp(a->argv[i], b->argv[i]) == 0);
@@ -78,7 +98,7 @@ static void check_canonical(const struct args *a)
 
 	while (a->argv[n])
 		n++;
-	char **v = calloc(n + 12, sizeof(*v));
+	char **v = calloc(n + 14, sizeof(*v));
 	char fd1[16], fd2[16], devino[48];
 	int k = 0;
 	if (!v)
@@ -95,6 +115,10 @@ static void check_canonical(const struct args *a)
 		snprintf(fd2, sizeof(fd2), "%d", a->cloexec);
 		v[k++] = "--cloexec";
 		v[k++] = fd2;
+	}
+	if (a->tmp_size) {
+		v[k++] = "--tmp-size";
+		v[k++] = (char *)a->tmp_size;
 	}
 	v[k++] = (char *)tier_name(a->tier);
 	snprintf(devino, sizeof(devino), "%llu:%llu", (unsigned long long)a->dev,

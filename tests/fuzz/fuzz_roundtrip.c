@@ -36,6 +36,10 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	h.ino = take_u64(&data, &size);
 	if (flags & 32) /* INT_MAX-sized fds as well */
 		h.dirfd = h.dirfd < 0 ? -1 : (int)(h.ino & 0x7fffffff);
+	static const char *const sizes[] = {"1",  "64m", "512K",
+					    "2G", "50%", "999999999999999"};
+	if (flags & 64)
+		h.tmp_size = sizes[h.dev % (sizeof(sizes) / sizeof(sizes[0]))];
 
 	size_t n;
 	char **v = fuzz_split(data, size, '\0', 4096, &n);
@@ -63,6 +67,8 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	FUZZ_CHECK(strcmp(c.tier, tier_str(h.tier)) == 0);
 	FUZZ_CHECK(c.dev == h.dev && c.ino == h.ino);
 	FUZZ_CHECK(strcmp(c.path, h.path) == 0);
+	FUZZ_CHECK(h.tmp_size ? c.tmp_size && strcmp(c.tmp_size, h.tmp_size) == 0
+			      : !c.tmp_size);
 	if (argc == 0) {
 		/* what the kernel makes of argc 0 */
 		FUZZ_CHECK(strcmp(c.argv[0], "") == 0 && !c.argv[1]);

@@ -22,6 +22,7 @@ static void test_minimal(void)
 	CU_ASSERT_FALSE(a.sh);
 	CU_ASSERT_EQUAL(a.dirfd, -1);
 	CU_ASSERT_EQUAL(a.cloexec, -1);
+	CU_ASSERT_PTR_NULL(a.tmp_size);
 }
 
 static void test_options(void)
@@ -40,6 +41,30 @@ static void test_options(void)
 	CU_ASSERT_STRING_EQUAL(a.path, "");
 	CU_ASSERT_STRING_EQUAL(a.argv[0], "");
 	CU_ASSERT_STRING_EQUAL(a.argv[1], "x");
+}
+
+/* lockdown's tmpfs size: a tmpfs size= value, passed on as given. */
+static void test_tmp_size(void)
+{
+	static const char *const good[] = {"1",	 "64m", "512K",
+					   "2G", "50%", "999999999999999"};
+	static const char *const bad[] = {
+	    "0", "064m", "1mb", "m", "-1", "1.5g", "1 m", "1000000000000000", "", "1t"};
+	char *v[] = {"h", "--tmp-size", NULL, "lockdown", "1:2", "/p", "t", NULL};
+	struct args a;
+
+	for (size_t i = 0; i < sizeof(good) / sizeof(good[0]); i++) {
+		v[2] = (char *)good[i];
+		CU_ASSERT_EQUAL_FATAL(args_parse(ARGC(v), v, &a, NULL), 0);
+		CU_ASSERT_STRING_EQUAL(a.tmp_size, good[i]);
+		CU_ASSERT_STRING_EQUAL(a.path, "/p");
+	}
+	for (size_t i = 0; i < sizeof(bad) / sizeof(bad[0]); i++) {
+		const char *why = NULL;
+		v[2] = (char *)bad[i];
+		CU_ASSERT_EQUAL(args_parse(ARGC(v), v, &a, &why), -EINVAL);
+		CU_ASSERT_PTR_NOT_NULL(why);
+	}
 }
 
 /* Every line here is a shim/helper mismatch and must be refused. */
@@ -67,6 +92,8 @@ static void test_refused(void)
 	    {"h", "--dirfd", "3", "--dirfd", "4", "lockdown", "1:2", "/p", NULL},
 	    {"h", "--shell", "lockdown", "1:2", "/p", "t", NULL}, /* unknown */
 	    {"h", "--cloexec", NULL},
+	    {"h", "--tmp-size", NULL},
+	    {"h", "--tmp-size", "1m", "--tmp-size", "1m", "lockdown", "1:2", "/p", NULL},
 	};
 
 	for (size_t i = 0; i < sizeof(bad) / sizeof(bad[0]); i++) {
@@ -87,6 +114,8 @@ static const char *const pieces[] = {
     "--sh",
     "--dirfd",
     "--cloexec",
+    "--tmp-size",
+    "64m",
     "--",
     "-",
     "hardened",
@@ -146,6 +175,7 @@ static CU_TestInfo tests[] = {
     {"minimal command line", test_minimal},
     {"all options, empty PATH with --dirfd, extreme numbers", test_options},
     {"malformed command lines refused", test_refused},
+    {"--tmp-size: tmpfs sizes only", test_tmp_size},
     {"random command lines (fuzz)", test_fuzz},
     CU_TEST_INFO_NULL,
 };

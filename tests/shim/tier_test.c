@@ -79,6 +79,52 @@ static void test_bad_tiers(void)
 	}
 }
 
+/* CORDON_TMP_SIZE limits each of lockdown's private /tmp, /var/tmp and
+ * /dev/shm: df shows the size, and a bigger file gets ENOSPC. A value that
+ * is not a tmpfs size refuses lockdown jobs (not to run them unlimited);
+ * hardened and none have no such mounts and run. Empty is unset. */
+static void test_tmp_size(void)
+{
+	static const char *const bad[] = {"0", "1mb", "-1", "1.5g", "big", NULL};
+	char script[] = "df -k /tmp /var/tmp /dev/shm | awk 'NR > 1 { print $2 }'; "
+			"head -c 2000000 /dev/zero >/tmp/f 2>/dev/null || echo ENOSPC";
+	/* The host shell starts a job shell, which opens the file. */
+	char *sh[] = {"/bin/sh", "-c", "/bin/sh -c \"$1\"", "sh", script, NULL};
+	struct tst_proc r;
+	char msg[128];
+
+	if (!s_sandbox_ok())
+		return;
+	CU_ASSERT_EQUAL_FATAL(
+	    s_run("lockdown", (const char *[]){"CORDON_TMP_SIZE=1m", NULL}, sh, &r), 0);
+	CU_ASSERT_STRING_EQUAL(r.out, "1024\n1024\n1024\nENOSPC\n");
+	CU_ASSERT_STRING_EQUAL(r.err, "");
+	tst_proc_free(&r);
+	CU_ASSERT_EQUAL_FATAL(
+	    s_run("lockdown", (const char *[]){"CORDON_TMP_SIZE=", NULL}, sh, &r), 0);
+	CU_ASSERT_PTR_NULL(strstr(r.out, "1024\n"));
+	CU_ASSERT_PTR_NULL(strstr(r.out, "ENOSPC"));
+	tst_proc_free(&r);
+	for (const char *const *b = bad; *b; b++) {
+		char var[64];
+		snprintf(var, sizeof(var), "CORDON_TMP_SIZE=%s", *b);
+		snprintf(msg, sizeof(msg), "CORDON_TMP_SIZE='%s' is not a tmpfs size",
+			 *b);
+		refused("lockdown", (const char *[]){var, NULL}, NULL, msg);
+		refused("none", (const char *[]){var, NULL}, "lockdown", msg);
+		for (const char *const *t =
+			 (const char *const[]){"none", "hardened", NULL};
+		     *t; t++) {
+			struct tst_proc ok;
+			run_host(*t, (const char *[]){var, NULL}, "posix_spawn", NULL,
+				 &ok);
+			CU_ASSERT_PTR_NOT_NULL(strstr(ok.out, "argv["));
+			CU_ASSERT_STRING_EQUAL(ok.err, "");
+			tst_proc_free(&ok);
+		}
+	}
+}
+
 static void test_unset_tier(void)
 {
 	char pre[4200];
@@ -346,6 +392,8 @@ static void test_exports(void)
 static CU_TestInfo tests[] = {
     {"bad tiers fail closed", test_bad_tiers},
     {"unset tier at load fails closed", test_unset_tier},
+    {"CORDON_TMP_SIZE: lockdown's tmpfs limited; bad values refuse lockdown",
+     test_tmp_size},
     {"bad tier: system and popen", test_bad_tier_system_popen},
     {"missing helper fails closed", test_missing_helper},
     {"helper found next to libcordon.so", test_helper_next_to_lib},

@@ -150,7 +150,8 @@ static void test_helper_argv(void)
 			       .tier = TIER_LOCKDOWN,
 			       .dev = 2049,
 			       .ino = UINT64_MAX,
-			       .path = "x"};
+			       .path = "x",
+			       .tmp_size = "64m"};
 	struct helper_num num;
 	char *out[32], got[512] = "";
 	char *argv[] = {"zero", "one", NULL};
@@ -160,8 +161,12 @@ static void test_helper_argv(void)
 		strcat(got, *a);
 		strcat(got, "|");
 	}
-	CU_ASSERT_STRING_EQUAL(got, "/h|--sh|--dirfd|3|--cloexec|3|lockdown|"
-				    "2049:18446744073709551615|x|zero|one|");
+	CU_ASSERT_STRING_EQUAL(got,
+			       "/h|--sh|--dirfd|3|--cloexec|3|--tmp-size|64m|lockdown|"
+			       "2049:18446744073709551615|x|zero|one|");
+	/* Every option at once still fits HELPER_ARGV_EXTRA. */
+	CU_ASSERT_EQUAL(helper_argv(&h, argv, &num, out, 2 + HELPER_ARGV_EXTRA), 0);
+	CU_ASSERT_EQUAL(helper_argv(&h, argv, &num, out, 1 + HELPER_ARGV_EXTRA), E2BIG);
 }
 
 static void test_helper_argv_plain(void)
@@ -184,8 +189,9 @@ static void test_helper_argv_plain(void)
 	CU_ASSERT_STRING_EQUAL(out[2], "0:7");
 	CU_ASSERT_STRING_EQUAL(out[4], "");
 	CU_ASSERT_PTR_NULL(out[5]);
-	CU_ASSERT_EQUAL(helper_argv(&h, (char *[]){"a", "b", NULL}, &num, out, 11),
-			E2BIG);
+	CU_ASSERT_EQUAL(
+	    helper_argv(&h, (char *[]){"a", "b", NULL}, &num, out, HELPER_ARGV_EXTRA),
+	    E2BIG);
 }
 
 static void test_fmt_u64(void)
