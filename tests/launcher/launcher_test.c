@@ -90,6 +90,9 @@ static void test_usage_errors(void)
 	    {{"--tier", "none", "--"}, "no host to run"},
 	    {{"run", "--tier", "hardened"}, "no command to run"},
 	    {{"check", "now"}, "check takes no arguments"},
+	    {{"--tmp-size", "0", "true"}, "'0' is not a size for --tmp-size"},
+	    {{"run", "--tmp-size=1mb", "true"}, "'1mb' is not a size for --tmp-size"},
+	    {{"--tmp-size"}, "option '--tmp-size' needs a value"},
 	};
 
 	for (size_t i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
@@ -240,6 +243,31 @@ static void test_log_option(void)
 	snprintf(want, sizeof(want), "%s/sub/../jobs.log\n/x/abs.log\n", dir);
 	CU_ASSERT_EQUAL(tst_shell_status(r.status), 0);
 	CU_ASSERT_STRING_EQUAL(r.out, want);
+	tst_proc_free(&r);
+}
+
+/* --tmp-size exports CORDON_TMP_SIZE: a lockdown job of a host, and
+ * cordon run's CMD, see /tmp at that size. */
+static void test_tmp_size_option(void)
+{
+	struct tst_proc r;
+	char *argv[] = {
+	    "sh",
+	    "-c",
+	    "\"$1\" --tier lockdown --tmp-size 2m -- sh -c 'sh -c \"df -k /tmp\"' && "
+	    "\"$1\" run --tier=lockdown --tmp-size=3M -- df -k /var/tmp",
+	    "sh",
+	    cordon(),
+	    NULL};
+
+	if (!userns_ok())
+		return;
+	run(argv, &r);
+	CU_ASSERT_EQUAL(tst_shell_status(r.status), 0);
+	CU_ASSERT_PTR_NOT_NULL(strstr(r.out, " 2048 "));
+	CU_ASSERT_PTR_NOT_NULL(strstr(r.out, " 3072 "));
+	if (!strstr(r.out, " 3072 "))
+		printf("\n    %s%s", r.out, r.err);
 	tst_proc_free(&r);
 }
 
@@ -649,6 +677,7 @@ static CU_TestInfo usage_tests[] = {
     {"missing parts: 125; missing command: 127", test_missing_parts},
     {"LD_PRELOAD first, others kept; the default tier", test_host_env},
     {"--log exports CORDON_LOG, absolute", test_log_option},
+    {"--tmp-size exports CORDON_TMP_SIZE", test_tmp_size_option},
     CU_TEST_INFO_NULL,
 };
 static CU_TestInfo run_tests[] = {
