@@ -9,7 +9,7 @@
 #include <stdbool.h>
 #include <string.h>
 
-enum { TMP_SIZE_MAX = 16 };
+enum { TMP_SIZE_MAX = 16 }; /* the longest valid value, without its NUL */
 
 static inline bool tmp_size_ok(const char *s)
 {

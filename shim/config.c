@@ -2,7 +2,6 @@
  * resolves the real symbols and looks at the filesystem for the helper.
  * Everything found here is read-only afterwards. */
 #include "shim/shim.h"
-#include "helper/tmpsize.h"
 
 #include <dlfcn.h>
 #include <gnu/libc-version.h>
@@ -97,8 +96,7 @@ static void read_tmp_size(void)
 	if (tmp_size_ok(v) && strlen(v) < sizeof(cfg.tmp_size))
 		memcpy(cfg.tmp_size, v, strlen(v) + 1);
 	else
-		snprintf(cfg.tmp_size_bad, sizeof(cfg.tmp_size_bad), "%s",
-			 *v ? v : "(empty)");
+		snprintf(cfg.tmp_size_bad, sizeof(cfg.tmp_size_bad), "%s", v);
 }
 
 static const char *self_path(void)

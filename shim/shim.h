@@ -17,6 +17,8 @@
 #ifndef CORDON_SHIM_H
 #define CORDON_SHIM_H
 
+#include "helper/tmpsize.h"
+
 #include <signal.h>
 #include <spawn.h>
 #include <stdbool.h>
@@ -134,7 +136,8 @@ struct config {
 	bool floor_unset; /* CORDON_TIER was not in the env at load */
 	enum tier inside; /* tier of the sandbox we run in (kernel-proved), or NONE */
 	char helper[4096];
-	char tmp_size[16];     /* CORDON_TMP_SIZE at load, checked; "" when unset */
+	char tmp_size[TMP_SIZE_MAX +
+		      1];      /* CORDON_TMP_SIZE at load, checked; "" when unset */
 	char tmp_size_bad[64]; /* the value when it is not a size; "" otherwise */
 	struct preload_ids preload;
 	char preload_buf[1024];
