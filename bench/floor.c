@@ -178,10 +178,9 @@ int main(int argc, char **argv)
 		if (strcmp(argv[1], modes[i].name) == 0)
 			m = &modes[i];
 	if (!m) {
-		fputs("usage: floor "
-		      "hardened[+init|+drop|+mq]|lockdown[+init|+drop]|user|user+pid|"
-		      "user+ipc|"
-		      "user+mnt|user+net PROG [ARG...]\n",
+		fputs("usage: floor hardened[+init|+drop|+mq]|lockdown[+init|+drop]|\n"
+		      "             user|user+pid|user+ipc|user+mnt|user+net PROG "
+		      "[ARG...]\n",
 		      stderr);
 		return 125;
 	}
