@@ -146,7 +146,8 @@ static const char *kind_disabled(unsigned long flags)
  * after its end: jobs started back to back near the limit would fail
  * while none of them is alive. So ENOSPC is retried, with growing pauses,
  * for up to ENOSPC_WAIT_MS; not when a limit is 0 (that kind is disabled:
- * no wait helps; the message names the sysctl). Signals are blocked
+ * no wait helps; the message names the sysctl), looked up at the first
+ * ENOSPC only. Signals are blocked
  * meanwhile and wait in the signalfd: the loop forwards them once the
  * target runs. */
 enum { ENOSPC_WAIT_MS = 1000 };
@@ -161,7 +162,7 @@ static pid_t clone_init(unsigned long flags)
 		pid = raw_clone(flags);
 		if (pid >= 0 || errno != ENOSPC)
 			return pid;
-		const char *off = kind_disabled(flags);
+		const char *off = waited ? NULL : kind_disabled(flags);
 		if (off)
 			die(EXIT_SETUP,
 			    "the kernel refused the sandbox's namespaces (clone: %s): "

@@ -38,8 +38,7 @@ static bool model_size(const char *s)
 
 	if (digits == 0 || digits > 15 || s[0] == '0')
 		return false;
-	return n == digits ||
-	       (n == digits + 1 && strchr("kmgKMG%", s[digits]) && s[digits] != '\0');
+	return n == digits || (n == digits + 1 && strchr("kmgKMG%", s[digits]));
 }
 
 static bool model_ok(int argc, char **argv)
