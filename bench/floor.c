@@ -161,8 +161,8 @@ child(const struct mode *m, unsigned uid, unsigned gid, char **argv)
 		if (job > 0)
 			_exit(wait_status(job));
 	}
-	if (m->drop && lockdown_privileges() < 0)
-		fail("lockdown_privileges");
+	if (m->drop && drop_privileges() < 0)
+		fail("drop_privileges");
 	execv(argv[0], argv);
 	fail(argv[0]);
 }

@@ -44,7 +44,7 @@ struct cap_data {
 #elif defined(__s390x__)
 #define NATIVE_ARCH AUDIT_ARCH_S390X
 #else
-/* Unknown here: lockdown_privileges() fails, so no job runs unfiltered. */
+/* Unknown here: drop_privileges() fails, so no job runs unfiltered. */
 #define NATIVE_ARCH 0U
 #endif
 
@@ -127,7 +127,7 @@ static int attach_filter(const struct bpf_prog *prog)
 	return prctl(PR_SET_SECCOMP, SECCOMP_MODE_FILTER, prog, 0, 0);
 }
 
-int lockdown_privileges(void)
+int drop_privileges(void)
 {
 	struct bpf_prog prog = {sizeof(filter) / sizeof(filter[0]), filter};
 

@@ -74,6 +74,7 @@ struct msg {
 	int32_t type;
 	int32_t status;
 };
+/* channel.c */
 int msg_send(int fd, enum msg_type type, int status);
 
 /* fmt.c: snprintf for %s %d %u %lu %llu only (returns the length the full
@@ -113,19 +114,28 @@ bool mounts_host_mqueue(void);
 void mounts_hardened(void);
 /* net.c */
 int net_lo_up(void);
-/* caps.c: drop every capability, no_new_privs, the TIOCSTI filter. */
-int lockdown_privileges(void);
+/* caps.c: drop every capability, no_new_privs, the TIOCSTI filter (every
+ * tier). */
+int drop_privileges(void);
 bool caps_can_map_ids(void);
 /* target.c */
 struct stat;
 size_t env_count(char **environ_);
 void target_env_prepare(struct job *j, char **environ_, char **slots);
-/* "cannot execute PATH: ..." and exit 127 (not found) or 126. */
-_Noreturn void cannot_execute(const struct args *a, int e);
-_Noreturn void die_not_resolved(const struct args *a, const struct stat *st);
 _Noreturn void target_run(struct job *j);
 
-/* Raw fork-like clone: no cached-tid bookkeeping in the child (see init.c). */
+/* pinned.c: the job's file is DEV:INO or nothing runs. "cannot execute
+ * PATH: ..." and exit 127 (not found) or 126. */
+_Noreturn void cannot_execute(const struct args *a, int e);
+_Noreturn void die_not_resolved(const struct args *a, const struct stat *st);
+/* The file at PATH (or --dirfd) is still DEV:INO, else the job's end. */
+void pinned_check(const struct args *a);
+/* Whether PATH, as this mount namespace shows it, is DEV:INO. */
+bool pinned_shows(const struct args *a);
+/* An O_PATH fd of PATH, checked; -1 when PATH is relative to --dirfd. */
+int pinned_open(const struct args *a);
+
+/* clone.c: raw fork-like clone, no cached-tid bookkeeping in the child. */
 pid_t raw_clone(unsigned long flags);
 
 #endif

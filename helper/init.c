@@ -13,14 +13,6 @@
 #include <sys/wait.h>
 #include <unistd.h>
 
-int msg_send(int fd, enum msg_type type, int status)
-{
-	struct msg m = {(int32_t)type, (int32_t)status};
-
-	/* MSG_NOSIGNAL: a vanished peer must not kill us with SIGPIPE. */
-	return send(fd, &m, sizeof(m), MSG_NOSIGNAL) == (ssize_t)sizeof(m) ? 0 : -1;
-}
-
 /* PR_SET_PDEATHSIG covers the monitor dying from now on; the monitor may
  * have died before. getppid() cannot tell (it is 0 for a namespace's init),
  * but the socket can: the monitor holds the only other end. */

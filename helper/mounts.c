@@ -111,13 +111,6 @@ static void keep_cwd(const char *cwd, struct stat *was)
 		    strerror(rc < 0 ? -rc : errno));
 }
 
-static bool path_shows(const struct args *a)
-{
-	struct stat st;
-
-	return stat(a->path, &st) == 0 && st.st_dev == a->dev && st.st_ino == a->ino;
-}
-
 /* The target file was under a path the tmpfs now hides: bind the pinned
  * inode at the same path, so the target runs with the same $0, comm and
  * /proc/self/exe as without cordon (an exec through the fd would not). */
@@ -127,7 +120,7 @@ static void keep_target(struct job *j)
 	char src[64];
 	int fd, rc = 0;
 
-	if (j->pinned < 0 || path_shows(j->a))
+	if (j->pinned < 0 || pinned_shows(j->a))
 		return;
 	if (slash && slash != path)
 		rc = mkdir_parents(path, (size_t)(slash - path));
@@ -140,24 +133,6 @@ static void keep_target(struct job *j)
 	if (mount(src, path, NULL, MS_BIND, NULL) < 0)
 		die(EXIT_SETUP, "cannot bind %s into the sandbox: %s", path,
 		    strerror(errno));
-}
-
-/* Opens the target file before anything can hide it. The fd must be opened
- * here, after CLONE_NEWNS: a bind mount's source must belong to our own
- * mount namespace. */
-static void pin(struct job *j)
-{
-	const struct args *a = j->a;
-	struct stat st;
-
-	/* Relative to --dirfd (or the fd itself): no mount can hide it. */
-	if (a->dirfd >= 0 && a->path[0] != '/')
-		return;
-	j->pinned = open(a->path, O_PATH | O_CLOEXEC);
-	if (j->pinned < 0 || fstat(j->pinned, &st) < 0)
-		cannot_execute(a, errno);
-	if (st.st_dev != a->dev || st.st_ino != a->ino)
-		die_not_resolved(a, &st);
 }
 
 /* A queue of the host's mqueue filesystem opened by path (open(2)) gives an
@@ -205,7 +180,7 @@ void mounts_lockdown(struct job *j)
 	if (mount(NULL, "/", NULL, MS_REC | MS_PRIVATE, NULL) < 0)
 		die(EXIT_SETUP, "cannot make / private in the sandbox: %s",
 		    strerror(errno));
-	pin(j);
+	j->pinned = pinned_open(j->a);
 	if (cwd && (cwd[0] != '/' || stat(".", &was) < 0))
 		cwd = NULL; /* "(unreachable)/...": outside our root */
 	mount_scratch(j->a->tmp_size);

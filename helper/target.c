@@ -58,44 +58,6 @@ static void fill_userns(struct job *j)
 	       (unsigned long long)st.st_ino);
 }
 
-static const char *shown_path(const struct args *a)
-{
-	static char fdname[32];
-
-	if (*a->path)
-		return a->path;
-	fmt_sn(fdname, sizeof(fdname), "fd %d", a->dirfd);
-	return fdname;
-}
-
-void cannot_execute(const struct args *a, int e)
-{
-	die(e == ENOENT || e == ENOTDIR ? EXIT_NOT_FOUND : EXIT_CANNOT_EXEC,
-	    "cannot execute %s: %s", shown_path(a), strerror(e));
-}
-
-void die_not_resolved(const struct args *a, const struct stat *st)
-{
-	die(EXIT_CANNOT_EXEC,
-	    "cannot execute %s: not the file that was resolved (%llu:%llu, expected "
-	    "%llu:%llu)",
-	    shown_path(a), (unsigned long long)st->st_dev, (unsigned long long)st->st_ino,
-	    (unsigned long long)a->dev, (unsigned long long)a->ino);
-}
-
-/* The file at PATH now must still be the one the shim resolved (fail
- * closed: never run a file swapped in between). */
-static void check_pinned(const struct args *a)
-{
-	struct stat st;
-	int dirfd = a->dirfd >= 0 ? a->dirfd : AT_FDCWD;
-
-	if (fstatat(dirfd, a->path, &st, *a->path ? 0 : AT_EMPTY_PATH) < 0)
-		cannot_execute(a, errno);
-	if (st.st_dev != a->dev || st.st_ino != a->ino)
-		die_not_resolved(a, &st);
-}
-
 /* The host's mask and SIGCHLD disposition, as the exec handed them to us. */
 static void restore_signals(const struct job *j)
 {
@@ -144,8 +106,8 @@ void target_run(struct job *j)
 	/* The kernel attaches our host pid for the monitor. */
 	if (msg_send(j->late[1], MSG_TARGET, 0) < 0)
 		_exit(EXIT_SETUP);
-	check_pinned(a);
-	rc = lockdown_privileges();
+	pinned_check(a);
+	rc = drop_privileges();
 	if (rc < 0)
 		die(EXIT_SETUP, "cannot drop the job's privileges: %s", strerror(-rc));
 	fill_userns(j);
