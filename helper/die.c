@@ -33,12 +33,44 @@ void say(const char *fmt, ...)
 	va_end(ap);
 }
 
+/* --status-fd: where a setup failure's cause goes, for `cordon check`. */
+static int status_fd = -1;
+
+void die_status_fd(int fd)
+{
+	status_fd = fd;
+}
+
+static _Noreturn void vdie(int code, const char *cause, const char *detail,
+			   const char *fmt, va_list ap)
+{
+	char line[128];
+
+	vsay(fmt, ap);
+	if (status_fd >= 0 && code == EXIT_SETUP) {
+		size_t n = fmt_sn(line, sizeof(line), "%s%s%s\n", cause,
+				  detail ? " " : "", detail ? detail : "");
+		if (n < sizeof(line))
+			while (write(status_fd, line, n) < 0 && errno == EINTR)
+				;
+	}
+	_exit(code);
+}
+
 void die(int code, const char *fmt, ...)
 {
 	va_list ap;
 
 	va_start(ap, fmt);
-	vsay(fmt, ap);
+	vdie(code, CAUSE_SETUP, NULL, fmt, ap);
 	va_end(ap);
-	_exit(code);
+}
+
+void die_cause(const char *cause, const char *detail, const char *fmt, ...)
+{
+	va_list ap;
+
+	va_start(ap, fmt);
+	vdie(EXIT_SETUP, cause, detail, fmt, ap);
+	va_end(ap);
 }

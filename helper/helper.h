@@ -14,6 +14,8 @@
 #include <stdint.h>
 #include <sys/types.h>
 
+#include "common/contract.h"
+
 /* Exit codes, as documented in docs/errors.md. */
 enum {
 	EXIT_SETUP = 125, /* the sandbox could not be built, or bad command line */
@@ -21,28 +23,10 @@ enum {
 	EXIT_NOT_FOUND = 127,
 };
 
-enum tier { TIER_HARDENED, TIER_LOCKDOWN };
-
-/* The command line of docs/design.md, parsed (args.c; pure). */
-struct args {
-	bool sh;
-	int dirfd;   /* -1: none */
-	int cloexec; /* -1: none */
-	enum tier tier;
-	uint64_t dev, ino;
-	const char *path;
-	const char *tmp_size; /* lockdown's tmpfs size= (tmpsize.h), NULL: the kernel's */
-	char **argv; /* ARGV0 ARG..., NULL-terminated (points into main's argv) */
-};
-
-/* Returns 0, or -EINVAL with *why set to a static description. */
-int args_parse(int argc, char **argv, struct args *a, const char **why);
-const char *tier_name(enum tier t);
-
 /* What every role needs; the monitor fills it before the clone and the other
  * roles get their copy through it. */
 struct job {
-	const struct args *a;
+	const struct helper_req *a;
 	char **envp;		/* the target's env; two slots filled by the target */
 	char *env_userns;	/* "CORDON_SANDBOX_USERNS=" buffer inside envp */
 	sigset_t host_mask;	/* the mask the host handed to the exec */
@@ -85,8 +69,13 @@ size_t fmt_sn(char *buf, size_t size, const char *fmt, ...)
     __attribute__((format(printf, 3, 4)));
 unsigned long fmt_ul(const char *s, const char **end);
 
-/* die.c: one "cordon: ..." line on stderr, then _exit(code). */
+/* die.c: one "cordon: ..." line on stderr, then _exit(code). A setup
+ * failure (EXIT_SETUP) also writes its cause (common/contract.h CAUSE_*,
+ * die() says CAUSE_SETUP) to the --status-fd, when there is one. */
 _Noreturn void die(int code, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
+_Noreturn void die_cause(const char *cause, const char *detail, const char *fmt, ...)
+    __attribute__((format(printf, 3, 4)));
+void die_status_fd(int fd);
 void say(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
 
 /* fds.c: closes every fd but those in keep (-1 entries ignored; sorted in
@@ -126,14 +115,14 @@ _Noreturn void target_run(struct job *j);
 
 /* pinned.c: the job's file is DEV:INO or nothing runs. "cannot execute
  * PATH: ..." and exit 127 (not found) or 126. */
-_Noreturn void cannot_execute(const struct args *a, int e);
-_Noreturn void die_not_resolved(const struct args *a, const struct stat *st);
+_Noreturn void cannot_execute(const struct helper_req *a, int e);
+_Noreturn void die_not_resolved(const struct helper_req *a, const struct stat *st);
 /* The file at PATH (or --dirfd) is still DEV:INO, else the job's end. */
-void pinned_check(const struct args *a);
+void pinned_check(const struct helper_req *a);
 /* Whether PATH, as this mount namespace shows it, is DEV:INO. */
-bool pinned_shows(const struct args *a);
+bool pinned_shows(const struct helper_req *a);
 /* An O_PATH fd of PATH, checked; -1 when PATH is relative to --dirfd. */
-int pinned_open(const struct args *a);
+int pinned_open(const struct helper_req *a);
 
 /* clone.c: raw fork-like clone, no cached-tid bookkeeping in the child. */
 pid_t raw_clone(unsigned long flags);

@@ -41,13 +41,15 @@ static void get_ids(struct job *j)
 		 * namespace was made, which a job of a root host (no
 		 * capabilities left) does not have. */
 		if (rc == -EPERM && j->uid == 0)
-			die(EXIT_SETUP,
+			die_cause(
+			    CAUSE_IDMAP, NULL,
 			    "cannot map uid 0 into a nested sandbox: root without "
-			    "capabilities (inside a cordon sandbox) may not, since Linux "
-			    "5.12; start the host with the higher tier instead");
+			    "capabilities (inside a cordon sandbox) may not, since "
+			    "Linux 5.12; start the host with the higher tier instead");
 		if (rc < 0)
-			die(EXIT_SETUP, "cannot write the sandbox's uid/gid maps: %s",
-			    strerror(-rc));
+			die_cause(CAUSE_IDMAP, NULL,
+				  "cannot write the sandbox's uid/gid maps: %s",
+				  strerror(-rc));
 		return;
 	}
 	do

@@ -1,21 +1,58 @@
-/* cordon-helper's entry: parse the shim's command line, become the monitor. */
+/* cordon-helper's entry: parse the shim's command line, become the monitor.
+ * `cordon-helper --validate NAME VALUE` answers whether VALUE is good for the
+ * option --NAME (the launcher's check of its own options, with the rules
+ * the shim and the helper apply). */
 #include "helper/helper.h"
 
 #include <alloca.h>
+#include <errno.h>
+#include <fcntl.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
 
 extern char **environ;
 
+static _Noreturn void validate(int argc, char **argv)
+{
+	const char *why;
+
+	if (argc != 4)
+		die(2, "usage: cordon-helper --validate NAME VALUE");
+	if (req_value_ok(argv[2], argv[3], &why) < 0)
+		die(2, "'%s' is not a value for --%s: it must be %s", argv[3], argv[2],
+		    why);
+	_exit(0);
+}
+
+/* DEV:INO given as "-": the file PATH names now is the job's file. */
+static void resolve_any(struct helper_req *a)
+{
+	struct stat st;
+	int dirfd = a->dirfd >= 0 ? a->dirfd : AT_FDCWD;
+
+	if (fstatat(dirfd, a->path, &st, *a->path ? 0 : AT_EMPTY_PATH) < 0)
+		cannot_execute(a, errno);
+	a->dev = st.st_dev;
+	a->ino = st.st_ino;
+}
+
 int main(int argc, char **argv)
 {
-	static struct args a;
+	static struct helper_req a;
 	static struct job j;
 	const char *why;
 
-	if (args_parse(argc, argv, &a, &why) < 0)
+	if (argc > 1 && strcmp(argv[1], "--validate") == 0)
+		validate(argc, argv);
+	if (req_parse(argc, argv, &a, &why) < 0)
 		die(EXIT_SETUP,
 		    "bad helper command line (%s): libcordon.so and cordon-helper are "
 		    "probably from different versions; reinstall cordon",
 		    why);
+	die_status_fd(a.status_fd);
+	if (a.any_file)
+		resolve_any(&a);
 	j.a = &a;
 	/* The target's env on our stack, beside the one the kernel put there
 	 * (whose size the kernel already bounded by the stack limit): a heap

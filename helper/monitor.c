@@ -9,9 +9,11 @@
 #include <poll.h>
 #include <sched.h>
 #include <string.h>
+#include <sys/prctl.h>
 #include <sys/resource.h>
 #include <sys/signalfd.h>
 #include <sys/socket.h>
+#include <sys/stat.h>
 #include <sys/syscall.h>
 #include <sys/wait.h>
 #include <termios.h>
@@ -83,13 +85,35 @@ static const char userns_fixes[] =
     "kernel.unprivileged_userns_clone=1 (Debian, older kernels), "
     "kernel.apparmor_restrict_unprivileged_userns=0 (Ubuntu 23.10+)";
 
+/* The kernel refuses a new user namespace to a chrooted caller
+ * (kernel/user_namespace.c, current_chrooted()): no sysctl helps then. Only
+ * a caller that may look at init's root can tell; an unprivileged one gets
+ * the general advice. */
+static bool chrooted(void)
+{
+	struct stat ours, init;
+
+	return stat("/", &ours) == 0 && stat("/proc/1/root/", &init) == 0 &&
+	       (ours.st_dev != init.st_dev || ours.st_ino != init.st_ino);
+}
+
 static _Noreturn void die_clone(int e)
 {
+	if (e == EPERM && chrooted())
+		die_cause(CAUSE_CHROOT, NULL,
+			  "the kernel refused the sandbox's namespaces (clone: %s): the "
+			  "caller runs in a chroot, where Linux allows no new user "
+			  "namespace; run the host outside the chroot (a container or "
+			  "cordon run give it a root of its own)",
+			  strerror(e));
+	char why[64];
+
+	fmt_sn(why, sizeof(why), "clone: %s", strerror(e));
 	for (size_t i = 0; i < sizeof(userns_refusals) / sizeof(userns_refusals[0]); i++)
 		if (e == userns_refusals[i])
-			die(EXIT_SETUP,
-			    "the kernel refused the sandbox's namespaces (clone: %s); %s",
-			    strerror(e), userns_fixes);
+			die_cause(CAUSE_USERNS, why,
+				  "the kernel refused the sandbox's namespaces (%s); %s",
+				  why, userns_fixes);
 	die(EXIT_SETUP, "cannot create the sandbox (clone: %s)", strerror(e));
 }
 
@@ -151,13 +175,15 @@ static pid_t clone_init(unsigned long flags)
 			return pid;
 		const char *off = waited ? NULL : kind_disabled(flags);
 		if (off)
-			die(EXIT_SETUP,
+			die_cause(
+			    CAUSE_NS_DISABLED, off,
 			    "the kernel refused the sandbox's namespaces (clone: %s): "
 			    "user.%s is 0, which disables them; allow them: sysctl -w "
 			    "user.%s=15000",
 			    strerror(ENOSPC), off, off);
 		if (waited >= ENOSPC_WAIT_MS)
-			die(EXIT_SETUP,
+			die_cause(
+			    CAUSE_NS_LIMIT, NULL,
 			    "the kernel refused the sandbox's namespaces (clone: %s, "
 			    "for %d ms): a per-user namespace limit is reached and "
 			    "each sandbox alive holds one; raise "
@@ -413,6 +439,10 @@ void monitor_run(struct job *j, int argc, char **argv)
 	struct mon m = {0};
 	int sfd = take_signals(j);
 
+	/* The shim starts us through an fd: before Linux 6.14 our comm is then
+	 * the fd's number. */
+	prctl(PR_SET_NAME, "cordon-helper", 0, 0, 0);
+
 	find_tty(j);
 	open_channel(j);
 	j->uid = geteuid();
@@ -431,8 +461,9 @@ void monitor_run(struct job *j, int argc, char **argv)
 	if (j->privileged) {
 		int rc = idmap_write_child(m.init);
 		if (rc < 0)
-			die(EXIT_SETUP, "cannot write the sandbox's uid/gid maps: %s",
-			    strerror(-rc));
+			die_cause(CAUSE_IDMAP, NULL,
+				  "cannot write the sandbox's uid/gid maps: %s",
+				  strerror(-rc));
 		if (msg_send(j->sock[0], MSG_MAPS_DONE, 0) < 0)
 			die(EXIT_SETUP, "cannot reach the sandbox's init: %s",
 			    strerror(errno));

@@ -2,7 +2,6 @@
  * from inside the new pid namespace). Nothing propagates back to the host:
  * the whole tree is made private first. */
 #include "helper/helper.h"
-#include "helper/tmpsize.h"
 
 #include <errno.h>
 #include <fcntl.h>
@@ -21,19 +20,20 @@ struct mnt {
 	const char *data;
 	bool optional; /* a target that does not exist is skipped */
 	const char *hint;
+	const char *cause; /* common/contract.h CAUSE_*, NULL: CAUSE_SETUP */
 };
 
 /* Mounted first: what hides the host's shared scratch space. */
 static const struct mnt scratch[] = {
-    {"/tmp", "tmpfs", MS_NOSUID | MS_NODEV, "mode=1777", true, ""},
-    {"/var/tmp", "tmpfs", MS_NOSUID | MS_NODEV, "mode=1777", true, ""},
-    {"/dev/shm", "tmpfs", MS_NOSUID | MS_NODEV, "mode=1777", true, ""},
+    {"/tmp", "tmpfs", MS_NOSUID | MS_NODEV, "mode=1777", true, "", NULL},
+    {"/var/tmp", "tmpfs", MS_NOSUID | MS_NODEV, "mode=1777", true, "", NULL},
+    {"/dev/shm", "tmpfs", MS_NOSUID | MS_NODEV, "mode=1777", true, "", NULL},
 };
 
 #define MQUEUE_MNT                                                                       \
 	{                                                                                \
 		"/dev/mqueue", "mqueue", MS_NOSUID | MS_NODEV | MS_NOEXEC, NULL, true,   \
-		    ""                                                                   \
+		    "", NULL                                                             \
 	}
 
 /* Mounted after the target file and cwd are kept visible: binding them needs
@@ -41,7 +41,8 @@ static const struct mnt scratch[] = {
 static const struct mnt late[] = {
     {"/proc", "proc", MS_NOSUID | MS_NODEV | MS_NOEXEC, NULL, false,
      "; containers that mask parts of /proc refuse a fresh one: run the container "
-     "with an unmasked /proc (e.g. --security-opt systempaths=unconfined)"},
+     "with an unmasked /proc (e.g. --security-opt systempaths=unconfined)",
+     CAUSE_PROC},
     MQUEUE_MNT,
 };
 
@@ -55,8 +56,9 @@ static void mount_all(const struct mnt *t, size_t n)
 			continue;
 		if (t[i].optional && errno == ENOENT)
 			continue;
-		die(EXIT_SETUP, "cannot mount %s on %s: %s%s", t[i].type, t[i].dst,
-		    strerror(errno), t[i].hint);
+		die_cause(t[i].cause ? t[i].cause : CAUSE_SETUP, strerror(errno),
+			  "cannot mount %s on %s: %s%s", t[i].type, t[i].dst,
+			  strerror(errno), t[i].hint);
 	}
 }
 

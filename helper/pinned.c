@@ -8,7 +8,7 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
-static const char *shown_path(const struct args *a)
+static const char *shown_path(const struct helper_req *a)
 {
 	static char fdname[32];
 
@@ -18,13 +18,13 @@ static const char *shown_path(const struct args *a)
 	return fdname;
 }
 
-void cannot_execute(const struct args *a, int e)
+void cannot_execute(const struct helper_req *a, int e)
 {
 	die(e == ENOENT || e == ENOTDIR ? EXIT_NOT_FOUND : EXIT_CANNOT_EXEC,
 	    "cannot execute %s: %s", shown_path(a), strerror(e));
 }
 
-void die_not_resolved(const struct args *a, const struct stat *st)
+void die_not_resolved(const struct helper_req *a, const struct stat *st)
 {
 	die(EXIT_CANNOT_EXEC,
 	    "cannot execute %s: not the file that was resolved (%llu:%llu, expected "
@@ -35,7 +35,7 @@ void die_not_resolved(const struct args *a, const struct stat *st)
 
 /* The file at PATH now must still be the one the shim resolved (fail
  * closed: never run a file swapped in between). */
-void pinned_check(const struct args *a)
+void pinned_check(const struct helper_req *a)
 {
 	struct stat st;
 	int dirfd = a->dirfd >= 0 ? a->dirfd : AT_FDCWD;
@@ -46,7 +46,7 @@ void pinned_check(const struct args *a)
 		die_not_resolved(a, &st);
 }
 
-bool pinned_shows(const struct args *a)
+bool pinned_shows(const struct helper_req *a)
 {
 	struct stat st;
 
@@ -56,7 +56,7 @@ bool pinned_shows(const struct args *a)
 /* Opens the target file before anything can hide it. The fd must be opened
  * here, after CLONE_NEWNS: a bind mount's source must belong to our own
  * mount namespace. */
-int pinned_open(const struct args *a)
+int pinned_open(const struct helper_req *a)
 {
 	struct stat st;
 	int fd;

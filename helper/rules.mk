@@ -1,7 +1,7 @@
 # cordon-helper: static (docs/design.md). musl when available: tiny and fast
 # to exec. SANITIZE=1 builds it dynamically with $(CC): ASan cannot be static.
-HELPER_SRCS := $(sort $(wildcard helper/*.c))
-HELPER_HDRS := $(wildcard helper/*.h)
+HELPER_SRCS := $(sort $(wildcard helper/*.c)) common/contract.c
+HELPER_HDRS := $(wildcard helper/*.h) common/contract.h
 
 ifeq ($(SANITIZE),1)
 HELPER_CC := $(CC)
@@ -36,7 +36,7 @@ uninstall-helper:
 # $(B)/cordon-helper and the small programs of tests/helper/progs/.
 HELPER_TEST_PROGS := $(patsubst tests/helper/progs/%.c,$(B)/tests/helper/%,\
 		       $(wildcard tests/helper/progs/*.c))
-TEST_SRCS += helper/args.c helper/caps.c helper/fmt.c $(sort $(wildcard tests/helper/*.c))
+TEST_SRCS += helper/caps.c helper/fmt.c $(sort $(wildcard tests/helper/*.c))
 TEST_DEPS += $(B)/cordon-helper $(HELPER_TEST_PROGS)
 $(B)/tests/cordon-tests: $(HELPER_HDRS) $(wildcard tests/helper/*.h)
 $(B)/tests/helper/%: tests/helper/progs/%.c | $(B)/tests/helper/.dir

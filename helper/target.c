@@ -71,7 +71,7 @@ static void restore_signals(const struct job *j)
 
 static _Noreturn void exec_target(struct job *j)
 {
-	const struct args *a = j->a;
+	const struct helper_req *a = j->a;
 
 	/* By path, not through the pinned fd: comm, /proc/self/exe and a
 	 * script's $0 stay what they would be without cordon. */
@@ -83,7 +83,7 @@ static _Noreturn void exec_target(struct job *j)
 	if (errno == ENOEXEC && a->sh) {
 		/* glibc's execvp: /bin/sh PATH ARG..., built in the argv slots
 		 * just before ARGV0 (the PATH slot and the one we overwrite). */
-		char **sh = a->argv - 1;
+		char **sh = (char **)a->argv - 1;
 		sh[0] = (char *)"/bin/sh";
 		sh[1] = (char *)a->path;
 		execve(sh[0], sh, j->envp);
@@ -93,7 +93,7 @@ static _Noreturn void exec_target(struct job *j)
 
 void target_run(struct job *j)
 {
-	const struct args *a = j->a;
+	const struct helper_req *a = j->a;
 	int rc;
 
 	if (setpgid(0, 0) < 0)
@@ -113,6 +113,9 @@ void target_run(struct job *j)
 	fill_userns(j);
 	if (a->cloexec >= 0 && fcntl(a->cloexec, F_SETFD, FD_CLOEXEC) < 0)
 		die(EXIT_SETUP, "--cloexec %d: %s", a->cloexec, strerror(errno));
+	/* `cordon check`'s channel is the helper's, not the job's. */
+	if (a->status_fd >= 0 && fcntl(a->status_fd, F_SETFD, FD_CLOEXEC) < 0)
+		die(EXIT_SETUP, "--status-fd %d: %s", a->status_fd, strerror(errno));
 	restore_signals(j);
 	exec_target(j);
 }

@@ -12,6 +12,7 @@
 #include <sys/auxv.h>
 #include <sys/prctl.h>
 #include <sys/stat.h>
+#include <sched.h>
 #include <unistd.h>
 
 /* $(LIBEXECDIR)/cordon/cordon-helper, from shim/rules.mk. Without it the
@@ -23,8 +24,9 @@
 
 enum { PROC_USER_INIT_INO = 0xEFFFFFFDU };
 
-struct real_fns real;
-struct config cfg;
+static struct real_fns real;
+static struct config cfg;
+static const struct shim the_shim = {&cfg, &real};
 
 struct sym {
 	const char *name, *version; /* version NULL: the default one */
@@ -218,7 +220,7 @@ static void find_inside(void)
 		cfg.inside = tier_parse(t);
 }
 
-__attribute__((constructor)) static void shim_load(void)
+static void load(void)
 {
 	const char *self;
 
@@ -239,4 +241,30 @@ __attribute__((constructor)) static void shim_load(void)
 	/* Never in setuid/setgid processes (above): the caller names the file. */
 	log_load(getenv("CORDON_LOG"));
 	cfg.active = true;
+}
+
+/* 0: not loaded, 1: loading, 2: loaded. A call before our constructor (from
+ * another library's constructor) loads first; a second thread meanwhile
+ * waits for it (start-up: no exec path of a loaded process gets here). */
+static int state;
+
+const struct shim *shim_get(void)
+{
+	int expected = 0;
+
+	if (__atomic_load_n(&state, __ATOMIC_ACQUIRE) == 2)
+		return &the_shim;
+	if (__atomic_compare_exchange_n(&state, &expected, 1, false, __ATOMIC_ACQ_REL,
+					__ATOMIC_ACQUIRE)) {
+		load();
+		__atomic_store_n(&state, 2, __ATOMIC_RELEASE);
+	}
+	while (__atomic_load_n(&state, __ATOMIC_ACQUIRE) != 2)
+		sched_yield();
+	return &the_shim;
+}
+
+__attribute__((constructor)) static void shim_load(void)
+{
+	shim_get();
 }

@@ -19,6 +19,16 @@ size_t vec_len(char *const *v)
 	return n;
 }
 
+size_t env_preload_bytes(char *const *envp)
+{
+	size_t n = 0;
+
+	for (; envp && *envp; envp++)
+		if (strncmp(*envp, PRELOAD_VAR, sizeof(PRELOAD_VAR) - 1) == 0)
+			n += strlen(*envp) + 1;
+	return n;
+}
+
 bool env_is_cordon(const char *entry)
 {
 	return strncmp(entry, "CORDON_", 7) == 0;

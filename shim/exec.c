@@ -1,5 +1,6 @@
 /* The exec family. glibc's execv/execl/execvp... reach execve through
- * hidden aliases, so each is interposed on its own. */
+ * hidden aliases, so each is interposed on its own; each fills a struct
+ * call and runs the one pipeline (call.c). */
 #include "shim/shim.h"
 
 #include <alloca.h>
@@ -11,189 +12,124 @@
 
 extern char **environ;
 
-static int do_execvpe(const char *fn, const char *file, char *const argv[],
-		      char *const envp[]);
-
-static int fail(int err)
+static int pass_execve(const struct call *c, const struct real_fns *real)
 {
-	errno = err;
+	real->execve(c->file, c->argv, c->envp);
+	return errno;
+}
+
+static int pass_execv(const struct call *c, const struct real_fns *real)
+{
+	real->execv(c->file, c->argv);
+	return errno;
+}
+
+static int pass_execvpe(const struct call *c, const struct real_fns *real)
+{
+	real->execvpe(c->file, c->argv, c->envp);
+	return errno;
+}
+
+static int pass_execvp(const struct call *c, const struct real_fns *real)
+{
+	real->execvp(c->file, c->argv);
+	return errno;
+}
+
+static int pass_execveat(const struct call *c, const struct real_fns *real)
+{
+	real->execveat(c->dirfd, c->file, c->argv, c->envp, c->atflags);
+	return errno;
+}
+
+static int pass_fexecve(const struct call *c, const struct real_fns *real)
+{
+	real->fexecve(c->dirfd, c->argv, c->envp);
+	return errno;
+}
+
+#define EXEC_CALL(fn_, file_, argv_, envp_, search_, pass_)                              \
+	((struct call){.fn = fn_,                                                        \
+		       .kind = CALL_EXEC,                                                \
+		       .file = file_,                                                    \
+		       .dirfd = AT_FDCWD,                                                \
+		       .argv = argv_,                                                    \
+		       .envp = envp_,                                                    \
+		       .search = search_,                                                \
+		       .sh = search_,                                                    \
+		       .pass = pass_})
+
+/* -1 with the call's errno: an exec that works does not come back. */
+static int run(struct call *c)
+{
+	errno = call_run(shim_get(), c);
 	return -1;
-}
-
-/* fexecve/execveat: the helper needs the fd, so a close-on-exec one is
- * handed over open and named with --cloexec (the target must not get it).
- * Only the exec'ing process's fd table changes, and back on failure. */
-static int exec_at(struct helper_cmd *h, char *const *argv, char *const *envp, int dirfd)
-{
-	int flags = fcntl(dirfd, F_GETFD), err;
-
-	if (flags < 0)
-		return errno;
-	if (flags & FD_CLOEXEC && fcntl(dirfd, F_SETFD, flags & ~FD_CLOEXEC) < 0)
-		return errno;
-	h->dirfd = dirfd;
-	h->cloexec = flags & FD_CLOEXEC ? dirfd : -1;
-	err = divert_exec(h, argv, envp);
-	/* Back as the host had it; this fd was just valid, nothing to fail. */
-	if (flags & FD_CLOEXEC)
-		(void)fcntl(dirfd, F_SETFD, flags);
-	return err;
-}
-
-/* One exec through the helper: resolve as the real call would, fail with
- * its errno, else replace this process with the helper. */
-static int exec_sandboxed(const struct divert *d, int dirfd, const char *file,
-			  int atflags, char *const *argv, char *const *envp, bool search)
-{
-	struct helper_cmd h = {.helper = cfg.helper,
-			       .sh = search,
-			       .dirfd = -1,
-			       .cloexec = -1,
-			       .tier = d->tier};
-	struct probe p = {.dirfd = dirfd,
-			  .atflags = atflags,
-			  .noexec = !search,
-			  .argv = argv,
-			  .envp = envp};
-	char buf[PATH_MAX + NAME_MAX + 2];
-	int fdflags = dirfd != AT_FDCWD ? fcntl(dirfd, F_GETFD) : 0;
-	int err;
-
-	p.fd_cloexec = fdflags > 0 && (fdflags & FD_CLOEXEC);
-	err = resolve_exec(&h, &p, file, search, buf, sizeof(buf));
-	if (err)
-		return log_event(d, LOG_FAILED, file, err);
-	if ((err = divert_helper_ok(file)))
-		return log_event(d, LOG_REFUSED, h.path, err);
-	log_event(d, LOG_SANDBOXED, h.path, 0);
-	/* An absolute path or the cwd needs no fd (execveat ignores it). */
-	if (dirfd != AT_FDCWD && (!*h.path || *h.path != '/'))
-		return log_err(d, exec_at(&h, argv, envp, dirfd));
-	return log_err(d, divert_exec(&h, argv, envp));
-}
-
-static int do_execve(const char *fn, const char *path, char *const argv[],
-		     char *const envp[])
-{
-	const struct log_call lc = {fn, path, argv, envp, AT_FDCWD};
-	struct divert d;
-
-	switch (divert_decide(&d, &lc, path, envp)) {
-	case PASS:
-		return log_ret(&d, real.execve(path, argv, envp));
-	case REFUSE:
-		return fail(EPERM);
-	default:
-		return fail(exec_sandboxed(&d, AT_FDCWD, path, 0, argv, envp, false));
-	}
 }
 
 SHIM_EXPORT int execve(const char *path, char *const argv[], char *const envp[])
 {
-	return do_execve("execve", path, argv, envp);
-}
-
-SHIM_EXPORT int execvpe(const char *file, char *const argv[], char *const envp[])
-{
-	return do_execvpe("execvpe", file, argv, envp);
+	struct call c = EXEC_CALL("execve", path, argv, envp, false, pass_execve);
+	return run(&c);
 }
 
 SHIM_EXPORT int execv(const char *path, char *const argv[])
 {
-	const struct log_call lc = {"execv", path, argv, environ, AT_FDCWD};
-	struct divert d;
-
-	switch (divert_decide(&d, &lc, path, environ)) {
-	case PASS:
-		return log_ret(&d, real.execv(path, argv));
-	case REFUSE:
-		return fail(EPERM);
-	default:
-		return fail(exec_sandboxed(&d, AT_FDCWD, path, 0, argv, environ, false));
-	}
+	struct call c = EXEC_CALL("execv", path, argv, environ, false, pass_execv);
+	return run(&c);
 }
 
-static int do_execvpe(const char *fn, const char *file, char *const argv[],
-		      char *const envp[])
+SHIM_EXPORT int execvpe(const char *file, char *const argv[], char *const envp[])
 {
-	const struct log_call lc = {fn, file, argv, envp, AT_FDCWD};
-	struct divert d;
-
-	switch (divert_decide(&d, &lc, file, envp)) {
-	case PASS:
-		return log_ret(&d, real.execvpe(file, argv, envp));
-	case REFUSE:
-		return fail(EPERM);
-	default:
-		return fail(exec_sandboxed(&d, AT_FDCWD, file, 0, argv, envp, true));
-	}
+	struct call c = EXEC_CALL("execvpe", file, argv, envp, true, pass_execvpe);
+	return run(&c);
 }
 
 SHIM_EXPORT int execvp(const char *file, char *const argv[])
 {
-	const struct log_call lc = {"execvp", file, argv, environ, AT_FDCWD};
-	struct divert d;
-
-	switch (divert_decide(&d, &lc, file, environ)) {
-	case PASS:
-		return log_ret(&d, real.execvp(file, argv));
-	case REFUSE:
-		return fail(EPERM);
-	default:
-		return fail(exec_sandboxed(&d, AT_FDCWD, file, 0, argv, environ, true));
-	}
+	struct call c = EXEC_CALL("execvp", file, argv, environ, true, pass_execvp);
+	return run(&c);
 }
 
 SHIM_EXPORT int execveat(int dirfd, const char *path, char *const argv[],
 			 char *const envp[], int flags)
 {
-	const struct log_call lc = {"execveat", path, argv, envp, dirfd};
-	struct divert d;
+	struct call c = EXEC_CALL("execveat", path, argv, envp, false, pass_execveat);
 
-	switch (divert_decide(&d, &lc, path, envp)) {
-	case PASS:
-		return log_ret(&d, real.execveat(dirfd, path, argv, envp, flags));
-	case REFUSE:
-		return fail(EPERM);
-	default:
-		if (flags & ~(AT_EMPTY_PATH | AT_SYMLINK_NOFOLLOW))
-			return fail(log_event(&d, LOG_FAILED, path, EINVAL));
-		return fail(exec_sandboxed(&d, dirfd, path, flags, argv, envp, false));
-	}
+	c.dirfd = dirfd;
+	c.atflags = flags;
+	if (flags & ~(AT_EMPTY_PATH | AT_SYMLINK_NOFOLLOW))
+		c.invalid = EINVAL;
+	return run(&c);
 }
 
 SHIM_EXPORT int fexecve(int fd, char *const argv[], char *const envp[])
 {
-	const struct log_call lc = {"fexecve", "", argv, envp, fd};
-	struct divert d;
+	struct call c = EXEC_CALL("fexecve", "", argv, envp, false, pass_fexecve);
 
-	switch (divert_decide(&d, &lc, "(fexecve fd)", envp)) {
-	case PASS:
-		return log_ret(&d, real.fexecve(fd, argv, envp));
-	case REFUSE:
-		return fail(EPERM);
-	default:
-		/* glibc checks these before its execveat(fd, "", AT_EMPTY_PATH),
-		 * although its header declares them nonnull. */
+	c.dirfd = fd;
+	c.atflags = AT_EMPTY_PATH;
+	/* glibc checks these before its execveat(fd, "", AT_EMPTY_PATH),
+	 * although its header declares them nonnull. */
 #pragma GCC diagnostic push
 #pragma GCC diagnostic ignored "-Wnonnull-compare"
-		if (fd < 0 || !argv || !envp)
-			return fail(log_event(&d, LOG_FAILED, "", EINVAL));
+	if (fd < 0 || !argv || !envp)
+		c.invalid = EINVAL;
 #pragma GCC diagnostic pop
-		return fail(exec_sandboxed(&d, fd, "", AT_EMPTY_PATH, argv, envp, false));
-	}
+	return run(&c);
 }
 
-/* execl*: glibc builds the argv on its stack and calls execve/execvpe; so
- * do we, bounded (glibc itself stops at INT_MAX arguments with E2BIG). */
+/* execl*: glibc builds the argv on its stack (a VLA of argc pointers) and
+ * calls execve/execvpe; so do we, with the same stack and glibc's bound
+ * (INT_MAX arguments, then E2BIG). */
 #define ARGV_FROM_VA(argv, arg, ap, extra_envp)                                          \
 	do {                                                                             \
 		size_t argc_ = 1;                                                        \
 		va_start(ap, arg);                                                       \
 		while (va_arg(ap, const char *))                                         \
-			if (++argc_ > SHIM_MAX_PTRS) {                                   \
+			if (++argc_ == INT_MAX) {                                        \
 				va_end(ap);                                              \
-				return fail(E2BIG);                                      \
+				errno = E2BIG;                                           \
+				return -1;                                               \
 			}                                                                \
 		va_end(ap);                                                              \
 		argv = alloca((argc_ + 1) * sizeof(*argv));                              \
@@ -212,7 +148,8 @@ SHIM_EXPORT int execl(const char *path, const char *arg, ...)
 
 	/* cppcheck-suppress allocaCalled */
 	ARGV_FROM_VA(argv, arg, ap, (void)0);
-	return do_execve("execl", path, argv, environ);
+	struct call c = EXEC_CALL("execl", path, argv, environ, false, pass_execve);
+	return run(&c);
 }
 
 SHIM_EXPORT int execle(const char *path, const char *arg, ...)
@@ -222,7 +159,8 @@ SHIM_EXPORT int execle(const char *path, const char *arg, ...)
 
 	/* cppcheck-suppress allocaCalled */
 	ARGV_FROM_VA(argv, arg, ap, envp = va_arg(ap, char **));
-	return do_execve("execle", path, argv, envp);
+	struct call c = EXEC_CALL("execle", path, argv, envp, false, pass_execve);
+	return run(&c);
 }
 
 SHIM_EXPORT int execlp(const char *file, const char *arg, ...)
@@ -232,5 +170,6 @@ SHIM_EXPORT int execlp(const char *file, const char *arg, ...)
 
 	/* cppcheck-suppress allocaCalled */
 	ARGV_FROM_VA(argv, arg, ap, (void)0);
-	return do_execvpe("execlp", file, argv, environ);
+	struct call c = EXEC_CALL("execlp", file, argv, environ, true, pass_execvpe);
+	return run(&c);
 }

@@ -189,7 +189,7 @@ static void jb_tier(struct jb *b, enum tier t)
 	if (t == TIER_BAD)
 		jb_str(b, "null");
 	else
-		jb_json(b, tier_str(t), SIZE_MAX);
+		jb_json(b, tier_name(t), SIZE_MAX);
 }
 
 /* The fields before argv: small and bounded, they always fit. */

@@ -1,6 +1,6 @@
 /* Would the kernel exec this file, and with which error would it refuse?
  * Checked before the helper runs, so the host gets the errno the real call
- * would return, from the same function. Syscalls on the stack only: this
+ * would return, from the same function. Syscalls only, small buffers: this
  * runs in vfork children. What cannot be foreseen here (ETXTBSY, an ELF
  * the kernel rejects, a missing ELF interpreter) surfaces as the helper's
  * exit 126/127 instead (docs/shim.md). */
@@ -106,9 +106,9 @@ static int check_file(int dirfd, const char *path, int atflags, struct stat *st)
 /* A registered binfmt_misc handler may run what ELF and #! do not, so
  * ENOEXEC is never claimed then. Asked only for such files (rare), with
  * syscalls on the stack: not at load, where every process would pay. */
-static bool binfmt_misc_used(void)
+static __attribute__((noinline)) bool binfmt_misc_used(void)
 {
-	char buf[1024];
+	char buf[512];
 	bool used = false;
 	ssize_t n;
 	int fd = open("/proc/sys/fs/binfmt_misc", O_RDONLY | O_DIRECTORY | O_CLOEXEC);
@@ -202,18 +202,23 @@ static int format_child(void *arg)
 	return 0;
 }
 
-static __attribute__((noinline)) int check_format_spare_fd(const struct probe *p,
-							   const char *path)
+/* The child's stack is a mapping of its own: the caller's may be small. */
+static int check_format_spare_fd(const struct probe *p, const char *path)
 {
 	enum { STACK_SIZE = 16384 };
-	char stack[STACK_SIZE] __attribute__((aligned(16)));
 	struct format_req q = {p, path, 0};
 	int saved = errno;
-	pid_t pid = clone(format_child, stack + STACK_SIZE, CLONE_VM | CLONE_VFORK, &q);
+	pid_t pid = -1;
+	struct call_mem m;
 
-	if (pid > 0)
-		while (waitpid(pid, NULL, __WCLONE) < 0 && errno == EINTR)
-			;
+	if (mem_open(&m, STACK_SIZE) == 0) {
+		pid =
+		    clone(format_child, m.base + STACK_SIZE, CLONE_VM | CLONE_VFORK, &q);
+		if (pid > 0)
+			while (waitpid(pid, NULL, __WCLONE) < 0 && errno == EINTR)
+				;
+		mem_close(&m);
+	}
 	errno = saved;
 	/* Still no fd, or no child: claim nothing, the helper's exit tells. */
 	return pid > 0 && q.err != NEED_FD ? q.err : 0;

@@ -1,13 +1,13 @@
 # libcordon.so: the preloaded shim (docs/shim.md). Never sanitized: it runs
 # inside uninstrumented hosts. Its pure logic is linked into the (sanitized)
 # test runner instead.
-SHIM_SRCS := $(sort $(wildcard shim/*.c))
-SHIM_HDRS := $(wildcard shim/*.h)
-# probe.c only makes syscalls on the stack: tested directly against the kernel.
-SHIM_PURE := shim/tier.c shim/path.c shim/env.c shim/argv.c shim/probe.c
+SHIM_SRCS := $(sort $(wildcard shim/*.c)) common/contract.c
+SHIM_HDRS := $(wildcard shim/*.h) common/contract.h
+# probe.c only makes syscalls: tested directly against the kernel.
+SHIM_PURE := shim/tier.c shim/path.c shim/env.c shim/probe.c shim/mem.c common/contract.c
 SHIM_HELPER_PATH := $(LIBEXECDIR)/cordon/cordon-helper
 
-$(B)/libcordon.so: $(SHIM_SRCS) $(SHIM_HDRS) helper/tmpsize.h shim/exports.map shim/rules.mk $(PATHS_STAMP) | $(B)/.dir
+$(B)/libcordon.so: $(SHIM_SRCS) $(SHIM_HDRS) shim/exports.map shim/rules.mk $(PATHS_STAMP) | $(B)/.dir
 	$(CC) $(BASE_CPPFLAGS) $(CPPFLAGS) -DCORDON_HELPER_PATH='"$(SHIM_HELPER_PATH)"' \
 	  $(BASE_CFLAGS) $(CFLAGS) -fPIC -shared -fvisibility=hidden \
 	  -o $@ $(SHIM_SRCS) $(BASE_LDFLAGS) $(LDFLAGS) \
@@ -20,10 +20,15 @@ ALL += $(B)/libcordon.so
 SHIM_HOSTS := $(patsubst tests/shim/hosts/%.c,$(B)/tests/shim/%,\
 		$(wildcard tests/shim/hosts/*.c))
 TEST_SRCS += $(SHIM_PURE) $(sort $(wildcard tests/shim/*.c))
-TEST_DEPS += $(B)/libcordon.so $(SHIM_HOSTS) $(B)/cordon
+TEST_DEPS += $(B)/libcordon.so $(SHIM_HOSTS) $(B)/cordon $(B)/tests/shim/early.so
 $(B)/tests/shim/%: tests/shim/hosts/%.c tests/shim/hosts/host.h | $(B)/tests/shim/.dir
 	$(CC) $(BASE_CPPFLAGS) $(CPPFLAGS) $(BASE_CFLAGS) $(CFLAGS) -o $@ $< \
 	  $(BASE_LDFLAGS) $(LDFLAGS) -lpthread
+
+# A preload whose constructor runs before the shim's and starts programs.
+$(B)/tests/shim/early.so: tests/shim/early/early.c | $(B)/tests/shim/.dir
+	$(CC) $(BASE_CPPFLAGS) $(CPPFLAGS) $(BASE_CFLAGS) $(CFLAGS) -fPIC -shared -o $@ $< \
+	  $(BASE_LDFLAGS) $(LDFLAGS)
 
 # The launcher in the build tree finds libcordon.so and the helper next to
 # it; its VERSION= line carries ./VERSION (install copies keep it from here).

@@ -1,23 +1,31 @@
 /* libcordon.so: the preloaded shim (docs/shim.md).
  *
- * Layout: pure logic with no side effects (tier.c, path.c, env.c, argv.c,
- * logfmt.c); the file probe (probe.c, syscalls on the stack only); all of
- * these are linked into the sanitized test runner. The load-time setup
- * (config.c), the diversion core (divert.c), the audit log's I/O (log.c)
- * and one file per family of intercepted calls (exec.c, spawn.c,
- * system.c).
+ * One intercepted call is one struct call, and it takes one way, in
+ * call.c: decide the tier (or pass through, or refuse) -> resolve the file
+ * as the real call would -> pin the helper -> build the helper's argv and
+ * env -> hand over (exec or spawn the helper) -> log. The entry points
+ * (exec.c, spawn.c, system.c) only fill a struct call and translate the
+ * result into their own return convention. The pipeline takes the
+ * configuration and the table of real functions as parameters (struct
+ * shim), so it runs in-process under test with fakes.
+ *
+ * Layout: pure logic with no side effects (tier.c, path.c, env.c,
+ * logfmt.c, common/contract.c); the file probe (probe.c, syscalls only);
+ * the per-call memory (mem.c) and the helper's pin (pin.c); the load-time
+ * setup (config.c); the audit log's I/O (log.c).
  *
  * Everything reachable from an exec or spawn is a signal handler in
  * disguise: it may run in a vfork child, so no malloc, stdio, locks or
- * abort, only bounded stack buffers, and no write to global state (system.c
- * is the exception, as glibc's system and popen are; and log.c's one pid
- * of the process that said the log fails, an aligned store). Internal functions
- * return 0 or a positive errno value (what the real call would leave in
- * errno). */
+ * abort; buffers of more than a few hundred bytes come from a mapping made
+ * for the call (mem.c), never from the caller's stack, which may be a small
+ * thread's; no write to global state (system.c is the exception, as glibc's
+ * system and popen are; and log.c's one pid of the process that said the
+ * log fails, an aligned store). Internal functions return 0 or a positive
+ * errno value (what the real call would leave in errno). */
 #ifndef CORDON_SHIM_H
 #define CORDON_SHIM_H
 
-#include "helper/tmpsize.h"
+#include "common/contract.h"
 
 #include <signal.h>
 #include <spawn.h>
@@ -32,13 +40,8 @@
  * -fvisibility=hidden and the version script (shim/exports.map). */
 #define SHIM_EXPORT __attribute__((visibility("default")))
 
-enum tier { TIER_NONE, TIER_HARDENED, TIER_LOCKDOWN, TIER_BAD = -1 };
-
-/* tier.c (pure) */
-enum tier tier_parse(const char *s);
-const char *tier_str(enum tier t);
-/* max(floor, every CORDON_TIER in envp); TIER_BAD with *bad set to the
- * offending value when one is not a tier. envp may be NULL. */
+/* tier.c (pure): max(floor, every CORDON_TIER in envp); TIER_BAD with *bad
+ * set to the offending value when one is not a tier. envp may be NULL. */
 enum tier tier_decide(enum tier floor, char *const *envp, const char **bad);
 
 /* path.c (pure): glibc's PATH walk (posix/execvpe.c). */
@@ -66,32 +69,9 @@ bool preload_is_ours(const struct preload_ids *ids, const char *word, size_t len
  * The rewritten LD_PRELOAD values go to buf[size]. Returns 0 or E2BIG. */
 int env_rewrite(char *const *envp, const struct preload_ids *ids, char **out, size_t cap,
 		char *buf, size_t size);
+/* The bytes env_rewrite may need in buf: the LD_PRELOAD entries' sizes. */
+size_t env_preload_bytes(char *const *envp);
 size_t vec_len(char *const *v);
-
-/* argv.c (pure): the helper's command line of docs/design.md. */
-struct helper_cmd {
-	const char *helper;
-	bool sh;
-	int dirfd;   /* -1: none */
-	int cloexec; /* -1: none */
-	enum tier tier;
-	uint64_t dev, ino;
-	const char *path;
-	const char *tmp_size; /* lockdown: CORDON_TMP_SIZE (helper/tmpsize.h), or NULL */
-};
-/* Slots besides argv: the helper, 7 for options, TIER DEV:INO PATH, the ""
- * an argc-0 argv becomes, the NULL. */
-enum { HELPER_ARGV_EXTRA = 13, U64_DIGITS = 21 };
-struct helper_num {
-	char devino[2 * U64_DIGITS + 2];
-	char dirfd[U64_DIGITS];
-	char cloexec[U64_DIGITS];
-};
-/* Fills out[cap] with the helper's argv for argv (argc 0 becomes ""
- * as the kernel does); returns 0 or E2BIG. */
-int helper_argv(const struct helper_cmd *h, char *const *argv, struct helper_num *num,
-		char **out, size_t cap);
-char *fmt_u64(char *buf, uint64_t v);
 
 /* probe.c: would the kernel exec this file, and which one is it. */
 struct probe {
@@ -105,7 +85,7 @@ struct probe {
 int probe_file(struct probe *p, const char *path);
 int probe_args_fit(const char *path, char *const *argv, char *const *envp);
 
-/* config.c: what the constructor found, read-only afterwards. */
+/* config.c: what the load found, read-only afterwards. */
 struct real_fns {
 	int (*execve)(const char *, char *const[], char *const[]);
 	int (*execv)(const char *, char *const[]);
@@ -130,67 +110,118 @@ struct real_fns {
 	int (*pclose)(FILE *);
 };
 struct config {
-	bool active;	 /* false: setuid/setgid, or not yet loaded: pass through */
+	bool active;	 /* false: setuid/setgid: pass through */
 	enum tier floor; /* CORDON_TIER at load; TIER_BAD: see floor_bad */
 	char floor_bad[64];
 	bool floor_unset; /* CORDON_TIER was not in the env at load */
 	enum tier inside; /* tier of the sandbox we run in (kernel-proved), or NONE */
 	char helper[4096];
-	char tmp_size[TMP_SIZE_MAX +
-		      1];      /* CORDON_TMP_SIZE at load, checked; "" when unset */
+	char tmp_size[TMP_SIZE_MAX + 1]; /* CORDON_TMP_SIZE at load, checked; "" */
 	char tmp_size_bad[64]; /* the value when it is not a size; "" otherwise */
 	struct preload_ids preload;
 	char preload_buf[1024];
 };
-extern struct real_fns real;
-extern struct config cfg;
 
-/* What the audit log (log.c) says of one intercepted call. */
-struct log_call {
-	const char *fn;	  /* the entry point: "execve", "popen", ... */
-	const char *file; /* as given */
+/* The configuration and the real functions one pipeline runs with. */
+struct shim {
+	const struct config *cfg;
+	const struct real_fns *real;
+};
+/* The process's own, loaded on first use when a call comes before the
+ * constructor (another library's constructor calling popen): that is
+ * start-up, never an exec path of a loaded process. */
+const struct shim *shim_get(void);
+
+/* One intercepted call. */
+struct call;
+/* The real call, for a job that passes through: 0 or the errno it fails
+ * with (an exec that works does not return). */
+typedef int (*pass_fn)(const struct call *c, const struct real_fns *real);
+enum call_kind { CALL_EXEC, CALL_SPAWN };
+struct call {
+	/* What the entry point was given (the adapters fill these). */
+	const char *fn; /* the log's "function": "execvp", "posix_spawn", ... */
+	enum call_kind kind;
+	const char *file; /* as given (fexecve: "") */
+	int dirfd;	  /* fexecve's fd, execveat's dirfd; else AT_FDCWD */
+	int atflags;	  /* execveat's flags; fexecve: AT_EMPTY_PATH */
 	char *const *argv, *const *envp;
-	int fd; /* fexecve's fd, execveat's dirfd; else AT_FDCWD */
-};
-
-/* divert.c: the common path of every entry point. */
-enum verdict { PASS, DIVERT, REFUSE };
-struct divert {
-	enum tier tier; /* effective: the sandbox's, TIER_BAD when refused */
-	const struct log_call *call;
-};
-/* Decides the tier for a job env; REFUSE has already said why on stderr.
- * Logs PASS (passthrough) and REFUSE (refused). */
-enum verdict divert_decide(struct divert *d, const struct log_call *call,
-			   const char *file, char *const *envp);
-/* One "cordon: ..." line on stderr with a single write(2). */
-void shim_say(const char *const *parts);
-/* Checks the helper before it is exec'd; 0 or EPERM after saying why. */
-int divert_helper_ok(const char *file);
-/* The helper's argv and env on the caller's stack, handed to fn. */
-typedef int (*divert_fn)(char *const *hargv, char *const *henv, void *ctx);
-int divert_with(const struct helper_cmd *h, char *const *argv, char *const *envp,
-		divert_fn fn, void *ctx);
-/* The exec of a resolved file through the helper; returns the errno. */
-int divert_exec(struct helper_cmd *h, char *const *argv, char *const *envp);
-/* The exec family's file resolution: 0 with h->path/dev/ino set, or the
- * errno the real call would fail with. buf holds a PATH candidate. */
-int resolve_exec(struct helper_cmd *h, struct probe *p, const char *file, bool search,
-		 char *buf, size_t size);
-
-/* spawn.c: one posix_spawn-like request (pidfd set for pidfd_spawn). */
-struct spawn_req {
-	pid_t *pid;
+	char *const *shown_argv; /* what the log shows, when not argv (system(NULL)) */
+	bool search;		 /* the PATH search of exec*p and posix_spawnp */
+	bool sh;       /* ENOEXEC: /bin/sh PATH ARG... (exec*p, the compat spawns) */
+	bool sh_given; /* ... with a bare name as given, not the PATH candidate */
+	int invalid;   /* an errno the sandboxed way fails with up front */
+	pid_t *pid;    /* spawns: where the child's handle goes */
 	int *pidfd;
-	const char *file;
 	const posix_spawn_file_actions_t *fa;
 	const posix_spawnattr_t *attr;
-	char *const *argv, *const *envp;
-	bool search, sh;
+	pass_fn pass;
+	/* The pipeline's. */
+	enum tier tier; /* effective; TIER_BAD when refused */
 };
-/* The request through the helper; returns 0 or the error posix_spawn
- * returns. errno is left as it was. */
-int spawn_sandboxed(const struct divert *d, const struct spawn_req *r);
+
+/* mem.c: memory made for one call, safe in any thread and in a vfork
+ * child, whose stack is its parent's. An exec that works leaves the
+ * mapping in a vfork child's parent: it is then unmapped by that thread's
+ * next call into the shim (mem_reclaim). */
+struct call_mem {
+	char *base;
+	size_t size, used;
+	bool on_stack; /* the kernel refused a mapping (RLIMIT_AS): the caller's */
+};
+/* A call that needs no more than this may use the caller's stack when the
+ * kernel refuses it a mapping (its address space limit reached), as the
+ * exec itself still may work then. */
+enum { MEM_STACK_MAX = 32768 };
+int mem_open(struct call_mem *m, size_t size);
+/* size bytes of m, aligned for pointers; NULL when m is too small. */
+void *mem_take(struct call_mem *m, size_t size);
+void mem_close(struct call_mem *m);
+/* Right before an exec: if it works, the mapping is left to mem_reclaim. */
+void mem_before_exec(struct call_mem *m);
+void mem_after_exec(struct call_mem *m);
+void mem_reclaim(void);
+
+/* call.c: the pipeline. */
+enum verdict { PASS, DIVERT, REFUSE };
+/* The tier for c's job env; logs PASS (passthrough) and REFUSE (refused),
+ * which has said why on stderr. */
+enum verdict call_decide(const struct shim *s, struct call *c);
+/* A call decide sent to the sandbox: resolve, pin the helper, hand over
+ * (exec, or spawn into c->pid / c->pidfd); 0 or the errno, logged. */
+int call_divert(const struct shim *s, struct call *c);
+/* decide, then pass through, refuse (EPERM) or divert. */
+int call_run(const struct shim *s, struct call *c);
+/* The resolve step alone: the file c's real call would exec into r->path,
+ * dev, ino (r->argv, r->sh as the helper must get them), with the memory it
+ * needs from m; 0 or the errno the real call would fail with. */
+int call_resolve(const struct call *c, struct helper_req *r, struct call_mem *m);
+/* One "cordon: ..." line on stderr with a single write(2). */
+void shim_say(const char *const *parts);
+
+/* pin.c: the helper that runs is the one checked: opened once per call,
+ * checked through the fd (a complete executable) and started through it.
+ * PIN_HEAD: the bytes of its head read for that (ELF header and program
+ * headers: a static helper has a handful). */
+enum { PIN_HEAD = 1024 };
+struct helper_pin {
+	int fd;	       /* -1: no fd left (EMFILE): started by its path */
+	char proc[32]; /* "/proc/self/fd/N", for the spawns */
+};
+/* 0, or EPERM after saying why (file: what was to run). */
+int pin_helper(const struct config *cfg, const char *file, struct call_mem *m,
+	       struct helper_pin *p);
+void pin_release(struct helper_pin *p);
+/* The path a spawn of the helper names: its fd's, unless a file action
+ * could close or replace that fd before the exec. */
+const char *pin_spawn_path(const struct config *cfg, const struct helper_pin *p,
+			   const posix_spawn_file_actions_t *fa);
+
+/* actions.c: where a relative file resolves after the chdir/fchdir file
+ * actions; 0 with *cwd (AT_FDCWD or an O_PATH fd of ours), or the errno. */
+int spawn_sim_cwd(const posix_spawn_file_actions_t *fa, int *cwd);
+/* Whether a file action could close or replace fd before the exec. */
+bool spawn_fa_touches(const posix_spawn_file_actions_t *fa, int fd);
 
 /* log.c: the audit log of CORDON_LOG (docs/shim.md). A record says the
  * decision before the call is made; a failed call adds a "failed" record.
@@ -198,16 +229,14 @@ int spawn_sandboxed(const struct divert *d, const struct spawn_req *r);
 enum log_decision { LOG_PASSTHROUGH, LOG_SANDBOXED, LOG_REFUSED, LOG_FAILED };
 /* At load, with CORDON_LOG from the host's env (NULL: no log). */
 void log_load(const char *path);
-/* One record of d->call; returns err, errno kept. path: the resolved file
- * when known, else as given (NULL: null). */
-int log_event(const struct divert *d, enum log_decision dec, const char *path, int err);
-/* A "failed" record when ret is -1 (errno) / err is not 0; returns it. */
-int log_ret(const struct divert *d, int ret);
-int log_err(const struct divert *d, int err);
+/* One record of c; returns err, errno kept. path: the resolved file when
+ * known, else as given (NULL: null). */
+int log_event(const struct call *c, enum log_decision dec, const char *path, int err);
+/* A "failed" record when err is not 0; returns it. */
+int log_err(const struct call *c, int err);
 
 /* logfmt.c (pure): one record as a JSON line, into buf[LOG_LINE_MAX]; its
- * length. Big enough for a long command line, small enough for the stack
- * of a vfork child or of a thread with a small stack. */
+ * length. */
 enum { LOG_LINE_MAX = 8192 };
 struct log_rec {
 	const char *fn;
@@ -224,12 +253,5 @@ struct log_rec {
 size_t log_format(char *buf, const struct log_rec *r);
 /* The first CORDON_TIER of envp, NULL if none. */
 const char *log_requested_tier(char *const *envp);
-
-/* argv + env pointers the shim copies onto any stack; more only onto the
- * main thread's, as far as it has room (shim/divert.c). The main stack is
- * taken to grow to RLIMIT_STACK, or MAIN_STACK_MAX when that is larger or
- * unlimited. */
-enum { SHIM_MAX_PTRS = 16384, SHIM_PRELOAD_MAX = 131072 };
-#define MAIN_STACK_MAX ((size_t)64 << 20)
 
 #endif

@@ -18,19 +18,27 @@ extern char **environ;
 
 #define SHELL_PATH "/bin/sh"
 
-static int spawn_shell(const struct divert *d, pid_t *pid,
-		       const posix_spawn_file_actions_t *fa,
-		       const posix_spawnattr_t *attr, const char *cmd)
-{
-	char *argv[] = {(char *)"sh", (char *)"-c", (char *)cmd, NULL};
-	struct spawn_req r = {.pid = pid,
-			      .file = SHELL_PATH,
-			      .fa = fa,
-			      .attr = attr,
-			      .argv = argv,
-			      .envp = environ};
+/* The call system() or popen() makes: sh -c CMD, with environ. */
+#define SHELL_CALL(fn_, argv_)                                                           \
+	((struct call){.fn = fn_,                                                        \
+		       .kind = CALL_SPAWN,                                               \
+		       .file = SHELL_PATH,                                               \
+		       .dirfd = AT_FDCWD,                                                \
+		       .argv = argv_,                                                    \
+		       .envp = environ})
 
-	return spawn_sandboxed(d, &r);
+/* The sandboxed spawn of the shell of c, into *pid. errno is kept. */
+static int spawn_shell(struct call *c, pid_t *pid, const posix_spawn_file_actions_t *fa,
+		       const posix_spawnattr_t *attr)
+{
+	int saved = errno, err;
+
+	c->pid = pid;
+	c->fa = fa;
+	c->attr = attr;
+	err = call_divert(shim_get(), c);
+	errno = saved;
+	return err;
 }
 
 /* SIGINT and SIGQUIT are ignored while any thread is in system(): the
@@ -91,7 +99,7 @@ static void sys_attr(posix_spawnattr_t *attr, const sigset_t *omask)
 	posix_spawnattr_setflags(attr, POSIX_SPAWN_SETSIGDEF | POSIX_SPAWN_SETSIGMASK);
 }
 
-static int do_system(const struct divert *d, const char *line)
+static int do_system(struct call *c)
 {
 	sigset_t chld, omask;
 	posix_spawnattr_t attr;
@@ -103,7 +111,7 @@ static int do_system(const struct divert *d, const char *line)
 	sigaddset(&chld, SIGCHLD);
 	sigprocmask(SIG_BLOCK, &chld, &omask);
 	sys_attr(&attr, &omask);
-	err = spawn_shell(d, &pid, NULL, &attr, line);
+	err = spawn_shell(c, &pid, NULL, &attr);
 	posix_spawnattr_destroy(&attr);
 	if (err == 0) {
 		pthread_cleanup_push(sys_cancel, &pid);
@@ -127,19 +135,27 @@ static int do_system(const struct divert *d, const char *line)
 
 SHIM_EXPORT int system(const char *line)
 {
-	char *argv[] = {(char *)"sh", (char *)"-c", (char *)line, NULL};
-	const struct log_call lc = {"system", SHELL_PATH, argv, environ, AT_FDCWD};
-	struct divert d;
+	/* NULL asks whether a shell is available; the log shows "sh -c". */
+	char *argv[] = {(char *)"sh", (char *)"-c", (char *)(line ? line : "exit 0"),
+			NULL};
+	char *asked[] = {(char *)"sh", (char *)"-c", (char *)line, NULL};
+	struct call c = SHELL_CALL("system", argv);
+	const struct shim *s = shim_get();
+	int status;
 
-	switch (divert_decide(&d, &lc, SHELL_PATH, environ)) {
+	c.shown_argv = asked;
+	switch (call_decide(s, &c)) {
 	case PASS:
-		return log_ret(&d, real.system(line));
+		status = s->real->system(line);
+		if (status == -1)
+			log_err(&c, errno);
+		return status;
 	case REFUSE:
 		errno = EPERM;
 		return -1;
 	default:
-		/* NULL asks whether a shell is available. */
-		return line ? do_system(&d, line) : do_system(&d, "exit 0") == 0;
+		status = do_system(&c);
+		return line ? status : status == 0;
 	}
 }
 
@@ -200,7 +216,7 @@ static size_t stream_free_slot(void)
 	return i;
 }
 
-static FILE *do_popen(const struct divert *d, const char *cmd, bool reading, bool cloexec)
+static FILE *do_popen(struct call *c, bool reading, bool cloexec)
 {
 	posix_spawn_file_actions_t fa;
 	int fds[2], err;
@@ -208,16 +224,16 @@ static FILE *do_popen(const struct divert *d, const char *cmd, bool reading, boo
 	FILE *fp = NULL;
 
 	if (pipe2(fds, O_CLOEXEC) < 0) {
-		log_event(d, LOG_FAILED, SHELL_PATH, errno);
+		log_event(c, LOG_FAILED, SHELL_PATH, errno);
 		return NULL;
 	}
 	int parent_end = reading ? fds[0] : fds[1], child_end = reading ? fds[1] : fds[0];
 	pthread_mutex_lock(&streams_lock);
 	size_t slot = stream_free_slot();
-	err = slot == POPEN_MAX ? log_event(d, LOG_FAILED, SHELL_PATH, EMFILE)
+	err = slot == POPEN_MAX ? log_event(c, LOG_FAILED, SHELL_PATH, EMFILE)
 				: popen_actions(&fa, child_end, reading ? 1 : 0);
 	if (!err) {
-		err = spawn_shell(d, &pid, &fa, NULL, cmd);
+		err = spawn_shell(c, &pid, &fa, NULL);
 		posix_spawn_file_actions_destroy(&fa);
 	}
 	close(child_end);
@@ -243,16 +259,16 @@ static FILE *do_popen(const struct divert *d, const char *cmd, bool reading, boo
 SHIM_EXPORT FILE *popen(const char *cmd, const char *mode)
 {
 	char *argv[] = {(char *)"sh", (char *)"-c", (char *)cmd, NULL};
-	const struct log_call lc = {"popen", SHELL_PATH, argv, environ, AT_FDCWD};
-	struct divert d;
+	struct call c = SHELL_CALL("popen", argv);
+	const struct shim *s = shim_get();
 	bool reading, cloexec;
 	FILE *fp;
 	int err;
 
-	switch (divert_decide(&d, &lc, SHELL_PATH, environ)) {
+	switch (call_decide(s, &c)) {
 	case PASS:
-		if (!(fp = real.popen(cmd, mode)))
-			log_ret(&d, -1);
+		if (!(fp = s->real->popen(cmd, mode)))
+			log_err(&c, errno);
 		return fp;
 	case REFUSE:
 		errno = EPERM;
@@ -260,10 +276,10 @@ SHIM_EXPORT FILE *popen(const char *cmd, const char *mode)
 	default:
 		err = popen_mode(mode, &reading, &cloexec);
 		if (err) {
-			errno = log_event(&d, LOG_FAILED, SHELL_PATH, err);
+			errno = log_event(&c, LOG_FAILED, SHELL_PATH, err);
 			return NULL;
 		}
-		return do_popen(&d, cmd, reading, cloexec);
+		return do_popen(&c, reading, cloexec);
 	}
 }
 
@@ -280,7 +296,7 @@ SHIM_EXPORT int pclose(FILE *fp)
 		}
 	pthread_mutex_unlock(&streams_lock);
 	if (pid < 0)
-		return real.pclose(fp); /* a stream of the real popen() */
+		return shim_get()->real->pclose(fp); /* a stream of the real popen() */
 	fclose(fp);
 	while (waitpid(pid, &status, 0) < 0)
 		if (errno != EINTR)

@@ -4,27 +4,7 @@
 
 #include <string.h>
 
-static const char *const names[] = {
-    [TIER_NONE] = "none",
-    [TIER_HARDENED] = "hardened",
-    [TIER_LOCKDOWN] = "lockdown",
-};
-
 #define TIER_VAR "CORDON_TIER="
-
-enum tier tier_parse(const char *s)
-{
-	/* Exact lower-case words: a typo must fail closed, not run unsandboxed. */
-	for (size_t i = 0; i < sizeof(names) / sizeof(names[0]); i++)
-		if (strcmp(s, names[i]) == 0)
-			return (enum tier)i;
-	return TIER_BAD;
-}
-
-const char *tier_str(enum tier t)
-{
-	return t >= TIER_NONE && t <= TIER_LOCKDOWN ? names[t] : "?";
-}
 
 /* Every CORDON_TIER entry counts, not only the first one getenv() would
  * see: the kernel hands all of them to the target and a later lookup may

@@ -11,6 +11,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 #include <sys/wait.h>
 #include <time.h>
 #include <unistd.h>
@@ -74,6 +75,108 @@ static void test_helper_missing(void)
 	helper_refused(path, "No such file or directory");
 	helper_refused(tst_write_file("helper-0644", "#!/bin/sh\necho ran\n", 0644),
 		       "Permission denied");
+}
+
+/* A copy of the built helper's first n bytes (all of it: n < 0); the path
+ * lives until the next call. */
+static const char *helper_cut(const char *name, long n)
+{
+	static char path[4200];
+	char *all;
+	size_t len;
+	FILE *in = fopen(tst_build("cordon-helper"), "rb"), *out;
+
+	snprintf(path, sizeof(path), "%s/%s", tst_scratch(), name);
+	CU_ASSERT_PTR_NOT_NULL_FATAL(in);
+	CU_ASSERT_EQUAL_FATAL(fseek(in, 0, SEEK_END), 0);
+	len = (size_t)ftell(in);
+	rewind(in);
+	all = malloc(len);
+	CU_ASSERT_FATAL(all && fread(all, 1, len, in) == len);
+	fclose(in);
+	out = fopen(path, "wb");
+	CU_ASSERT_PTR_NOT_NULL_FATAL(out);
+	fwrite(all, 1, n < 0 ? len : (size_t)n, out);
+	fclose(out);
+	free(all);
+	chmod(path, 0755);
+	return path;
+}
+
+/* A helper that is empty, garbage or cut short is refused the same way at
+ * every entry point, before anything runs: never a raw ENOEXEC, a shell's
+ * 127 or a "job" that dies of SIGSEGV. */
+static void test_helper_broken(void)
+{
+	static const char why[] = "not a whole executable for this machine";
+
+	helper_refused(tst_write_file("helper-empty", "", 0755), why);
+	helper_refused(
+	    tst_write_file("helper-garbage", "\177ELF garbage, not a program\n", 0755),
+	    why);
+	helper_refused(helper_cut("helper-cut", 4096), why);
+	helper_refused(helper_cut("helper-cut-header", 40), why);
+}
+
+/* The helper reinstalled again and again while jobs start, as `install`
+ * does (unlink, then write a new file): every call either runs its job or
+ * fails closed with EPERM and the line, never anything else. */
+static void test_helper_replaced(void)
+{
+	char env[4300], path[4200], whole[4200], half[4200];
+	pid_t installer;
+
+	if (!s_sandbox_ok())
+		return;
+	snprintf(whole, sizeof(whole), "%s", helper_cut("helper-whole", -1));
+	snprintf(half, sizeof(half), "%s", helper_cut("helper-half", 30000));
+	snprintf(path, sizeof(path), "%s/helper-live", tst_scratch());
+	snprintf(env, sizeof(env), "CORDON_HELPER=%s", path);
+	helper_cut("helper-live", -1);
+	installer = fork();
+	CU_ASSERT_FATAL(installer >= 0);
+	if (installer == 0) {
+		/* As install(1) does: the name gone, then a new file being
+		 * written (here, every other time, a half one for a while). */
+		for (int i = 0;; i++) {
+			char cmd[40000];
+			snprintf(cmd, sizeof(cmd),
+				 "rm -f '%s'; cp '%s' '%s'; sleep 0.002; rm -f '%s'; "
+				 "cp '%s' '%s'; sleep 0.02",
+				 path, i % 2 ? half : whole, path, path, whole, path);
+			(void)!system(cmd);
+		}
+	}
+	int all_ran = 0;
+	for (const char *const *c = calls; *c; c++) {
+		int ran = 0, refused = 0, other = 0;
+		for (int k = 0; k < 40; k++) {
+			char *argv[16];
+			struct tst_proc r;
+			fhost_argv(*c, NULL, argv);
+			CU_ASSERT_EQUAL_FATAL(
+			    s_run("hardened", (const char *[]){env, NULL}, argv, &r), 0);
+			if (strstr(r.out, "ran\n"))
+				ran++;
+			else if (strcmp(r.out, eperm_report(*c)) == 0 &&
+				 strstr(r.err, "cordon: cannot run the helper "))
+				refused++;
+			else {
+				other++;
+				printf("\n    %s: %#x\n%.300s%.300s", *c, r.status, r.out,
+				       r.err);
+			}
+			tst_proc_free(&r);
+		}
+		printf("\n    %s: %d ran, %d refused while the helper was rewritten", *c,
+		       ran, refused);
+		CU_ASSERT_EQUAL(other, 0);
+		all_ran += ran;
+	}
+	/* Jobs ran meanwhile: the helper was whole at times. */
+	CU_ASSERT(all_ran > 0);
+	kill(installer, SIGKILL);
+	waitpid(installer, NULL, 0);
 }
 
 /* user.max_user_namespaces is per user namespace: 0 in a namespace of our
@@ -275,14 +378,13 @@ static void test_out_of_memory(void)
 		}
 }
 
-static long edge_of(const char *tier, const char *helper_env)
+static long edge_of(const char *tier)
 {
-	char *argv[] = {(char *)f_prog("fhost"), "edge", "/bin/true", NULL};
+	char *argv[] = {(char *)f_prog("fhost"), "-e", "edge", "/bin/true", NULL};
 	struct tst_proc r;
 	long e = -1;
 
-	CU_ASSERT_EQUAL_FATAL(s_run(tier, (const char *[]){helper_env, NULL}, argv, &r),
-			      0);
+	CU_ASSERT_EQUAL_FATAL(s_run(tier, NULL, argv, &r), 0);
 	if (sscanf(r.out, "edge %ld", &e) != 1)
 		e = -1;
 	tst_proc_free(&r);
@@ -317,35 +419,30 @@ static void test_e2big(void)
 	}
 }
 
-/* A request that just fits: the helper's arguments (its path, the tier,
- * the file's DEV:INO and path) replace cordon's variables in the env. The
- * helper's path counts twice (the kernel's copy of the file name, and
- * argv[0]), so a long one tips such a request over: E2BIG, with one line. */
+/* A request that just fits, made with an env of its own that has none of
+ * cordon's variables: the helper's arguments (its path, the tier, the
+ * file's DEV:INO and path) come on top, so they tip it over: E2BIG, with
+ * one line. (When the job's env is the host's, the variables the shim
+ * removes make room for them.) */
 static void test_e2big_edge(void)
 {
 	static const char *const exec_calls[] = {"execve", "spawn", "spawnp", NULL};
-	char helper[4200], big[32];
-	const char *built = tst_build("cordon-helper");
-	size_t dir = (size_t)(strrchr(built, '/') - built);
+	char big[32];
 
 	if (!s_sandbox_ok())
 		return;
-	snprintf(helper, sizeof(helper), "CORDON_HELPER=%.*s", (int)dir, built);
-	for (int i = 0; i < 1000; i++)
-		strcat(helper, "/.");
-	strcat(helper, "/cordon-helper");
-	/* Tier none passes the call through: the plain edge with the same
-	 * environment, but for CORDON_TIER=none, 4 bytes shorter than
-	 * CORDON_TIER=hardened. */
-	long plain = edge_of("none", helper) - 4, sandboxed = edge_of("hardened", helper);
+	/* Tier none passes the call through: the plain edge. */
+	long plain = edge_of("none"), sandboxed = edge_of("hardened");
 	CU_ASSERT_FATAL(plain > 0 && sandboxed > 0);
-	printf("\n    E2BIG edge (RLIMIT_STACK 256 KiB, a %zu-byte helper path): %ld "
-	       "bytes plainly, %ld under cordon ",
-	       strlen(helper) - 14, plain, sandboxed);
+	printf(
+	    "\n    E2BIG edge (RLIMIT_STACK 256 KiB, an empty env): %ld bytes plainly, "
+	    "%ld under cordon ",
+	    plain, sandboxed);
 	CU_ASSERT(sandboxed < plain && plain - sandboxed < 4096);
 	snprintf(big, sizeof(big), "%ld", plain);
 	for (const char *const *c = exec_calls; *c; c++) {
 		char *argv[] = {(char *)f_prog("fhost"),
+				"-e",
 				"-s",
 				"262144",
 				"-b",
@@ -355,8 +452,7 @@ static void test_e2big_edge(void)
 				"true",
 				NULL};
 		struct tst_proc r;
-		CU_ASSERT_EQUAL_FATAL(
-		    s_run("hardened", (const char *[]){helper, NULL}, argv, &r), 0);
+		CU_ASSERT_EQUAL_FATAL(s_run("hardened", NULL, argv, &r), 0);
 		CU_ASSERT_EQUAL(strncmp(r.out, "errno=E2BIG\n", 12), 0);
 		f_assert_one_line(r.err, "cordon: cannot run /bin/true: ");
 		CU_ASSERT_PTR_NOT_NULL(strstr(r.err, "(Argument list too long)"));
@@ -396,6 +492,8 @@ static void test_tmpfs(void)
 
 static CU_TestInfo tests[] = {
     {"helper missing or not executable", test_helper_missing},
+    {"helper empty, garbage or cut short", test_helper_broken},
+    {"helper rewritten while jobs start", test_helper_replaced},
     {"user namespaces refused", test_userns_refused},
     {"proc mount refused", test_mount_refused},
     {"monitor SIGKILLed", test_monitor_killed},

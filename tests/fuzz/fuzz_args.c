@@ -1,13 +1,14 @@
-/* helper/args.c: the helper's command line parser over any argv, against a
- * model of the grammar of docs/design.md,
+/* common/contract.c req_parse: the helper's command line parser over any
+ * argv, against a model of the grammar of docs/design.md,
  *
  *	cordon-helper [--sh] [--dirfd N] [--cloexec N] [--tmp-size SIZE]
- *		      TIER DEV:INO PATH ARGV0 [ARG...]
+ *		      [--status-fd N] TIER DEV:INO PATH ARGV0 [ARG...]
  *
  * (each option at most once, N decimal in [0, INT_MAX], DEV and INO decimal
- * in [0, 2^64), exact tier words, PATH empty only with --dirfd), and
- * checked to parse its own canonical form back to the same request. */
-#include "helper/helper.h"
+ * in [0, 2^64) or DEV:INO "-", exact tier words, PATH empty only with
+ * --dirfd), and checked to parse its own canonical form back to the same
+ * request. */
+#include "common/contract.h"
 #include "tests/fuzz/fuzz.h"
 
 #include <errno.h>
@@ -31,28 +32,40 @@ static bool model_num(const char *s, const char *end, unsigned __int128 max,
 	return true;
 }
 
-/* A tmpfs size as helper/tmpsize.h defines it, written out differently. */
+/* A tmpfs size as common/contract.h defines it, written out differently:
+ * the bytes it means fit in 63 bits; a percentage is at most 100. */
 static bool model_size(const char *s)
 {
 	size_t n = strlen(s), digits = strspn(s, "0123456789");
+	unsigned __int128 v, unit = 1;
 
-	if (digits == 0 || digits > 15 || s[0] == '0')
+	if (digits == 0 || s[0] == '0' || !model_num(s, s + digits, INT64_MAX, &v))
 		return false;
-	return n == digits || (n == digits + 1 && strchr("kmgKMG%", s[digits]));
+	if (n == digits)
+		return true;
+	if (n != digits + 1 || !strchr("kmgKMG%", s[digits]))
+		return false;
+	if (s[digits] == '%')
+		return v <= 100;
+	unit = strchr("kK", s[digits])	 ? 1024
+	       : strchr("mM", s[digits]) ? 1 << 20
+					 : 1 << 30;
+	return v * unit <= INT64_MAX;
 }
 
 static bool model_ok(int argc, char **argv)
 {
-	bool sh = false, dirfd = false, cloexec = false, tmp = false;
+	bool sh = false, dirfd = false, cloexec = false, tmp = false, status = false;
 	unsigned __int128 v;
 	int i = 1;
 
 	for (; i < argc && strncmp(argv[i], "--", 2) == 0; i++) {
-		bool *seen = strcmp(argv[i], "--sh") == 0	  ? &sh
-			     : strcmp(argv[i], "--dirfd") == 0	  ? &dirfd
-			     : strcmp(argv[i], "--cloexec") == 0  ? &cloexec
-			     : strcmp(argv[i], "--tmp-size") == 0 ? &tmp
-								  : NULL;
+		bool *seen = strcmp(argv[i], "--sh") == 0	   ? &sh
+			     : strcmp(argv[i], "--dirfd") == 0	   ? &dirfd
+			     : strcmp(argv[i], "--cloexec") == 0   ? &cloexec
+			     : strcmp(argv[i], "--tmp-size") == 0  ? &tmp
+			     : strcmp(argv[i], "--status-fd") == 0 ? &status
+								   : NULL;
 		if (!seen || *seen)
 			return false;
 		*seen = true;
@@ -72,15 +85,18 @@ static bool model_ok(int argc, char **argv)
 	if (strcmp(argv[i], "hardened") != 0 && strcmp(argv[i], "lockdown") != 0)
 		return false;
 	const char *colon = strchr(argv[i + 1], ':');
+	if (strcmp(argv[i + 1], "-") == 0)
+		return *argv[i + 2] || dirfd;
 	if (!colon || !model_num(argv[i + 1], colon, UINT64_MAX, &v) ||
 	    !model_num(colon + 1, colon + 1 + strlen(colon + 1), UINT64_MAX, &v))
 		return false;
 	return *argv[i + 2] || dirfd;
 }
 
-static void same(const struct args *a, const struct args *b)
+static void same(const struct helper_req *a, const struct helper_req *b)
 {
 	FUZZ_CHECK(a->sh == b->sh && a->dirfd == b->dirfd && a->cloexec == b->cloexec);
+	FUZZ_CHECK(a->status_fd == b->status_fd && a->any_file == b->any_file);
 	FUZZ_CHECK(a->tier == b->tier && a->dev == b->dev && a->ino == b->ino);
 	FUZZ_CHECK(strcmp(a->path, b->path) == 0);
 	FUZZ_CHECK(a->tmp_size ? b->tmp_size && strcmp(a->tmp_size, b->tmp_size) == 0
@@ -91,14 +107,14 @@ static void same(const struct args *a, const struct args *b)
 }
 
 /* The request written out the way the shim writes it, parsed again. */
-static void check_canonical(const struct args *a)
+static void check_canonical(const struct helper_req *a)
 {
 	size_t n = 0;
 
 	while (a->argv[n])
 		n++;
-	char **v = calloc(n + 14, sizeof(*v));
-	char fd1[16], fd2[16], devino[48];
+	char **v = calloc(n + 16, sizeof(*v));
+	char fd1[16], fd2[16], fd3[16], devino[48];
 	int k = 0;
 	if (!v)
 		abort();
@@ -119,16 +135,23 @@ static void check_canonical(const struct args *a)
 		v[k++] = "--tmp-size";
 		v[k++] = (char *)a->tmp_size;
 	}
+	if (a->status_fd >= 0) {
+		snprintf(fd3, sizeof(fd3), "%d", a->status_fd);
+		v[k++] = "--status-fd";
+		v[k++] = fd3;
+	}
 	v[k++] = (char *)tier_name(a->tier);
 	snprintf(devino, sizeof(devino), "%llu:%llu", (unsigned long long)a->dev,
 		 (unsigned long long)a->ino);
+	if (a->any_file)
+		snprintf(devino, sizeof(devino), "-");
 	v[k++] = devino;
 	v[k++] = (char *)a->path;
 	for (size_t i = 0; i < n; i++)
 		v[k++] = a->argv[i];
-	struct args b;
+	struct helper_req b;
 	const char *why = NULL;
-	FUZZ_CHECK(args_parse(k, v, &b, &why) == 0);
+	FUZZ_CHECK(req_parse(k, v, &b, &why) == 0);
 	same(a, &b);
 	free(v);
 }
@@ -139,10 +162,10 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	size_t n;
 	char **argv = fuzz_split(data, size, '\0', 64, &n);
 	int argc = (int)n;
-	struct args a;
+	struct helper_req a;
 	const char *why = NULL;
 
-	int rc = args_parse(argc, argv, &a, &why);
+	int rc = req_parse(argc, argv, &a, &why);
 	FUZZ_CHECK(rc == 0 || rc == -EINVAL);
 	FUZZ_CHECK((rc == 0) == model_ok(argc, argv));
 	if (rc < 0) {
@@ -156,8 +179,8 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 		check_canonical(&a);
 	}
 	/* Nothing at all is refused, not read. */
-	FUZZ_CHECK(args_parse(0, argv, &a, NULL) == -EINVAL);
-	FUZZ_CHECK(args_parse(argc, NULL, &a, &why) == -EINVAL);
+	FUZZ_CHECK(req_parse(0, argv, &a, NULL) == -EINVAL);
+	FUZZ_CHECK(req_parse(argc, NULL, &a, &why) == -EINVAL);
 	free(argv);
 	return 0;
 }

@@ -1,5 +1,5 @@
-/* The exec*p family's file resolution (shim/divert.c resolve_exec with
- * PATH search, over shim/path.c and shim/probe.c) against the real thing:
+/* The exec*p family's file resolution (shim/call.c call_resolve with PATH
+ * search, over shim/path.c and shim/probe.c) against the real thing:
  * over a directory tree made once, a generated PATH and cwd, glibc's
  * execvp runs in a forked child, and the errno it ends with (0: it ran
  * the file, itself or through /bin/sh) must be the shim's verdict. */
@@ -12,10 +12,6 @@
 #include <sys/stat.h>
 #include <sys/wait.h>
 #include <unistd.h>
-
-/* divert.c's globals live in config.c, which the target does not link. */
-struct real_fns real;
-struct config cfg;
 
 extern char **environ;
 
@@ -156,7 +152,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {
 	static char path[16 * (PATH_MAX + 64)];
-	char cwd[PATH_MAX], buf[PATH_MAX + NAME_MAX + 2];
+	char cwd[PATH_MAX];
 
 	if (size < 1)
 		return 0;
@@ -173,11 +169,22 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 		setenv("PATH", path, 1);
 
 	int want = real_errno(file);
-	struct helper_cmd h = {.dirfd = -1, .cloexec = -1};
-	struct probe p = {
-	    .dirfd = AT_FDCWD, .argv = (char *[]){(char *)file, NULL}, .envp = environ};
+	struct call c = {.fn = "execvp",
+			 .kind = CALL_EXEC,
+			 .file = file,
+			 .dirfd = AT_FDCWD,
+			 .argv = (char *[]){(char *)file, NULL},
+			 .envp = environ,
+			 .search = true,
+			 .sh = true};
+	struct helper_req h;
+	struct call_mem m;
+	req_init(&h);
+	if (mem_open(&m, 16384))
+		abort();
 	errno = EUCLEAN;
-	int got = resolve_exec(&h, &p, file, true, buf, sizeof(buf));
+	int got = call_resolve(&c, &h, &m);
+	mem_close(&m);
 	if (got != want)
 		fprintf(stderr, "PATH=%.300s cwd=%s file=%s: glibc %s, shim %s\n",
 			data[0] & 4 ? "(unset)" : path, cwd, file,

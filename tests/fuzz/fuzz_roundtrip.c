@@ -1,9 +1,8 @@
 /* The shim-helper contract from both ends, as tests/contract does for a few
- * cases: any request the shim can make (shim/argv.c's helper_argv) parses
- * back in the helper (helper/args.c) to the same request, argv verbatim --
+ * cases: any request the shim can make (common/contract.c req_build) parses
+ * back in the helper (req_parse) to the same request, argv verbatim --
  * arguments that look like the helper's own options included. */
-#include "shim/shim.h"
-#include "tests/contract/contract.h"
+#include "common/contract.h"
 #include "tests/fuzz/fuzz.h"
 
 #include <errno.h>
@@ -23,21 +22,21 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	if (size < 4)
 		return 0;
 	uint8_t flags = data[0];
-	struct helper_cmd h = {
-	    .helper = "/h",
-	    .sh = flags & 1,
-	    .dirfd = flags & 2 ? data[1] : -1,
-	    .cloexec = flags & 4 ? (flags & 8 ? data[1] : data[2]) : -1,
-	    .tier = flags & 16 ? TIER_LOCKDOWN : TIER_HARDENED,
-	};
+	struct helper_req h;
+	req_init(&h);
+	h.sh = flags & 1;
+	h.dirfd = flags & 2 ? data[1] : -1;
+	h.cloexec = flags & 4 ? (flags & 8 ? data[1] : data[2]) : -1;
+	h.status_fd = flags & 128 ? data[2] : -1;
+	h.tier = flags & 16 ? TIER_LOCKDOWN : TIER_HARDENED;
 	data += 3;
 	size -= 3;
 	h.dev = take_u64(&data, &size);
 	h.ino = take_u64(&data, &size);
 	if (flags & 32) /* INT_MAX-sized fds as well */
 		h.dirfd = h.dirfd < 0 ? -1 : (int)(h.ino & 0x7fffffff);
-	static const char *const sizes[] = {"1",  "64m", "512K",
-					    "2G", "50%", "999999999999999"};
+	static const char *const sizes[] = {
+	    "1", "64m", "512K", "2G", "50%", "100%", "999999999999999", "8589934591g"};
 	if (flags & 64)
 		h.tmp_size = sizes[h.dev % (sizeof(sizes) / sizeof(sizes[0]))];
 
@@ -49,22 +48,24 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	if (!*h.path && h.dirfd < 0)
 		h.path = "/p"; /* the shim never asks for an empty path without a fd */
 
-	size_t cap = argc + HELPER_ARGV_EXTRA;
+	size_t cap = argc + REQ_ARGV_EXTRA;
 	char **out = malloc(cap * sizeof(*out));
-	struct helper_num num;
+	struct req_num num;
 	if (!out)
 		abort();
-	FUZZ_CHECK(helper_argv(&h, argv, &num, out, cap) == 0);
-	FUZZ_CHECK(helper_argv(&h, argv, &num, out, cap - 1) == E2BIG);
+	h.argv = argv;
+	FUZZ_CHECK(req_build(&h, "/h", &num, out, cap) == 0);
+	FUZZ_CHECK(req_build(&h, "/h", &num, out, cap - 1) == E2BIG);
 	int oc = 0;
 	while (out[oc])
 		oc++;
 	FUZZ_CHECK((size_t)oc < cap);
 
-	struct contract_cmd c;
-	FUZZ_CHECK(contract_parse(oc, out, &c) == 0);
+	struct helper_req c;
+	FUZZ_CHECK(req_parse(oc, out, &c, NULL) == 0);
 	FUZZ_CHECK(c.sh == h.sh && c.dirfd == h.dirfd && c.cloexec == h.cloexec);
-	FUZZ_CHECK(strcmp(c.tier, tier_str(h.tier)) == 0);
+	FUZZ_CHECK(c.status_fd == h.status_fd && !c.any_file);
+	FUZZ_CHECK(c.tier == h.tier);
 	FUZZ_CHECK(c.dev == h.dev && c.ino == h.ino);
 	FUZZ_CHECK(strcmp(c.path, h.path) == 0);
 	FUZZ_CHECK(h.tmp_size ? c.tmp_size && strcmp(c.tmp_size, h.tmp_size) == 0

@@ -72,7 +72,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 		env[i] = expand(raw[i]);
 		FUZZ_CHECK(tier_parse(raw[i]) == model_parse(raw[i]));
 		enum tier t = tier_parse(raw[i]);
-		FUZZ_CHECK(t == TIER_BAD || strcmp(tier_str(t), raw[i]) == 0);
+		FUZZ_CHECK(t == TIER_BAD || strcmp(tier_name(t), raw[i]) == 0);
 	}
 	check_decide(floor, env);
 	for (size_t i = 0; i < n; i++)

@@ -11,20 +11,19 @@ FUZZ_CFLAGS := -O1 -g -fsanitize=fuzzer,address,undefined -fno-sanitize-recover=
 
 FUZZ_TARGETS := $(patsubst tests/fuzz/fuzz_%.c,%,$(wildcard tests/fuzz/fuzz_*.c))
 # What each target links besides its own file.
-FUZZ_LINK_tier := shim/tier.c
+FUZZ_LINK_tier := shim/tier.c common/contract.c
 FUZZ_LINK_env := shim/env.c
 FUZZ_LINK_path := shim/path.c
-FUZZ_LINK_args := helper/args.c
-FUZZ_LINK_roundtrip := shim/argv.c shim/tier.c shim/env.c helper/args.c \
-		       tests/contract/parse_side.c
+FUZZ_LINK_args := common/contract.c
+FUZZ_LINK_roundtrip := common/contract.c
 FUZZ_LINK_fmt := helper/fmt.c
-FUZZ_LINK_pathreal := shim/divert.c shim/probe.c shim/path.c shim/env.c shim/argv.c \
-		      shim/log.c shim/logfmt.c \
-		      shim/tier.c
+FUZZ_LINK_pathreal := shim/call.c shim/mem.c shim/pin.c shim/actions.c shim/probe.c \
+		      shim/path.c shim/env.c shim/log.c shim/logfmt.c shim/tier.c \
+		      common/contract.c
 
 define FUZZ_RULE
 $(B)/fuzz/fuzz_$(1): tests/fuzz/fuzz_$(1).c $(FUZZ_LINK_$(1)) tests/fuzz/fuzz.h \
-		     $(SHIM_HDRS) $(HELPER_HDRS) tests/contract/contract.h \
+		     $(SHIM_HDRS) $(HELPER_HDRS) \
 		     tests/fuzz/rules.mk | $(B)/fuzz/.dir
 	$(FUZZ_CC) $(BASE_CPPFLAGS) $(BASE_CFLAGS) $(FUZZ_CFLAGS) -o $$@ \
 	  tests/fuzz/fuzz_$(1).c $(FUZZ_LINK_$(1))

@@ -93,26 +93,13 @@ static void many_args_thread(void)
 	same_from("thread:", "many-args", NULL, "argc 100000\n");
 }
 
-/* A vfork child of a thread may not map (its parent would keep the
- * mapping) and its stack has a size the shim cannot learn: E2BIG beyond
- * 16384 pointers there, the documented limit (docs/shim.md). */
+/* A vfork child of a thread runs on its parent's stack: the shim's memory
+ * for the call is a mapping, which a working exec leaves in the parent
+ * until that thread's next call into the shim unmaps it. The job runs as
+ * without the shim, and the host keeps no memory of it. */
 static void many_args_thread_vfork(void)
 {
-	char *argv[] = {(char *)tst_build("tests/hostile/hostile"), "thread-vfork:execve",
-			"many-args", (char *)tst_build("tests/hostile/dump"), NULL};
-	struct tst_proc plain, r;
-
-	CU_ASSERT_EQUAL_FATAL(s_run(NULL, NULL, argv, &plain), 0);
-	CU_ASSERT_PTR_NOT_NULL(strstr(plain.out, "argc 100000\n"));
-	CU_ASSERT_EQUAL_FATAL(s_run("none", NULL, argv, &r), 0);
-	CU_ASSERT_STRING_EQUAL(r.out, plain.out);
-	tst_proc_free(&r);
-	if (s_sandbox_ok()) {
-		CU_ASSERT_EQUAL_FATAL(s_run("hardened", NULL, argv, &r), 0);
-		CU_ASSERT_STRING_EQUAL(r.out, "errno=E2BIG\nexit 127\n");
-		tst_proc_free(&r);
-	}
-	tst_proc_free(&plain);
+	same_from("thread-vfork:", "many-args", NULL, "argc 100000\n");
 }
 
 static void no_equals(void)
@@ -149,7 +136,7 @@ static CU_TestInfo tests[] = {
     {"empty path", empty_path},
     {"100 000 arguments", many_args},
     {"100 000 arguments from a thread with a small stack", many_args_thread},
-    {"100 000 arguments from a vfork child of a thread: E2BIG, as documented",
+    {"100 000 arguments from a vfork child of a thread, nothing left behind",
      many_args_thread_vfork},
     {"env entries without '='", no_equals},
     {"argv and env bytes that are not UTF-8", non_utf8},

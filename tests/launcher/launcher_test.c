@@ -90,8 +90,10 @@ static void test_usage_errors(void)
 	    {{"--tier", "none", "--"}, "no host to run"},
 	    {{"run", "--tier", "hardened"}, "no command to run"},
 	    {{"check", "now"}, "check takes no arguments"},
-	    {{"--tmp-size", "0", "true"}, "'0' is not a size for --tmp-size"},
-	    {{"run", "--tmp-size=1mb", "true"}, "'1mb' is not a size for --tmp-size"},
+	    {{"--tmp-size", "0", "true"}, "'0' is not a value for --tmp-size"},
+	    {{"run", "--tmp-size=1mb", "true"}, "'1mb' is not a value for --tmp-size"},
+	    {{"--tmp-size=17179869184g", "true"},
+	     "'17179869184g' is not a value for --tmp-size"},
 	    {{"--tmp-size"}, "option '--tmp-size' needs a value"},
 	};
 

@@ -151,8 +151,9 @@ static void test_same_view(void)
 	s_assert_same_env(extra, calls);
 }
 
-/* A log that cannot be written: the calls go on as without it, and each
- * process says so once on stderr. */
+/* A log that cannot be written: the calls go on as without it, and the
+ * host says so once on stderr, however many processes it forks: here the
+ * shell execs in two children of its own and then itself. */
 static void unwritable(const char *log, const char *why)
 {
 	char *argv[] = {(char *)logcalls(),
@@ -164,15 +165,17 @@ static void unwritable(const char *log, const char *why)
 			NULL};
 	char *host[] = {(char *)s_host("execve"), (char *)fx("bin/target"), "t", "exit:3",
 			NULL};
+	char *shell[] = {"/bin/sh", "-c", "/bin/true; /bin/true x; exec /bin/true y",
+			 NULL};
 	char want[PATH_MAX + 256];
 	struct tst_proc plain, r;
 
 	snprintf(want, sizeof(want),
-		 "cordon: cannot write the audit log %s: %s; the call goes on unlogged "
+		 "cordon: cannot write the audit log %s: %s; the calls go on unlogged "
 		 "(check CORDON_LOG and the permissions of its directory)\n",
 		 log, why);
-	for (int h = 0; h < 2; h++) {
-		char *const *a = h ? host : argv;
+	for (int h = 0; h < 3; h++) {
+		char *const *a = h == 2 ? shell : h ? host : argv;
 		CU_ASSERT_EQUAL_FATAL(l_run(NULL, NULL, NULL, a, &plain), 0);
 		CU_ASSERT_EQUAL_FATAL(l_run("none", log, NULL, a, &r), 0);
 		CU_ASSERT_EQUAL(r.status, plain.status);
@@ -296,7 +299,7 @@ static CU_TestInfo tests[] = {
     {"the job's env cannot redirect or stop the log", test_job_env_cannot_redirect},
     {"no fd left open in the host", test_no_fd_left},
     {"the host's view is the same with the log", test_same_view},
-    {"an unwritable log: calls go on, said once per process", test_unwritable},
+    {"an unwritable log: calls go on, said once per host", test_unwritable},
     {"created 0600, owned by the host; appended to", test_permissions},
     {"a relative CORDON_LOG is fixed at load", test_relative_path},
     {"no syscall when CORDON_LOG is unset (strace)", test_no_cost_unset},

@@ -51,6 +51,18 @@ static void test_signal_mask(void)
 				       "r", NULL});
 }
 
+/* A thread with the smallest stack glibc allows (16 KiB) and a large
+ * environment: every entry point works as without the shim (the shim's
+ * buffers come from memory of the call's own, not from that stack). */
+static void test_small_stack(void)
+{
+	const char *const args[] = {"-T", "-E",	    "20000", fx("bin/target"),
+				    "t",  "exit:4", NULL};
+	all_hosts(args);
+	same("system", (const char *[]){"-T", "-E", "20000", "exit 5", "x", NULL});
+	same("popen", (const char *[]){"-T", "-E", "20000", "echo hi", "r", NULL});
+}
+
 static void test_death_by_signal(void)
 {
 	all_hosts((const char *[]){fx("bin/target"), "t", "kill:15", NULL});
@@ -216,6 +228,7 @@ static void test_threads(void)
 static CU_TestInfo tests[] = {
     {"exit status, argv and argv[0]", test_exit_status},
     {"death by signal", test_death_by_signal},
+    {"from a 16 KiB thread stack, 20 000 env variables", test_small_stack},
     {"signal mask and ignored signals", test_signal_mask},
     {"a script's $0", test_script_dollar0},
     {"env and fd set", test_env_and_fds},

@@ -389,6 +389,45 @@ static void test_exports(void)
 	tst_proc_free(&r);
 }
 
+/* A library whose constructor runs before the shim's (preloaded after it)
+ * calls system() and popen(): they work as without the shim, sandboxed as
+ * the tier says (the shim loads on that first call). */
+static void test_before_constructor(void)
+{
+	static const char *const tiers[] = S_TIERS;
+	char early[4200], both[8500], helper[4200], tier[64];
+	char *argv[] = {"/bin/true", NULL};
+	struct tst_proc r;
+
+	snprintf(early, sizeof(early), "LD_PRELOAD=%s", tst_build("tests/shim/early.so"));
+	snprintf(both, sizeof(both), "LD_PRELOAD=%s:%s", tst_build("libcordon.so"),
+		 tst_build("tests/shim/early.so"));
+	CU_ASSERT_EQUAL_FATAL(s_run(NULL, (const char *[]){early, NULL}, argv, &r), 0);
+	CU_ASSERT_STRING_EQUAL(r.out, "system same-ns\nsystem status 0\npopen same-ns\n"
+				      "pclose status 0\n");
+	tst_proc_free(&r);
+	for (int t = 0; t < S_NTIERS; t++) {
+		if (t > 0 && !s_sandbox_ok())
+			break;
+		const char *ns = t ? "other-ns" : "same-ns";
+		char want[256];
+		snprintf(want, sizeof(want),
+			 "system %s\nsystem status 0\npopen %s\npclose status 0\n", ns,
+			 ns);
+		snprintf(tier, sizeof(tier), "CORDON_TIER=%s", tiers[t]);
+		snprintf(helper, sizeof(helper), "CORDON_HELPER=%s",
+			 tst_build("cordon-helper"));
+		CU_ASSERT_EQUAL_FATAL(
+		    s_run(NULL, (const char *[]){both, tier, helper, NULL}, argv, &r), 0);
+		CU_ASSERT_EQUAL(r.status, 0);
+		CU_ASSERT_STRING_EQUAL(r.out, want);
+		if (strcmp(r.out, want) != 0)
+			printf("\n    tier %s: %#x\n%s%s", tiers[t], r.status, r.out,
+			       r.err);
+		tst_proc_free(&r);
+	}
+}
+
 static CU_TestInfo tests[] = {
     {"bad tiers fail closed", test_bad_tiers},
     {"unset tier at load fails closed", test_unset_tier},
@@ -405,6 +444,7 @@ static CU_TestInfo tests[] = {
     {"LD_PRELOAD: only our words go", test_preload_words},
     {"host is non-dumpable at every tier", test_dumpable},
     {"exports: only the interposed symbols", test_exports},
+    {"a call before the shim's constructor", test_before_constructor},
     CU_TEST_INFO_NULL,
 };
 TST_SUITE("shim.tier", tests)

@@ -1,5 +1,5 @@
-/* Unit tests of the shim's pure logic (shim/tier.c, path.c, env.c,
- * argv.c), linked into the sanitized runner. */
+/* Unit tests of the shim's pure logic (shim/tier.c, path.c, env.c),
+ * linked into the sanitized runner. */
 #include "tests/lib/tst.h"
 #include "shim/shim.h"
 
@@ -21,7 +21,7 @@ static void test_tier_parse(void)
 	};
 	for (size_t i = 0; i < sizeof(cases) / sizeof(cases[0]); i++)
 		CU_ASSERT_EQUAL(tier_parse(cases[i].s), cases[i].t);
-	CU_ASSERT_STRING_EQUAL(tier_str(TIER_LOCKDOWN), "lockdown");
+	CU_ASSERT_STRING_EQUAL(tier_name(TIER_LOCKDOWN), "lockdown");
 }
 
 static void test_tier_decide(void)
@@ -141,68 +141,6 @@ static void test_env_bounds(void)
 	CU_ASSERT_EQUAL(env_rewrite(in, &ids, out, 4, buf, sizeof(buf)), E2BIG);
 }
 
-static void test_helper_argv(void)
-{
-	struct helper_cmd h = {.helper = "/h",
-			       .sh = true,
-			       .dirfd = 3,
-			       .cloexec = 3,
-			       .tier = TIER_LOCKDOWN,
-			       .dev = 2049,
-			       .ino = UINT64_MAX,
-			       .path = "x",
-			       .tmp_size = "64m"};
-	struct helper_num num;
-	char *out[32], got[512] = "";
-	char *argv[] = {"zero", "one", NULL};
-
-	CU_ASSERT_EQUAL_FATAL(helper_argv(&h, argv, &num, out, 32), 0);
-	for (char **a = out; *a; a++) {
-		strcat(got, *a);
-		strcat(got, "|");
-	}
-	CU_ASSERT_STRING_EQUAL(got,
-			       "/h|--sh|--dirfd|3|--cloexec|3|--tmp-size|64m|lockdown|"
-			       "2049:18446744073709551615|x|zero|one|");
-	/* Every option at once still fits HELPER_ARGV_EXTRA. */
-	CU_ASSERT_EQUAL(helper_argv(&h, argv, &num, out, 2 + HELPER_ARGV_EXTRA), 0);
-	CU_ASSERT_EQUAL(helper_argv(&h, argv, &num, out, 1 + HELPER_ARGV_EXTRA), E2BIG);
-}
-
-static void test_helper_argv_plain(void)
-{
-	struct helper_cmd h = {.helper = "/h",
-			       .dirfd = -1,
-			       .cloexec = -1,
-			       .tier = TIER_HARDENED,
-			       .dev = 0,
-			       .ino = 7,
-			       .path = "/bin/true"};
-	struct helper_num num;
-	char *out[HELPER_ARGV_EXTRA + 1];
-	char *empty[] = {NULL};
-
-	/* argc 0: the kernel would run it with argv {""}. */
-	CU_ASSERT_EQUAL_FATAL(helper_argv(&h, empty, &num, out, HELPER_ARGV_EXTRA + 1),
-			      0);
-	CU_ASSERT_STRING_EQUAL(out[1], "hardened");
-	CU_ASSERT_STRING_EQUAL(out[2], "0:7");
-	CU_ASSERT_STRING_EQUAL(out[4], "");
-	CU_ASSERT_PTR_NULL(out[5]);
-	CU_ASSERT_EQUAL(
-	    helper_argv(&h, (char *[]){"a", "b", NULL}, &num, out, HELPER_ARGV_EXTRA),
-	    E2BIG);
-}
-
-static void test_fmt_u64(void)
-{
-	char b[U64_DIGITS];
-
-	CU_ASSERT_STRING_EQUAL((fmt_u64(b, 0), b), "0");
-	CU_ASSERT_STRING_EQUAL((fmt_u64(b, 1234567890), b), "1234567890");
-	CU_ASSERT_EQUAL(fmt_u64(b, 42) - b, 2);
-}
-
 static CU_TestInfo tests[] = {
     {"tier names are exact", test_tier_parse},
     {"job env raises, never lowers", test_tier_decide},
@@ -211,9 +149,6 @@ static CU_TestInfo tests[] = {
     {"PATH errors: next or stop", test_path_errors},
     {"target env rewrite", test_env_rewrite},
     {"target env bounds", test_env_bounds},
-    {"helper argv with options", test_helper_argv},
-    {"helper argv, argc 0 and bounds", test_helper_argv_plain},
-    {"decimal formatting", test_fmt_u64},
     CU_TEST_INFO_NULL,
 };
 TST_SUITE("shim.unit", tests)

@@ -9,7 +9,8 @@
  * in use when the call is made, all close-on-exec (-N: inherited by the
  * job); -m: RLIMIT_AS is the host's address space plus BYTES; -s: RLIMIT_STACK is
  * BYTES (the kernel bounds argv+env by a quarter of it, at least 128 KiB);
- * -b: one more argument of BYTES 'x's.
+ * -b: one more argument of BYTES 'x's; -e: the job's env is empty (the
+ * host's own, with cordon's variables, stays the host's).
  *
  * Output: "errno=NAME" when the call failed, else the job's output and
  * "exit N" / "signal N"; "free fds N" after the call (-n). Also:
@@ -35,6 +36,9 @@
 #include <unistd.h>
 
 extern char **environ;
+/* The job's env: environ, or (-e) an empty one. */
+static char **job_env;
+static char *no_env[] = {NULL};
 
 static void report(int status)
 {
@@ -109,7 +113,7 @@ static int free_fds(void)
 static int call_spawn(int p, const char *file, char **argv)
 {
 	pid_t pid = 0;
-	int err = (p ? posix_spawnp : posix_spawn)(&pid, file, NULL, NULL, argv, environ);
+	int err = (p ? posix_spawnp : posix_spawn)(&pid, file, NULL, NULL, argv, job_env);
 
 	return err ? -err : pid;
 }
@@ -121,7 +125,7 @@ static int call_execve(const char *file, char **argv)
 	pid_t pid = fork();
 
 	if (pid == 0) {
-		execve(file, argv, environ);
+		execve(file, argv, job_env);
 		printf("errno=%s\n", strerrorname_np(errno));
 		fflush(stdout);
 		_exit(99);
@@ -247,8 +251,12 @@ int main(int argc, char **argv)
 	long big = 0;
 
 	setvbuf(stdout, NULL, _IOLBF, 0);
-	while ((o = getopt(argc, argv, "+nNm:s:b:")) != -1)
+	job_env = environ;
+	while ((o = getopt(argc, argv, "+enNm:s:b:")) != -1)
 		switch (o) {
+		case 'e':
+			job_env = no_env;
+			break;
 		case 'N':
 			inherit = true;
 			/* fall through */
@@ -274,8 +282,9 @@ int main(int argc, char **argv)
 	if (argc >= 3 && strcmp(argv[0], "orphan") == 0)
 		return orphan(argv + 1);
 	if (argc < 3) {
-		fprintf(stderr, "usage: fhost [-n] [-m B] [-s B] [-b B] CALL FILE ARGV0 "
-				"[ARG...]\n");
+		fprintf(stderr,
+			"usage: fhost [-e] [-n] [-m B] [-s B] [-b B] CALL FILE ARGV0 "
+			"[ARG...]\n");
 		return 2;
 	}
 	char **args = calloc((size_t)argc + 1, sizeof(*args));

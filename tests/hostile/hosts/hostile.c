@@ -112,6 +112,38 @@ static void report_status(pid_t pid)
 		printf("signal %d\n", WTERMSIG(status));
 }
 
+/* Bytes of private writable mappings (the heap, anonymous maps, stacks). */
+static unsigned long long private_rw(void)
+{
+	FILE *f = fopen("/proc/self/maps", "r");
+	unsigned long long lo, hi, sum = 0;
+	char perm[8], line[512];
+
+	while (f && fgets(line, sizeof(line), f))
+		if (sscanf(line, "%llx-%llx %7s", &lo, &hi, perm) == 3 &&
+		    strcmp(perm, "rw-p") == 0)
+			sum += hi - lo;
+	if (f)
+		fclose(f);
+	return sum;
+}
+
+static void exec_in_child(const char *fn, struct call *k, bool use_vfork);
+
+/* A vfork child's exec that works leaves behind, in this process, any
+ * memory it mapped; a later exec from this thread must not find more than
+ * before (a failing one here: its own memory goes back at once). */
+static void vfork_leaves_nothing(const char *fn, struct call *k)
+{
+	unsigned long long before = private_rw();
+	struct call missing = {"/nonexistent/cordon-hostile", k->argv, k->envp};
+
+	exec_in_child(fn, k, true);
+	exec_in_child(fn, &missing, true);
+	printf("private memory grew by 1 MiB or more: %s\n",
+	       private_rw() >= before + (1 << 20) ? "yes" : "no");
+}
+
 /* The exec family in a child; the errno comes back as its report. With
  * vfork, the child runs on this thread's stack. */
 static void exec_in_child(const char *fn, struct call *k, bool use_vfork)
@@ -163,8 +195,10 @@ static void *run(void *arg)
 {
 	struct job *j = arg;
 
-	if (strncmp(j->fn, "exec", 4) == 0)
-		exec_in_child(j->fn, &j->k, j->use_vfork);
+	if (strncmp(j->fn, "exec", 4) == 0 && j->use_vfork)
+		vfork_leaves_nothing(j->fn, &j->k);
+	else if (strncmp(j->fn, "exec", 4) == 0)
+		exec_in_child(j->fn, &j->k, false);
 	else
 		spawn(j->fn, &j->k);
 	return NULL;

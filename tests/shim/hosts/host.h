@@ -5,7 +5,10 @@
  *
  * -t puts CORDON_TIER=TIER in the job's env (environ, after load), -C
  * changes directory, -P sets PATH, -b appends an argument of BYTES bytes,
- * -m blocks SIGUSR1 and ignores SIGUSR2 (the job inherits both).
+ * -m blocks SIGUSR1 and ignores SIGUSR2 (the job inherits both), -T makes
+ * the call (and an exec host's fork) from a thread with the smallest stack
+ * glibc allows (PTHREAD_STACK_MIN, 16 KiB), -E N adds N variables to the
+ * environment.
  * It then reports what the caller of the entry point sees, on stdout:
  * "errno=NAME" when the call failed, else the job's "exit N"/"signal N"
  * after the job's own output. With and without libcordon.so the report
@@ -14,7 +17,10 @@
 #define CORDON_SHIM_HOST_H
 
 #include <errno.h>
+#include <limits.h>
+#include <pthread.h>
 #include <signal.h>
+#include <stdbool.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -76,13 +82,33 @@ static void host_signals(void)
 		exit(2);
 }
 
+static bool host_thread;
+
+static void host_env_add(long n)
+{
+	char name[32], value[32];
+
+	for (long i = 0; i < n; i++) {
+		snprintf(name, sizeof(name), "HOST_VAR_%ld", i);
+		snprintf(value, sizeof(value), "value-%ld", i);
+		if (setenv(name, value, 1) < 0)
+			exit(2);
+	}
+}
+
 static char **host_args(int argc, char **argv, const char **file)
 {
 	int o;
 	long big = 0;
 
-	while ((o = getopt(argc, argv, "+t:C:P:b:m")) != -1)
+	while ((o = getopt(argc, argv, "+t:C:P:b:mTE:")) != -1)
 		switch (o) {
+		case 'T':
+			host_thread = true;
+			break;
+		case 'E':
+			host_env_add(atol(optarg));
+			break;
 		case 't':
 			setenv("CORDON_TIER", optarg, 1);
 			break;
@@ -103,8 +129,8 @@ static char **host_args(int argc, char **argv, const char **file)
 			exit(2);
 		}
 	if (argc - optind < 2) {
-		fprintf(stderr,
-			"usage: host [-t T] [-C D] [-P P] [-b N] FILE ARGV0 [ARG...]\n");
+		fprintf(stderr, "usage: host [-t T] [-C D] [-P P] [-b N] [-m] [-T] [-E "
+				"N] FILE ARGV0 [ARG...]\n");
 		exit(2);
 	}
 	*file = argv[optind];
@@ -191,31 +217,58 @@ static int host_spawn(spawn_fn fn, const char *file, char **argv)
 }
 #endif
 
-int main(int argc, char **argv)
-{
+struct host_run {
 	const char *file;
-	char **args = host_args(argc, argv, &file);
+	char **args;
+	int rc;
+};
 
-	fflush(stdout);
+static void *host_body(void *arg)
+{
+	struct host_run *h = arg;
+
 #ifdef HOST_EXEC
 	pid_t pid = fork();
-	if (pid < 0)
-		return 2;
+	if (pid < 0) {
+		h->rc = 2;
+		return NULL;
+	}
 	if (pid == 0) {
-		call(file, args);
+		call(h->file, h->args);
 		printf("errno=%s\n", strerrorname_np(errno));
 		fflush(stdout);
 		_exit(99);
 	}
-	return host_wait(pid);
+	h->rc = host_wait(pid);
 #else
-	int pid = call(file, args);
+	int pid = call(h->file, h->args);
 	if (pid < 0) {
 		printf("errno=%s\n", strerrorname_np(-pid));
-		return 0;
+		h->rc = 0;
+		return NULL;
 	}
-	return pid > 0 ? host_wait(pid) : 0;
+	h->rc = pid > 0 ? host_wait(pid) : 0;
 #endif
+	return NULL;
+}
+
+int main(int argc, char **argv)
+{
+	struct host_run h = {0};
+	pthread_attr_t attr;
+	pthread_t t;
+
+	h.args = host_args(argc, argv, &h.file);
+	fflush(stdout);
+	if (!host_thread) {
+		host_body(&h);
+		return h.rc;
+	}
+	if (pthread_attr_init(&attr) ||
+	    pthread_attr_setstacksize(&attr, PTHREAD_STACK_MIN) ||
+	    pthread_create(&t, &attr, host_body, &h) || pthread_join(t, NULL))
+		return 2;
+	return h.rc;
 }
 
 #endif

@@ -1,5 +1,6 @@
-/* Unit tests of the helper's command-line parser (helper/args.c, pure). */
-#include "helper/helper.h"
+/* Unit tests of the helper's side of the contract (common/contract.c
+ * req_parse, pure). */
+#include "common/contract.h"
 #include "tests/lib/tst.h"
 
 #include <errno.h>
@@ -11,9 +12,9 @@
 static void test_minimal(void)
 {
 	char *v[] = {"cordon-helper", "lockdown", "2049:131", "/bin/true", "true", NULL};
-	struct args a;
+	struct helper_req a;
 
-	CU_ASSERT_EQUAL_FATAL(args_parse(ARGC(v), v, &a, NULL), 0);
+	CU_ASSERT_EQUAL_FATAL(req_parse(ARGC(v), v, &a, NULL), 0);
 	CU_ASSERT_EQUAL(a.tier, TIER_LOCKDOWN);
 	CU_ASSERT_EQUAL(a.dev, 2049);
 	CU_ASSERT_EQUAL(a.ino, 131);
@@ -30,9 +31,9 @@ static void test_options(void)
 	char *v[] = {"h",	"--cloexec", "7",	 "--sh",
 		     "--dirfd", "7",	     "hardened", "1:18446744073709551615",
 		     "",	"",	     "x",	 NULL};
-	struct args a;
+	struct helper_req a;
 
-	CU_ASSERT_EQUAL_FATAL(args_parse(ARGC(v), v, &a, NULL), 0);
+	CU_ASSERT_EQUAL_FATAL(req_parse(ARGC(v), v, &a, NULL), 0);
 	CU_ASSERT_TRUE(a.sh);
 	CU_ASSERT_EQUAL(a.dirfd, 7);
 	CU_ASSERT_EQUAL(a.cloexec, 7);
@@ -46,23 +47,45 @@ static void test_options(void)
 /* lockdown's tmpfs size: a tmpfs size= value, passed on as given. */
 static void test_tmp_size(void)
 {
-	static const char *const good[] = {"1",	 "64m", "512K",
-					   "2G", "50%", "999999999999999"};
-	static const char *const bad[] = {
-	    "0", "064m", "1mb", "m", "-1", "1.5g", "1 m", "1000000000000000", "", "1t"};
+	static const char *const good[] = {"1",
+					   "64m",
+					   "512K",
+					   "2G",
+					   "50%",
+					   "100%",
+					   "999999999999999",
+					   "9223372036854775807",
+					   "8589934591g",
+					   "9007199254740991k"};
+	/* 2^63 bytes and more wrap in the kernel's memparse(). */
+	static const char *const bad[] = {"0",
+					  "064m",
+					  "1mb",
+					  "m",
+					  "-1",
+					  "1.5g",
+					  "1 m",
+					  "",
+					  "1t",
+					  "101%",
+					  "9223372036854775808",
+					  "8589934592g",
+					  "17179869184g",
+					  "9007199254740992k",
+					  "99999999999999999999999"};
 	char *v[] = {"h", "--tmp-size", NULL, "lockdown", "1:2", "/p", "t", NULL};
-	struct args a;
+	struct helper_req a;
 
 	for (size_t i = 0; i < sizeof(good) / sizeof(good[0]); i++) {
 		v[2] = (char *)good[i];
-		CU_ASSERT_EQUAL_FATAL(args_parse(ARGC(v), v, &a, NULL), 0);
+		CU_ASSERT_EQUAL_FATAL(req_parse(ARGC(v), v, &a, NULL), 0);
 		CU_ASSERT_STRING_EQUAL(a.tmp_size, good[i]);
 		CU_ASSERT_STRING_EQUAL(a.path, "/p");
 	}
 	for (size_t i = 0; i < sizeof(bad) / sizeof(bad[0]); i++) {
 		const char *why = NULL;
 		v[2] = (char *)bad[i];
-		CU_ASSERT_EQUAL(args_parse(ARGC(v), v, &a, &why), -EINVAL);
+		CU_ASSERT_EQUAL(req_parse(ARGC(v), v, &a, &why), -EINVAL);
 		CU_ASSERT_PTR_NOT_NULL(why);
 	}
 }
@@ -94,15 +117,17 @@ static void test_refused(void)
 	    {"h", "--cloexec", NULL},
 	    {"h", "--tmp-size", NULL},
 	    {"h", "--tmp-size", "1m", "--tmp-size", "1m", "lockdown", "1:2", "/p", NULL},
+	    {"h", "--status-fd", "x", "lockdown", "1:2", "/p", "t", NULL},
+	    {"h", "lockdown", "--", "/p", "t", NULL}, /* DEV:INO "-" only */
 	};
 
 	for (size_t i = 0; i < sizeof(bad) / sizeof(bad[0]); i++) {
 		int argc = 0;
-		struct args a;
+		struct helper_req a;
 		const char *why = NULL;
 		while (bad[i][argc])
 			argc++;
-		CU_ASSERT_EQUAL(args_parse(argc, (char **)bad[i], &a, &why), -EINVAL);
+		CU_ASSERT_EQUAL(req_parse(argc, (char **)bad[i], &a, &why), -EINVAL);
 		CU_ASSERT_PTR_NOT_NULL(why);
 	}
 }
@@ -144,7 +169,7 @@ static void test_fuzz(void)
 
 	for (int round = 0; round < 200000; round++) {
 		int argc = 1 + (int)(rand_r(&seed) % 10);
-		struct args a;
+		struct helper_req a;
 		v[0] = "h";
 		for (int i = 1; i < argc; i++) {
 			if (rand_r(&seed) % 8) {
@@ -161,7 +186,7 @@ static void test_fuzz(void)
 			v[i] = b;
 		}
 		v[argc] = NULL;
-		if (args_parse(argc, v, &a, NULL) != 0)
+		if (req_parse(argc, v, &a, NULL) != 0)
 			continue;
 		CU_ASSERT_TRUE(a.tier == TIER_HARDENED || a.tier == TIER_LOCKDOWN);
 		CU_ASSERT_TRUE(a.argv > v && a.argv < v + argc);
@@ -171,12 +196,40 @@ static void test_fuzz(void)
 	}
 }
 
+/* DEV:INO "-": the helper takes the file PATH names when it starts (for
+ * callers that resolve nothing themselves: the launcher, the benchmarks). */
+static void test_any_file(void)
+{
+	char *v[] = {"h", "--status-fd", "9", "hardened", "-", "/bin/true", "true", NULL};
+	struct helper_req a;
+
+	CU_ASSERT_EQUAL_FATAL(req_parse(ARGC(v), v, &a, NULL), 0);
+	CU_ASSERT_TRUE(a.any_file);
+	CU_ASSERT_EQUAL(a.status_fd, 9);
+	CU_ASSERT_STRING_EQUAL(a.path, "/bin/true");
+}
+
+/* The launcher's question (cordon-helper --validate NAME VALUE). */
+static void test_value_ok(void)
+{
+	const char *why = NULL;
+
+	CU_ASSERT_EQUAL(req_value_ok("tmp-size", "64m", &why), 0);
+	CU_ASSERT_EQUAL(req_value_ok("tmp-size", "8589934592g", &why), -EINVAL);
+	CU_ASSERT_PTR_NOT_NULL(why);
+	CU_ASSERT_EQUAL(req_value_ok("dirfd", "3", &why), -ENOENT);
+	CU_ASSERT_EQUAL(req_value_ok("sh", "", &why), -ENOENT);
+	CU_ASSERT_EQUAL(req_value_ok("nope", "1", &why), -ENOENT);
+}
+
 static CU_TestInfo tests[] = {
     {"minimal command line", test_minimal},
+    {"DEV:INO -, --status-fd", test_any_file},
+    {"values of options, as the launcher asks", test_value_ok},
     {"all options, empty PATH with --dirfd, extreme numbers", test_options},
     {"malformed command lines refused", test_refused},
     {"--tmp-size: tmpfs sizes only", test_tmp_size},
     {"random command lines (fuzz)", test_fuzz},
     CU_TEST_INFO_NULL,
 };
-TST_SUITE("helper.args", tests)
+TST_SUITE("contract.parse", tests)

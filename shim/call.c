@@ -1,0 +1,402 @@
+/* The way every intercepted call takes (shim.h):
+ *
+ *	decide -> resolve -> pin the helper -> build its argv and env
+ *	       -> hand over (exec or spawn) -> log
+ *
+ * Async-signal-safe throughout: it runs between vfork and exec. */
+#include "shim/shim.h"
+
+#include <alloca.h>
+#include <errno.h>
+#include <fcntl.h>
+#include <limits.h>
+#include <string.h>
+#include <sys/syscall.h>
+#include <sys/uio.h>
+#include <unistd.h>
+
+extern char **environ;
+
+/* One writev(2): lines from concurrent children do not interleave, and no
+ * line buffer sits on the caller's stack. */
+void shim_say(const char *const *parts)
+{
+	struct iovec iov[12];
+	size_t n = 0;
+	int saved = errno;
+
+	iov[n++] = (struct iovec){(void *)"cordon: ", 8};
+	for (; *parts && n < sizeof(iov) / sizeof(iov[0]) - 1; parts++)
+		iov[n++] = (struct iovec){(void *)*parts, strlen(*parts)};
+	iov[n++] = (struct iovec){(void *)"\n", 1};
+	while (writev(STDERR_FILENO, iov, (int)n) < 0 && errno == EINTR)
+		;
+	errno = saved;
+}
+
+static const char *shown(const char *file)
+{
+	return file ? file : "(null)";
+}
+
+static const char *shown_call(const struct call *c)
+{
+	return c->kind == CALL_EXEC && c->dirfd != AT_FDCWD && c->file && !*c->file
+		   ? "(fexecve fd)"
+		   : shown(c->file);
+}
+
+/* ---- decide --------------------------------------------------------- */
+
+static enum verdict refuse_tier(const struct config *cfg, const struct call *c,
+				const char *bad)
+{
+	if (!bad && cfg->floor_unset) {
+		shim_say(
+		    (const char *[]){"CORDON_TIER was not set when libcordon.so loaded "
+				     "(none, hardened, lockdown); refusing to run ",
+				     shown_call(c), NULL});
+		return REFUSE;
+	}
+	shim_say((const char *[]){"CORDON_TIER='", bad ? bad : cfg->floor_bad,
+				  "' is not a tier (none, hardened, lockdown); refusing "
+				  "to run ",
+				  shown_call(c), NULL});
+	return REFUSE;
+}
+
+static enum verdict decide(const struct config *cfg, struct call *c)
+{
+	const char *bad = NULL;
+	enum tier t;
+
+	if (!cfg->active)
+		return PASS;
+	t = tier_decide(cfg->floor, c->envp, &bad);
+	if (t == TIER_BAD)
+		return refuse_tier(cfg, c, bad);
+	if (t <= cfg->inside)
+		return PASS; /* none, or a sandbox at least as strict already */
+	if (t == TIER_LOCKDOWN && cfg->tmp_size_bad[0]) {
+		shim_say(
+		    (const char *[]){"CORDON_TMP_SIZE='", cfg->tmp_size_bad,
+				     "' is not a tmpfs size (N, Nk, Nm, Ng or N%, N "
+				     "from 1, at most 2^63 - 1 bytes or 100%); refusing "
+				     "to run ",
+				     shown_call(c), NULL});
+		return REFUSE;
+	}
+	c->tier = t;
+	return DIVERT;
+}
+
+enum verdict call_decide(const struct shim *s, struct call *c)
+{
+	enum verdict v;
+
+	mem_reclaim();
+	c->tier = s->cfg->inside; /* what a job that passes through runs in */
+	v = decide(s->cfg, c);
+	if (v == REFUSE)
+		c->tier = TIER_BAD;
+	if (v != DIVERT)
+		log_event(c, v == PASS ? LOG_PASSTHROUGH : LOG_REFUSED, c->file,
+			  v == PASS ? 0 : EPERM);
+	return v;
+}
+
+/* ---- resolve -------------------------------------------------------- */
+
+/* glibc's exec*p: each PATH element in turn (PATH from environ, not from
+ * the job's env). buf holds the candidate that r->path then names. */
+static int search_path(struct helper_req *r, struct probe *p, const char *file, char *buf,
+		       size_t size)
+{
+	const char *path = NULL;
+	struct path_walk w;
+	bool eacces = false, tried = false;
+	int err = ENOENT;
+
+	if (strnlen(file, NAME_MAX + 1) > NAME_MAX)
+		return ENAMETOOLONG;
+	/* getenv() without its locale and lock machinery: a scan of environ,
+	 * async-signal-safe as long as the caller does not change it
+	 * meanwhile (glibc's execvp reads it the same way). */
+	for (char **e = environ; e && *e && !path; e++)
+		if (strncmp(*e, "PATH=", 5) == 0)
+			path = *e + 5;
+	/* confstr(_CS_PATH), without the call: glibc's CS_PATH. */
+	path_walk_init(&w, path ? path : "/bin:/usr/bin");
+	while (path_walk_next(&w, file, buf, size)) {
+		tried = true;
+		err = probe_file(p, buf);
+		if (!err) {
+			r->path = buf;
+			return 0;
+		}
+		if (!path_error_continues(err))
+			return err;
+		eacces |= err == EACCES;
+	}
+	/* No candidate at all (a lone element past glibc's bound): glibc
+	 * tries nothing and fails with errno as the caller had it. */
+	if (!tried)
+		return errno ? errno : ENOENT;
+	return eacces ? EACCES : err;
+}
+
+/* The file the real call would exec: 0 with r->path, dev and ino set, or
+ * the errno the real call would fail with. */
+static int resolve_file(struct helper_req *r, struct probe *p, const char *file,
+			bool search, char *buf, size_t size)
+{
+	int err;
+
+	if (search && !*file)
+		return ENOENT;
+	if (search && !strchr(file, '/'))
+		err = search_path(r, p, file, buf, size);
+	else
+		err = probe_file(p, r->path = file);
+	r->dev = p->dev;
+	r->ino = p->ino;
+	return err;
+}
+
+/* glibc's compat posix_spawnp retries ENOEXEC with /bin/sh and the file
+ * name as the caller gave it, not the PATH candidate it found (spawni.c
+ * maybe_script_execute): so "/bin/sh FILE ARG..." it is. */
+static char **script_argv(const struct call *c, struct call_mem *m)
+{
+	size_t argc = c->argv && c->argv[0] ? vec_len(c->argv) : 1;
+	char **argv = mem_take(m, (argc + 2) * sizeof(*argv));
+
+	if (!argv)
+		return NULL;
+	argv[0] = (char *)"/bin/sh";
+	argv[1] = (char *)c->file;
+	for (size_t i = 1; i <= argc; i++)
+		argv[i + 1] = i < argc ? c->argv[i] : NULL;
+	return argv;
+}
+
+/* file with argv, as the real call would find it (from the cwd the spawn's
+ * file actions leave). */
+static int resolve_as(const struct call *c, struct helper_req *r, const char *file,
+		      bool search, bool noexec, char *buf, size_t size)
+{
+	struct probe p = {.dirfd = c->dirfd,
+			  .atflags = c->atflags,
+			  .noexec = noexec,
+			  .argv = r->argv,
+			  .envp = c->envp};
+	int err, fdflags;
+
+	if (c->kind == CALL_SPAWN && (err = spawn_sim_cwd(c->fa, &p.dirfd)))
+		return err;
+	if (c->kind == CALL_EXEC && c->dirfd != AT_FDCWD) {
+		fdflags = fcntl(c->dirfd, F_GETFD);
+		p.fd_cloexec = fdflags > 0 && (fdflags & FD_CLOEXEC);
+	}
+	err = resolve_file(r, &p, file, search, buf, size);
+	if (c->kind == CALL_SPAWN && p.dirfd != AT_FDCWD)
+		close(p.dirfd);
+	return err;
+}
+
+int call_resolve(const struct call *c, struct helper_req *r, struct call_mem *m)
+{
+	/* A bare name the compat spawnp found: its ENOEXEC is its own retry. */
+	bool given = c->sh_given && c->search && c->file && !strchr(c->file, '/');
+	size_t size = PATH_MAX + NAME_MAX + 2;
+	char *buf = mem_take(m, size);
+	int err;
+
+	if (!buf)
+		return ENOMEM;
+	r->argv = c->argv;
+	r->sh = c->sh && !given;
+	err = resolve_as(c, r, c->file, c->search, !c->sh || given, buf, size);
+	if (err != ENOEXEC || !given)
+		return err;
+	if (!(r->argv = script_argv(c, m)))
+		return E2BIG;
+	return resolve_as(c, r, "/bin/sh", false, false, buf, size);
+}
+
+/* ---- hand over ------------------------------------------------------ */
+
+/* The E2BIG that only the helper's arguments cause: the probe found the
+ * job's own argv and env within the kernel's limit. Same errno as a real
+ * call that is too big, but the user must learn why. */
+static int too_big(const char *path)
+{
+	shim_say((const char *[]){"cannot run ", path,
+				  ": its arguments and environment fit the "
+				  "kernel's limit only without the helper's "
+				  "(Argument list too long); shorten them by a "
+				  "few hundred bytes",
+				  NULL});
+	return E2BIG;
+}
+
+/* What the host gets when the helper itself could not be started: the
+ * call's own errno where the real call could fail the same way (E2BIG,
+ * and a spawn's fork failing: EAGAIN, ENOMEM), else EPERM with a line. */
+static int helper_failed(const struct config *cfg, const struct helper_req *r, int err)
+{
+	if (err == E2BIG)
+		return too_big(r->path);
+	if (err == EAGAIN || err == ENOMEM)
+		return err;
+	shim_say((const char *[]){"cannot run the helper ", cfg->helper, ": ",
+				  strerrordesc_np(err), "; refusing to run ", r->path,
+				  NULL});
+	return EPERM;
+}
+
+static int exec_helper(const struct shim *s, const struct helper_pin *pin,
+		       char *const *hargv, char *const *henv)
+{
+	if (pin->fd < 0)
+		s->real->execve(s->cfg->helper, hargv, henv);
+	else if (s->real->execveat)
+		s->real->execveat(pin->fd, "", hargv, henv, AT_EMPTY_PATH);
+	else
+		syscall(SYS_execveat, pin->fd, "", hargv, henv, AT_EMPTY_PATH);
+	return errno;
+}
+
+/* fexecve/execveat: the helper needs the fd, so a close-on-exec one is
+ * handed over open and named with --cloexec (the target must not get it).
+ * Only the exec'ing process's fd table changes, and back on failure. */
+static int exec_at(const struct shim *s, const struct helper_req *r,
+		   const struct helper_pin *pin, char *const *hargv, char *const *henv)
+{
+	int err;
+
+	if (r->cloexec >= 0 && fcntl(r->dirfd, F_SETFD, 0) < 0)
+		return errno;
+	err = exec_helper(s, pin, hargv, henv);
+	/* Back as the host had it; this fd was just valid, nothing to fail. */
+	if (r->cloexec >= 0)
+		(void)fcntl(r->dirfd, F_SETFD, FD_CLOEXEC);
+	return err;
+}
+
+static int spawn_helper(const struct shim *s, const struct call *c, const char *path,
+			char *const *hargv, char *const *henv)
+{
+	if (c->pidfd)
+		return s->real->pidfd_spawn ? s->real->pidfd_spawn(c->pidfd, path, c->fa,
+								   c->attr, hargv, henv)
+					    : ENOSYS;
+	return s->real->spawn(c->pid, path, c->fa, c->attr, hargv, henv);
+}
+
+/* The helper's argv (the request) and env (the job's, rewritten) in m. */
+static int build(const struct shim *s, const struct call *c, const struct helper_req *r,
+		 struct call_mem *m, char ***hargv, char ***henv)
+{
+	size_t argc = r->argv ? vec_len(r->argv) : 0,
+	       envc = c->envp ? vec_len(c->envp) : 0;
+	size_t pre = env_preload_bytes(c->envp) + 1;
+	struct req_num *num = mem_take(m, sizeof(*num));
+	char *buf;
+	int err;
+
+	*hargv = mem_take(m, (argc + REQ_ARGV_EXTRA) * sizeof(char *));
+	*henv = mem_take(m, (envc + 1) * sizeof(char *));
+	buf = mem_take(m, pre);
+	if (!num || !*hargv || !*henv || !buf)
+		return E2BIG;
+	err = req_build(r, s->cfg->helper, num, *hargv, argc + REQ_ARGV_EXTRA);
+	return err ? err
+		   : env_rewrite(c->envp, &s->cfg->preload, *henv, envc + 1, buf, pre);
+}
+
+static int hand_over(const struct shim *s, const struct call *c, struct helper_req *r,
+		     const struct helper_pin *pin, struct call_mem *m)
+{
+	char **hargv, **henv;
+	int err;
+
+	/* An absolute path or the cwd needs no fd (execveat ignores it). */
+	if (c->kind == CALL_EXEC && c->dirfd != AT_FDCWD && *r->path != '/') {
+		int flags = fcntl(c->dirfd, F_GETFD);
+		if (flags < 0)
+			return errno;
+		r->dirfd = c->dirfd;
+		r->cloexec = flags & FD_CLOEXEC ? c->dirfd : -1;
+	}
+	err = build(s, c, r, m, &hargv, &henv);
+	if (err)
+		return err;
+	if (c->kind == CALL_SPAWN)
+		err = spawn_helper(s, c, pin_spawn_path(s->cfg, pin, c->fa), hargv, henv);
+	else {
+		mem_before_exec(m);
+		err = r->dirfd >= 0 ? exec_at(s, r, pin, hargv, henv)
+				    : exec_helper(s, pin, hargv, henv);
+		mem_after_exec(m);
+	}
+	return err ? helper_failed(s->cfg, r, err) : 0;
+}
+
+/* Memory for one call: a PATH candidate, the pinned helper's head, the
+ * helper's argv and env, the compat spawnp's script argv. */
+static size_t call_size(const struct call *c)
+{
+	size_t argc = c->argv ? vec_len(c->argv) : 0,
+	       envc = c->envp ? vec_len(c->envp) : 0;
+
+	return PATH_MAX + NAME_MAX + 2 + PIN_HEAD + sizeof(struct req_num) + 64 +
+	       (2 * argc + REQ_ARGV_EXTRA + 2 + envc + 1) * sizeof(char *) +
+	       env_preload_bytes(c->envp);
+}
+
+int call_divert(const struct shim *s, struct call *c)
+{
+	struct helper_pin pin = {.fd = -1};
+	struct helper_req r;
+	struct call_mem m;
+	int err;
+
+	if (c->invalid)
+		return log_event(c, LOG_FAILED, c->file, c->invalid);
+	if ((err = mem_open(&m, call_size(c)))) {
+		if (err != ENOMEM || m.size > MEM_STACK_MAX)
+			return log_event(c, LOG_FAILED, c->file, err);
+		/* cppcheck-suppress allocaCalled */
+		m.base = alloca(m.size);
+		m.on_stack = true;
+	}
+	req_init(&r);
+	r.tier = c->tier;
+	if (c->tier == TIER_LOCKDOWN && s->cfg->tmp_size[0])
+		r.tmp_size = s->cfg->tmp_size;
+	err = call_resolve(c, &r, &m);
+	if (err) {
+		log_event(c, LOG_FAILED, c->file, err);
+	} else if ((err = pin_helper(s->cfg, shown_call(c), &m, &pin))) {
+		log_event(c, LOG_REFUSED, r.path, err);
+	} else {
+		log_event(c, LOG_SANDBOXED, r.path, 0);
+		err = log_err(c, hand_over(s, c, &r, &pin, &m));
+	}
+	pin_release(&pin);
+	mem_close(&m);
+	return err;
+}
+
+int call_run(const struct shim *s, struct call *c)
+{
+	switch (call_decide(s, c)) {
+	case PASS:
+		return log_err(c, c->pass(c, s->real));
+	case REFUSE:
+		return EPERM;
+	default:
+		return call_divert(s, c);
+	}
+}
