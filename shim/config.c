@@ -9,7 +9,9 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <errno.h>
 #include <sys/auxv.h>
+#include <sys/mman.h>
 #include <sys/prctl.h>
 #include <sys/stat.h>
 #include <sched.h>
@@ -218,6 +220,39 @@ static void find_inside(void)
 	fmt_u64(ino, st.st_ino);
 	if (strcmp(ino, ns) == 0 && tier_parse(t) != TIER_BAD)
 		cfg.inside = tier_parse(t);
+}
+
+/* CORDON_LOG: absolute, its symbolic links resolved now, so that later
+ * records go to the file it names at load and not to wherever a swapped
+ * symlink points (log.c opens it O_NOFOLLOW). */
+static void log_load(const char *path)
+{
+	struct log_state *l = &log_state;
+	size_t n = 0, len;
+	char resolved[PATH_MAX];
+	void *page;
+
+	if (!path || !*path)
+		return;
+	if (realpath(path, resolved))
+		path = resolved;
+	len = strlen(path);
+	/* Relative when the cwd cannot be known: better than no log. */
+	if (*path != '/' && getcwd(l->path, sizeof(l->path) - 1)) {
+		n = strlen(l->path);
+		if (l->path[n - 1] != '/')
+			l->path[n++] = '/';
+	}
+	if (n + len >= sizeof(l->path)) {
+		/* Kept, cut, for the message the host then says once. */
+		l->load_err = ENAMETOOLONG;
+		len = sizeof(l->path) - 1 - n;
+	}
+	memcpy(l->path + n, path, len);
+	l->path[n + len] = '\0';
+	page = mmap(NULL, sizeof(int), PROT_READ | PROT_WRITE, MAP_SHARED | MAP_ANONYMOUS,
+		    -1, 0);
+	l->said = page == MAP_FAILED ? NULL : page;
 }
 
 static void load(void)

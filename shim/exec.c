@@ -1,6 +1,6 @@
 /* The exec family. glibc's execv/execl/execvp... reach execve through
  * hidden aliases, so each is interposed on its own; each fills a struct
- * call and runs the one pipeline (call.c). */
+ * call (calls.c) and runs the one pipeline (call.c). */
 #include "shim/shim.h"
 
 #include <alloca.h>
@@ -12,53 +12,6 @@
 
 extern char **environ;
 
-static int pass_execve(const struct call *c, const struct real_fns *real)
-{
-	real->execve(c->file, c->argv, c->envp);
-	return errno;
-}
-
-static int pass_execv(const struct call *c, const struct real_fns *real)
-{
-	real->execv(c->file, c->argv);
-	return errno;
-}
-
-static int pass_execvpe(const struct call *c, const struct real_fns *real)
-{
-	real->execvpe(c->file, c->argv, c->envp);
-	return errno;
-}
-
-static int pass_execvp(const struct call *c, const struct real_fns *real)
-{
-	real->execvp(c->file, c->argv);
-	return errno;
-}
-
-static int pass_execveat(const struct call *c, const struct real_fns *real)
-{
-	real->execveat(c->dirfd, c->file, c->argv, c->envp, c->atflags);
-	return errno;
-}
-
-static int pass_fexecve(const struct call *c, const struct real_fns *real)
-{
-	real->fexecve(c->dirfd, c->argv, c->envp);
-	return errno;
-}
-
-#define EXEC_CALL(fn_, file_, argv_, envp_, search_, pass_)                              \
-	((struct call){.fn = fn_,                                                        \
-		       .kind = CALL_EXEC,                                                \
-		       .file = file_,                                                    \
-		       .dirfd = AT_FDCWD,                                                \
-		       .argv = argv_,                                                    \
-		       .envp = envp_,                                                    \
-		       .search = search_,                                                \
-		       .sh = search_,                                                    \
-		       .pass = pass_})
-
 /* -1 with the call's errno: an exec that works does not come back. */
 static int run(struct call *c)
 {
@@ -68,33 +21,42 @@ static int run(struct call *c)
 
 SHIM_EXPORT int execve(const char *path, char *const argv[], char *const envp[])
 {
-	struct call c = EXEC_CALL("execve", path, argv, envp, false, pass_execve);
+	struct call c;
+
+	call_init(&c, ENTRY_EXECVE, path, argv, envp);
 	return run(&c);
 }
 
 SHIM_EXPORT int execv(const char *path, char *const argv[])
 {
-	struct call c = EXEC_CALL("execv", path, argv, environ, false, pass_execv);
+	struct call c;
+
+	call_init(&c, ENTRY_EXECV, path, argv, environ);
 	return run(&c);
 }
 
 SHIM_EXPORT int execvpe(const char *file, char *const argv[], char *const envp[])
 {
-	struct call c = EXEC_CALL("execvpe", file, argv, envp, true, pass_execvpe);
+	struct call c;
+
+	call_init(&c, ENTRY_EXECVPE, file, argv, envp);
 	return run(&c);
 }
 
 SHIM_EXPORT int execvp(const char *file, char *const argv[])
 {
-	struct call c = EXEC_CALL("execvp", file, argv, environ, true, pass_execvp);
+	struct call c;
+
+	call_init(&c, ENTRY_EXECVP, file, argv, environ);
 	return run(&c);
 }
 
 SHIM_EXPORT int execveat(int dirfd, const char *path, char *const argv[],
 			 char *const envp[], int flags)
 {
-	struct call c = EXEC_CALL("execveat", path, argv, envp, false, pass_execveat);
+	struct call c;
 
+	call_init(&c, ENTRY_EXECVEAT, path, argv, envp);
 	c.dirfd = dirfd;
 	c.atflags = flags;
 	if (flags & ~(AT_EMPTY_PATH | AT_SYMLINK_NOFOLLOW))
@@ -104,8 +66,9 @@ SHIM_EXPORT int execveat(int dirfd, const char *path, char *const argv[],
 
 SHIM_EXPORT int fexecve(int fd, char *const argv[], char *const envp[])
 {
-	struct call c = EXEC_CALL("fexecve", "", argv, envp, false, pass_fexecve);
+	struct call c;
 
+	call_init(&c, ENTRY_FEXECVE, "", argv, envp);
 	c.dirfd = fd;
 	c.atflags = AT_EMPTY_PATH;
 	/* glibc checks these before its execveat(fd, "", AT_EMPTY_PATH),
@@ -148,7 +111,9 @@ SHIM_EXPORT int execl(const char *path, const char *arg, ...)
 
 	/* cppcheck-suppress allocaCalled */
 	ARGV_FROM_VA(argv, arg, ap, (void)0);
-	struct call c = EXEC_CALL("execl", path, argv, environ, false, pass_execve);
+	struct call c;
+
+	call_init(&c, ENTRY_EXECL, path, argv, environ);
 	return run(&c);
 }
 
@@ -159,7 +124,9 @@ SHIM_EXPORT int execle(const char *path, const char *arg, ...)
 
 	/* cppcheck-suppress allocaCalled */
 	ARGV_FROM_VA(argv, arg, ap, envp = va_arg(ap, char **));
-	struct call c = EXEC_CALL("execle", path, argv, envp, false, pass_execve);
+	struct call c;
+
+	call_init(&c, ENTRY_EXECLE, path, argv, envp);
 	return run(&c);
 }
 
@@ -170,6 +137,8 @@ SHIM_EXPORT int execlp(const char *file, const char *arg, ...)
 
 	/* cppcheck-suppress allocaCalled */
 	ARGV_FROM_VA(argv, arg, ap, (void)0);
-	struct call c = EXEC_CALL("execlp", file, argv, environ, true, pass_execvpe);
+	struct call c;
+
+	call_init(&c, ENTRY_EXECLP, file, argv, environ);
 	return run(&c);
 }

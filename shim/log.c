@@ -16,7 +16,6 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <limits.h>
-#include <stdlib.h>
 #include <string.h>
 #include <sys/mman.h>
 #include <sys/resource.h>
@@ -24,55 +23,17 @@
 #include <time.h>
 #include <unistd.h>
 
-/* Absolute, its directories' symlinks resolved, set once at load; empty: no
- * log. */
-static char log_path[PATH_MAX];
-static int log_load_err;
-/* "Said that the log fails", shared by the host and its fork children (a
- * MAP_SHARED page made at load), so the host says it once, not once per
- * job. */
-static volatile int *log_said;
-
-void log_load(const char *path)
-{
-	size_t n = 0, len;
-	char real[PATH_MAX];
-	void *page;
-
-	if (!path || !*path)
-		return;
-	/* The file the name leads to now, so that later records go to it and
-	 * not to wherever a swapped symlink points (O_NOFOLLOW below). */
-	if (realpath(path, real))
-		path = real;
-	len = strlen(path);
-	/* Absolute, so that a host's later chdir cannot move it (relative
-	 * when the cwd cannot be known: better than no log). */
-	if (*path != '/' && getcwd(log_path, sizeof(log_path) - 1)) {
-		n = strlen(log_path);
-		if (log_path[n - 1] != '/')
-			log_path[n++] = '/';
-	}
-	if (n + len >= sizeof(log_path)) {
-		/* Kept, cut, for the message the host then says once. */
-		log_load_err = ENAMETOOLONG;
-		len = sizeof(log_path) - 1 - n;
-	}
-	memcpy(log_path + n, path, len);
-	log_path[n + len] = '\0';
-	page = mmap(NULL, sizeof(int), PROT_READ | PROT_WRITE, MAP_SHARED | MAP_ANONYMOUS,
-		    -1, 0);
-	log_said = page == MAP_FAILED ? NULL : page;
-}
+struct log_state log_state;
 
 static void log_failed_to(const char *why)
 {
 	static volatile int said_here;
-	volatile int *said = log_said ? log_said : &said_here;
+	volatile int *said = log_state.said ? log_state.said : &said_here;
 
 	if (__atomic_exchange_n(said, 1, __ATOMIC_ACQ_REL))
 		return;
-	shim_say((const char *[]){"cannot write the audit log ", log_path, ": ", why,
+	shim_say((const char *[]){"cannot write the audit log ", log_state.path, ": ",
+				  why,
 				  "; the calls go on unlogged (check CORDON_LOG and "
 				  "the permissions of its directory)",
 				  NULL});
@@ -117,11 +78,11 @@ static void log_write(char *line, size_t n)
 	ssize_t w;
 	int fd;
 
-	if (log_load_err) {
-		log_failed_to(strerrordesc_np(log_load_err));
+	if (log_state.load_err) {
+		log_failed_to(strerrordesc_np(log_state.load_err));
 		return;
 	}
-	fd = open(log_path,
+	fd = open(log_state.path,
 		  O_WRONLY | O_APPEND | O_CREAT | O_CLOEXEC | O_NOCTTY | O_NONBLOCK |
 		      O_NOFOLLOW,
 		  0600);
@@ -167,7 +128,7 @@ int log_event(const struct call *c, enum log_decision dec, const char *path, int
 	int saved = errno;
 	struct call_mem m;
 
-	if (!log_path[0])
+	if (!log_state.path[0])
 		return err;
 	if (mem_open(&m, LOG_LINE_MAX + 1) == 0) {
 		struct log_rec r = {.fn = c->fn,
@@ -191,7 +152,7 @@ int log_event(const struct call *c, enum log_decision dec, const char *path, int
 
 int log_err(const struct call *c, int err)
 {
-	if (err && log_path[0])
+	if (err && log_state.path[0])
 		log_event(c, LOG_FAILED, c->file, err);
 	return err;
 }

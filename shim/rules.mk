@@ -4,7 +4,8 @@
 SHIM_SRCS := $(sort $(wildcard shim/*.c)) common/contract.c
 SHIM_HDRS := $(wildcard shim/*.h) common/contract.h
 # probe.c only makes syscalls: tested directly against the kernel.
-SHIM_PURE := shim/tier.c shim/path.c shim/env.c shim/probe.c shim/mem.c common/contract.c
+SHIM_PURE := shim/tier.c shim/path.c shim/env.c shim/probe.c shim/mem.c shim/calls.c \
+	     common/contract.c
 SHIM_HELPER_PATH := $(LIBEXECDIR)/cordon/cordon-helper
 
 $(B)/libcordon.so: $(SHIM_SRCS) $(SHIM_HDRS) shim/exports.map shim/rules.mk $(PATHS_STAMP) | $(B)/.dir
@@ -20,6 +21,8 @@ ALL += $(B)/libcordon.so
 SHIM_HOSTS := $(patsubst tests/shim/hosts/%.c,$(B)/tests/shim/%,\
 		$(wildcard tests/shim/hosts/*.c))
 TEST_SRCS += $(SHIM_PURE) $(sort $(wildcard tests/shim/*.c))
+# The pipeline, in-process with fake real functions (tests/shim/pipeline_test.c).
+TEST_SRCS += shim/call.c shim/pin.c shim/log.c shim/actions.c
 TEST_DEPS += $(B)/libcordon.so $(SHIM_HOSTS) $(B)/cordon $(B)/tests/shim/early.so
 $(B)/tests/shim/%: tests/shim/hosts/%.c tests/shim/hosts/host.h | $(B)/tests/shim/.dir
 	$(CC) $(BASE_CPPFLAGS) $(CPPFLAGS) $(BASE_CFLAGS) $(CFLAGS) -o $@ $< \
@@ -29,6 +32,22 @@ $(B)/tests/shim/%: tests/shim/hosts/%.c tests/shim/hosts/host.h | $(B)/tests/shi
 $(B)/tests/shim/early.so: tests/shim/early/early.c | $(B)/tests/shim/.dir
 	$(CC) $(BASE_CPPFLAGS) $(CPPFLAGS) $(BASE_CFLAGS) $(CFLAGS) -fPIC -shared -o $@ $< \
 	  $(BASE_LDFLAGS) $(LDFLAGS)
+
+# The exec path: what runs between a vfork and the exec, and in a signal
+# handler that starts a program. `make lint` checks what these objects call
+# against shim/exec-path.allow (async-signal-safe functions only).
+SHIM_EXEC_PATH := shim/call.c shim/calls.c shim/exec.c shim/spawn.c shim/mem.c shim/pin.c \
+		  shim/log.c shim/logfmt.c shim/actions.c shim/probe.c shim/path.c \
+		  shim/env.c shim/tier.c common/contract.c
+SHIM_LINT_OBJS := $(patsubst %.c,$(B)/lint/%.o,$(SHIM_EXEC_PATH))
+$(B)/lint/%.o: %.c $(SHIM_HDRS) | $(B)/lint/.dir
+	@mkdir -p $(@D)
+	$(CC) $(BASE_CPPFLAGS) $(CPPFLAGS) $(BASE_CFLAGS) $(CFLAGS) -fPIC -fvisibility=hidden \
+	  -c -o $@ $<
+.PHONY: lint-exec-path
+lint: lint-exec-path
+lint-exec-path: $(SHIM_LINT_OBJS)
+	scripts/check-exec-path shim/exec-path.allow $(SHIM_LINT_OBJS)
 
 # The launcher in the build tree finds libcordon.so and the helper next to
 # it; its VERSION= line carries ./VERSION (install copies keep it from here).

@@ -182,6 +182,31 @@ void mem_before_exec(struct call_mem *m);
 void mem_after_exec(struct call_mem *m);
 void mem_reclaim(void);
 
+/* calls.c (pure): what each entry point asks. */
+enum entry {
+	ENTRY_EXECVE,
+	ENTRY_EXECV,
+	ENTRY_EXECVP,
+	ENTRY_EXECVPE,
+	ENTRY_EXECL,
+	ENTRY_EXECLE,
+	ENTRY_EXECLP,
+	ENTRY_FEXECVE,
+	ENTRY_EXECVEAT,
+	ENTRY_SPAWN,
+	ENTRY_SPAWNP,
+	ENTRY_SPAWN_COMPAT,
+	ENTRY_SPAWNP_COMPAT,
+	ENTRY_PIDFD_SPAWN,
+	ENTRY_PIDFD_SPAWNP,
+	ENTRY_SYSTEM,
+	ENTRY_POPEN,
+};
+/* c as entry point e with these arguments makes it; dirfd AT_FDCWD, the
+ * rest (fds, flags, spawn handles, file actions) for the caller to set. */
+void call_init(struct call *c, enum entry e, const char *file, char *const *argv,
+	       char *const *envp);
+
 /* call.c: the pipeline. */
 enum verdict { PASS, DIVERT, REFUSE };
 /* The tier for c's job env; logs PASS (passthrough) and REFUSE (refused),
@@ -227,8 +252,16 @@ bool spawn_fa_touches(const posix_spawn_file_actions_t *fa, int fd);
  * decision before the call is made; a failed call adds a "failed" record.
  * Without CORDON_LOG each is a test of one byte: no syscall. */
 enum log_decision { LOG_PASSTHROUGH, LOG_SANDBOXED, LOG_REFUSED, LOG_FAILED };
-/* At load, with CORDON_LOG from the host's env (NULL: no log). */
-void log_load(const char *path);
+/* What config.c found at load: the log's path (absolute, its symlinks
+ * resolved; empty: no log), why it cannot be used, and the "said it fails"
+ * flag the host and its fork children share (a MAP_SHARED page), so that
+ * the host says it once, not once per job. */
+struct log_state {
+	char path[4096];
+	int load_err;
+	volatile int *said;
+};
+extern struct log_state log_state;
 /* One record of c; returns err, errno kept. path: the resolved file when
  * known, else as given (NULL: null). */
 int log_event(const struct call *c, enum log_decision dec, const char *path, int err);

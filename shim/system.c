@@ -18,15 +18,6 @@ extern char **environ;
 
 #define SHELL_PATH "/bin/sh"
 
-/* The call system() or popen() makes: sh -c CMD, with environ. */
-#define SHELL_CALL(fn_, argv_)                                                           \
-	((struct call){.fn = fn_,                                                        \
-		       .kind = CALL_SPAWN,                                               \
-		       .file = SHELL_PATH,                                               \
-		       .dirfd = AT_FDCWD,                                                \
-		       .argv = argv_,                                                    \
-		       .envp = environ})
-
 /* The sandboxed spawn of the shell of c, into *pid. errno is kept. */
 static int spawn_shell(struct call *c, pid_t *pid, const posix_spawn_file_actions_t *fa,
 		       const posix_spawnattr_t *attr)
@@ -139,10 +130,11 @@ SHIM_EXPORT int system(const char *line)
 	char *argv[] = {(char *)"sh", (char *)"-c", (char *)(line ? line : "exit 0"),
 			NULL};
 	char *asked[] = {(char *)"sh", (char *)"-c", (char *)line, NULL};
-	struct call c = SHELL_CALL("system", argv);
+	struct call c;
 	const struct shim *s = shim_get();
 	int status;
 
+	call_init(&c, ENTRY_SYSTEM, SHELL_PATH, argv, environ);
 	c.shown_argv = asked;
 	switch (call_decide(s, &c)) {
 	case PASS:
@@ -259,12 +251,13 @@ static FILE *do_popen(struct call *c, bool reading, bool cloexec)
 SHIM_EXPORT FILE *popen(const char *cmd, const char *mode)
 {
 	char *argv[] = {(char *)"sh", (char *)"-c", (char *)cmd, NULL};
-	struct call c = SHELL_CALL("popen", argv);
+	struct call c;
 	const struct shim *s = shim_get();
 	bool reading, cloexec;
 	FILE *fp;
 	int err;
 
+	call_init(&c, ENTRY_POPEN, SHELL_PATH, argv, environ);
 	switch (call_decide(s, &c)) {
 	case PASS:
 		if (!(fp = s->real->popen(cmd, mode)))
