@@ -92,10 +92,12 @@ static int open_log(const char **why)
 
 	if (fd < 0 && errno == EACCES) {
 		how.flags = (uint64_t)(flags & ~O_RDWR) | O_WRONLY;
-		fd = (int)syscall(SYS_openat2, AT_FDCWD, log_state.path, &how, sizeof(how));
+		fd = (int)syscall(SYS_openat2, AT_FDCWD, log_state.path, &how,
+				  sizeof(how));
 	}
 	if (fd < 0 && (errno == ENOSYS || errno == EPERM))
-		fd = open(log_state.path, (flags & ~O_RDWR) | O_WRONLY | O_NOFOLLOW, 0600);
+		fd =
+		    open(log_state.path, (flags & ~O_RDWR) | O_WRONLY | O_NOFOLLOW, 0600);
 	if (fd < 0) {
 		*why = errno == ELOOP	? "a symbolic link is on its path"
 		       : errno == ENXIO ? "it is a FIFO with no reader"

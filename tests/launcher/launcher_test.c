@@ -620,6 +620,54 @@ static void test_check_seccomp(void)
 	tst_proc_free(&r);
 }
 
+/* A chrooted root host: the kernel refuses new user namespaces in a
+ * chroot whatever the sysctls say, and check says that, not sysctl advice.
+ * The chroot is a bind of / (the kernel counts any root that is not the
+ * mount namespace's as a chroot), in a mount namespace of the test's own. */
+static void test_check_chroot(void)
+{
+	char cmd[3 * PATH_MAX], helper[PATH_MAX + 32];
+	char *argv[] = {"unshare", "-m", "sh", "-c", cmd, NULL};
+	const char *fake =
+	    tst_write_file("chroot-helper",
+			   "#!/bin/sh\necho chroot >&3\n"
+			   "echo 'cordon: the kernel refused ... in a chroot' >&2\n"
+			   "exit 125\n",
+			   0755);
+	struct tst_proc r;
+
+	/* check's reading of the helper's cause: a stand-in that says it. */
+	snprintf(helper, sizeof(helper), "CORDON_HELPER=%s", fake);
+	run_env((const char *[]){helper, NULL}, (char *[]){cordon(), "check", NULL}, &r);
+	CU_ASSERT_EQUAL(tst_shell_status(r.status), 1);
+	CU_ASSERT_PTR_NOT_NULL(strstr(r.out,
+				      "hardened: FAILED: this process runs in a chroot, "
+				      "where Linux allows no new user namespace; fix: "));
+	CU_ASSERT_PTR_NULL(strstr(r.out, "sysctl"));
+	tst_proc_free(&r);
+	if (!tst_is_root()) {
+		tst_skip("chroot(2) needs root: the helper's own chroot diagnosis is "
+			 "tested in the run as root");
+		return;
+	}
+	/* The helper itself in a chroot: a plain directory holding it and the
+	 * host's /proc, in a mount namespace of the test's own. */
+	snprintf(cmd, sizeof(cmd),
+		 "d=$(mktemp -d '%s/chroot.XXXXXX') && mkdir \"$d/proc\" && "
+		 "cp '%s' \"$d/h\" && mount --bind /proc \"$d/proc\" && "
+		 "chroot \"$d\" /h --status-fd 3 hardened - /h x 3>&1; rc=$?; "
+		 "umount \"$d/proc\"; rm -rf \"$d\"; exit $rc",
+		 tst_scratch(), tst_build("cordon-helper"));
+	run(argv, &r);
+	CU_ASSERT_EQUAL(tst_shell_status(r.status), 125);
+	CU_ASSERT_STRING_EQUAL(r.out, "chroot\n");
+	CU_ASSERT_TRUE(one_cordon_line(r.err));
+	CU_ASSERT_PTR_NOT_NULL(strstr(r.err, "the caller runs in a chroot"));
+	CU_ASSERT_PTR_NULL(strstr(r.err, "sysctl"));
+	if (tst_shell_status(r.status) != 125)
+		printf("\n    status %#x\n%s%s", r.status, r.out, r.err);
+	tst_proc_free(&r);
+}
 /* A helper that is not there fails the sandboxed tiers, not none. */
 static void test_check_no_helper(void)
 {
@@ -697,6 +745,7 @@ static CU_TestInfo check_tests[] = {
     {"a masked /proc: lockdown fails, hardened works", test_check_masked_proc},
     {"AppArmor's userns restriction (simulated): names the sysctl", test_check_apparmor},
     {"no helper", test_check_no_helper},
+    {"a chrooted host: names the chroot", test_check_chroot},
     CU_TEST_INFO_NULL,
 };
 static CU_TestInfo man_tests[] = {

@@ -130,17 +130,19 @@ static void test_full_disk(void)
 		strcat(calls, " exec:/nonexistent/a-longer-name-to-fill-the-page-sooner");
 	/* The shim only for the host: unshare itself must write its uid_map,
 	 * which a non-dumpable process may not. */
-	snprintf(script, sizeof(script),
-		 "mount -t tmpfs -o size=8k none '%s' || exit 99; "
-		 "head -c 100 /dev/zero > '%s/filler' || exit 98; "
-		 "LD_PRELOAD='%s' CORDON_TIER=none CORDON_LOG='%s' "
-		 "'%s'%s 'system:rm \"%s/filler\"' exec:/nonexistent/b exec:/nonexistent/c "
-		 ">/dev/null; cat '%s' > '%s'",
-		 dir, dir, tst_build("libcordon.so"), log, logcalls(), calls, dir, log, copy);
+	snprintf(
+	    script, sizeof(script),
+	    "mount -t tmpfs -o size=8k none '%s' || exit 99; "
+	    "head -c 100 /dev/zero > '%s/filler' || exit 98; "
+	    "LD_PRELOAD='%s' CORDON_TIER=none CORDON_LOG='%s' "
+	    "'%s'%s 'system:rm \"%s/filler\"' exec:/nonexistent/b exec:/nonexistent/c "
+	    ">/dev/null; cat '%s' > '%s'",
+	    dir, dir, tst_build("libcordon.so"), log, logcalls(), calls, dir, log, copy);
 	char *argv[] = {"unshare", "-U", "-r", "-m", "sh", "-c", script, NULL};
 	CU_ASSERT_EQUAL_FATAL(l_run(NULL, NULL, NULL, argv, &r), 0);
 	if (tst_shell_status(r.status) == 99) {
-		tst_skip("cannot mount a tmpfs in a user and mount namespace: %.200s", r.err);
+		tst_skip("cannot mount a tmpfs in a user and mount namespace: %.200s",
+			 r.err);
 		tst_proc_free(&r);
 		return;
 	}
