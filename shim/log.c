@@ -152,7 +152,7 @@ static ssize_t write_record(int fd, const char *line, size_t n)
 static void log_write(char *line, size_t n)
 {
 	struct stat st;
-	const char *why;
+	const char *why = "";
 	char last = '\n';
 	ssize_t w;
 	int fd;
