@@ -1,29 +1,19 @@
 # libcordon.so: the preloaded shim (docs/shim.md). Never sanitized: it runs
-# inside uninstrumented hosts. Its pure logic is linked into the (sanitized)
-# test runner instead.
+# inside uninstrumented hosts. Its suites are in tests/shim/rules.mk.
 SHIM_SRCS := $(sort $(wildcard shim/*.c))
-SHIM_HDRS := $(wildcard shim/*.h)
-# probe.c only makes syscalls on the stack: tested directly against the kernel.
-SHIM_PURE := shim/tier.c shim/path.c shim/env.c shim/argv.c shim/probe.c
 SHIM_HELPER_PATH := $(LIBEXECDIR)/cordon/cordon-helper
 
-$(B)/libcordon.so: $(SHIM_SRCS) $(SHIM_HDRS) helper/tmpsize.h shim/exports.map shim/rules.mk $(PATHS_STAMP) | $(B)/.dir
-	$(CC) $(BASE_CPPFLAGS) $(CPPFLAGS) -DCORDON_HELPER_PATH='"$(SHIM_HELPER_PATH)"' \
-	  $(BASE_CFLAGS) $(CFLAGS) -fPIC -shared -fvisibility=hidden \
-	  -o $@ $(SHIM_SRCS) $(BASE_LDFLAGS) $(LDFLAGS) \
+SHIM_COMPILE = $(CC) $(BASE_CPPFLAGS) $(CPPFLAGS) -DCORDON_HELPER_PATH='"$(SHIM_HELPER_PATH)"' \
+	       $(BASE_CFLAGS) $(CFLAGS) -fPIC -fvisibility=hidden
+$(eval $(call OBJ_FLAVOUR,so,SHIM_COMPILE,shim/rules.mk $(PATHS_STAMP)))
+SHIM_OBJS := $(call objs,so,$(SHIM_SRCS))
+
+$(B)/libcordon.so: $(SHIM_OBJS) shim/exports.map shim/rules.mk
+	$(CC) $(BASE_CFLAGS) $(CFLAGS) -fPIC -shared -o $@ $(SHIM_OBJS) \
+	  $(BASE_LDFLAGS) $(LDFLAGS) \
 	  -Wl,--version-script=shim/exports.map -Wl,--no-undefined -ldl -lpthread
 
 ALL += $(B)/libcordon.so
-
-# Tests: the pure logic and the suites in the one runner; test hosts (one
-# program per entry point) built plainly, as real hosts are.
-SHIM_HOSTS := $(patsubst tests/shim/hosts/%.c,$(B)/tests/shim/%,\
-		$(wildcard tests/shim/hosts/*.c))
-TEST_SRCS += $(SHIM_PURE) $(sort $(wildcard tests/shim/*.c))
-TEST_DEPS += $(B)/libcordon.so $(SHIM_HOSTS) $(B)/cordon
-$(B)/tests/shim/%: tests/shim/hosts/%.c tests/shim/hosts/host.h | $(B)/tests/shim/.dir
-	$(CC) $(BASE_CPPFLAGS) $(CPPFLAGS) $(BASE_CFLAGS) $(CFLAGS) -o $@ $< \
-	  $(BASE_LDFLAGS) $(LDFLAGS) -lpthread
 
 # The launcher in the build tree finds libcordon.so and the helper next to
 # it; its VERSION= line carries ./VERSION (install copies keep it from here).

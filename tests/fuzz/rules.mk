@@ -22,12 +22,11 @@ FUZZ_LINK_pathreal := shim/divert.c shim/probe.c shim/path.c shim/env.c shim/arg
 		      shim/log.c shim/logfmt.c \
 		      shim/tier.c
 
+FUZZ_COMPILE = $(FUZZ_CC) $(BASE_CPPFLAGS) $(BASE_CFLAGS) $(FUZZ_CFLAGS)
+$(eval $(call OBJ_FLAVOUR,fuzz,FUZZ_COMPILE,tests/fuzz/rules.mk))
 define FUZZ_RULE
-$(B)/fuzz/fuzz_$(1): tests/fuzz/fuzz_$(1).c $(FUZZ_LINK_$(1)) tests/fuzz/fuzz.h \
-		     $(SHIM_HDRS) $(HELPER_HDRS) tests/contract/contract.h \
-		     tests/fuzz/rules.mk | $(B)/fuzz/.dir
-	$(FUZZ_CC) $(BASE_CPPFLAGS) $(BASE_CFLAGS) $(FUZZ_CFLAGS) -o $$@ \
-	  tests/fuzz/fuzz_$(1).c $(FUZZ_LINK_$(1))
+$(B)/fuzz/fuzz_$(1): $(call objs,fuzz,tests/fuzz/fuzz_$(1).c $(FUZZ_LINK_$(1)))
+	$$(FUZZ_COMPILE) -o $$@ $$^
 endef
 $(foreach t,$(FUZZ_TARGETS),$(eval $(call FUZZ_RULE,$(t))))
 

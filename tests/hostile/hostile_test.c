@@ -2,7 +2,7 @@
  * posix_spawnp: the same call made by a plain host and by the same host
  * under libcordon.so at tiers none and hardened must give the same return
  * value or errno, and for a successful start the same argv and env in the
- * target (tests/hostile/hosts/). */
+ * target (tests/hostile/progs/). */
 #include "tests/lib/tst.h"
 #include "tests/shim/sutil.h"
 

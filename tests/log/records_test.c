@@ -13,7 +13,7 @@ struct entry {
 	bool search;
 };
 
-/* The test hosts of tests/shim/hosts and the function each one calls. */
+/* The test hosts of tests/shim/progs and the function each one calls. */
 static const struct entry entries[] = {
     {"execve", "execve", false},
     {"execv", "execv", false},

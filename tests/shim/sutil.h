@@ -33,7 +33,7 @@ void s_assert_same(char *const argv[]);
 void s_assert_same_env(const char *const *extra, char *const argv[]);
 void s_assert_same_in(const char *const *extra, const char *input, char *const argv[]);
 
-/* A host of tests/shim/hosts, e.g. s_host("execve"). */
+/* A host of tests/shim/progs, e.g. s_host("execve"). */
 const char *s_host(const char *name);
 
 /* Inode of /proc/self/ns/<ns> of the runner. */

@@ -1,6 +1,6 @@
 /* Test host: 8 threads posix_spawn FILE at once, 8 times each, and wait
  * for their own children. Reports how many jobs exited 0. */
-#include "tests/shim/hosts/host.h"
+#include "tests/shim/progs/host.h"
 
 #include <pthread.h>
 #include <spawn.h>

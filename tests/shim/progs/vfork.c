@@ -1,7 +1,7 @@
 /* Test host for vfork + execve: the child shares the parent's memory, so
  * the shim must leave no trace there (errno is handed back through it, as
  * CPython's _posixsubprocess does with a pipe). */
-#include "tests/shim/hosts/host.h"
+#include "tests/shim/progs/host.h"
 
 static volatile int child_errno;
 

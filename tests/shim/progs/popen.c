@@ -2,7 +2,7 @@
  * mode ("r", "re", "w", ...). Reading: copies the command's output; writing:
  * feeds it one line. Two streams are open at once, as POSIX requires the
  * second child not to inherit the first stream. */
-#include "tests/shim/hosts/host.h"
+#include "tests/shim/progs/host.h"
 
 #include <fcntl.h>
 

@@ -1,7 +1,7 @@
 /* Test host for posix_spawn@GLIBC_2.2.5 (see host.h). The compat version retries ENOEXEC
  * with /bin/sh. */
 #define HOST_SPAWN
-#include "tests/shim/hosts/host.h"
+#include "tests/shim/progs/host.h"
 
 #include <dlfcn.h>
 

@@ -1,6 +1,6 @@
 /* Test host for execveat (see host.h). */
 #define HOST_EXEC
-#include "tests/shim/hosts/host.h"
+#include "tests/shim/progs/host.h"
 #include <fcntl.h>
 static int call(const char *file, char **argv)
 {

@@ -4,7 +4,7 @@
  *	hostile [thread:|thread-vfork:]FUNCTION CASE TARGET
  *
  * FUNCTION is execve, execvp, posix_spawn or posix_spawnp; CASE one of
- * the cases below; TARGET the program to start (tests/hostile/hosts/
+ * the cases below; TARGET the program to start (tests/hostile/progs/
  * dump.c). It prints what the caller sees: "errno=NAME" when an exec
  * failed, the job's "exit N" or "signal N" after the job's own output, and
  * "ret=NAME" for what posix_spawn* returned. A host that crashes in

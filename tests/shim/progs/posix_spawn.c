@@ -1,6 +1,6 @@
 /* Test host for posix_spawn (see host.h). */
 #define HOST_SPAWN
-#include "tests/shim/hosts/host.h"
+#include "tests/shim/progs/host.h"
 
 static int call(const char *file, char **argv)
 {

@@ -2,7 +2,7 @@
  * the host SIGINT and SIGQUIT while the command runs.
  * Reports system()'s return value as a wait status, and whether
  * the caller's signal mask is the same afterwards. */
-#include "tests/shim/hosts/host.h"
+#include "tests/shim/progs/host.h"
 
 #include <pthread.h>
 #include <signal.h>
