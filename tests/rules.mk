@@ -1,6 +1,5 @@
-# The runner's own files; each test directory adds its suites in its own
-# rules.mk (tests/<dir>/rules.mk).
-TEST_SRCS += tests/lib/runner.c tests/lib/tst.c tests/lib/tst_selftest.c
+# Each test directory adds its suites and what they need in its own
+# rules.mk (tests/<dir>/rules.mk); the runner is tests/lib's.
 
 # Test programs of one C file each: tests/<dir>/progs/<name>.c becomes
 # $(B)/tests/<dir>/<name>, built plainly (never sanitized), as the hosts and

@@ -14,7 +14,7 @@ FUZZ_TARGETS := $(patsubst tests/fuzz/fuzz_%.c,%,$(wildcard tests/fuzz/fuzz_*.c)
 FUZZ_LINK_tier := shim/tier.c
 FUZZ_LINK_env := shim/env.c
 FUZZ_LINK_path := shim/path.c
-FUZZ_LINK_args := helper/args.c
+FUZZ_LINK_args := helper/args.c tests/lib/hcmd.c
 FUZZ_LINK_roundtrip := shim/argv.c shim/tier.c shim/env.c helper/args.c \
 		       tests/contract/parse_side.c
 FUZZ_LINK_fmt := helper/fmt.c

@@ -5,7 +5,7 @@
  *
  * PREFIX arguments select the suites whose names start with one of them
  * (none: all); -x PREFIX leaves out those starting with PREFIX. */
-#include "tests/lib/tst.h"
+#include "tests/lib/cordon.h"
 
 #include <CUnit/Basic.h>
 #include <stdbool.h>
@@ -72,6 +72,10 @@ int main(int argc, char **argv)
 		for (CU_TestInfo *t = regs[i].tests; s && t->pName; t++)
 			CU_add_test(s, t->pName, t->pTestFunc);
 	}
+	/* Where every job of the comparisons reports its namespaces. */
+	if (setenv(TST_NS_VAR, tst_ns_file(), 1) < 0)
+		return 2;
+	tst_ns_reset();
 	printf("cordon tests as uid %u\n", (unsigned)getuid());
 	CU_basic_set_mode(CU_BRM_VERBOSE);
 	CU_basic_run_tests();
