@@ -30,7 +30,7 @@ static const char *host_of(const char *call)
  * reports its namespaces and prints "ran". */
 static void host_argv(const char *call, const char *const *opts, char **argv)
 {
-	static char cmd[PATH_MAX + 64];
+	static char cmd[2 * PATH_MAX];
 	int n = 0;
 
 	argv[n++] = (char *)host_of(call);
@@ -198,7 +198,7 @@ static void test_init_killed(void)
  * child would be (host orphan). */
 static void test_host_killed(void)
 {
-	char cmd[PATH_MAX + 64];
+	char cmd[2 * PATH_MAX];
 	char *argv[] = {
 	    (char *)s_prog("host"), "orphan", "/bin/sh", "sh", "-c", cmd, NULL};
 	struct tst_proc r;

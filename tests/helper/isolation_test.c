@@ -215,7 +215,7 @@ static void test_env(void)
 /* What the job inherits besides: as without cordon. */
 static void test_inherited(void)
 {
-	char script[PATH_MAX + 128];
+	char script[2 * PATH_MAX];
 	char *argv[] = {"sh", "-c", script, NULL};
 
 	snprintf(script, sizeof(script),

@@ -46,7 +46,7 @@ static void test_death_by_signal(void)
 		sigs[n++] = extra[i];
 	for (int i = 0; i < n; i++)
 		for (size_t t = 0; t < 2; t++) {
-			char script[PATH_MAX + 64];
+			char script[2 * PATH_MAX];
 			struct tst_proc r, plain;
 			/* The job kills itself; the monitor must die the same way. */
 			snprintf(script, sizeof(script), "%s; ulimit -c 0; kill -%d $$",
@@ -74,7 +74,7 @@ static void test_death_by_signal(void)
 /* Output and status identical with and without the helper. */
 static void test_transparent_output(void)
 {
-	char script[PATH_MAX + 128];
+	char script[2 * PATH_MAX];
 	char *argv[] = {"sh", "-c", script, "zero", "a b", "", "c", NULL};
 
 	snprintf(script, sizeof(script),

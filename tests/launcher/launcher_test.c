@@ -428,10 +428,11 @@ static void test_run_no_preload(void)
 }
 
 /* A shell run through the launcher sees what it sees without it, and its
- * jobs run in the sandbox (the one that reports, and one in a pipe). */
+ * jobs run in the sandbox (nsreport, which reports its own namespaces,
+ * alone and in a pipe). */
 static void test_dash_transparent(void)
 {
-	char jobs[PATH_MAX * 2 + 512];
+	char jobs[4 * PATH_MAX];
 	struct tst_proc plain, r;
 	char *direct[] = {"dash", "-c", jobs, NULL};
 	char *through[] = {cordon(), "--tier", "lockdown", "--",
@@ -443,9 +444,9 @@ static void test_dash_transparent(void)
 		 "cat /nonexistent-file; echo \"cat=$?\"\n"
 		 "nosuch-cmd-xyz; echo \"nf=$?\"\n"
 		 "sh -c 'kill -TERM $$'; echo \"sig=$?\"\n"
-		 "%s; echo piped | %s cat\n"
+		 "'%s'; echo piped | '%s' cat\n"
 		 "echo \"sub=$(echo inner)\"; exit 7\n",
-		 tst_nsreport_sh(), tst_nsreport_sh());
+		 tst_nsreport(), tst_nsreport());
 	if (!userns_ok())
 		return;
 	tst_ns_reset();

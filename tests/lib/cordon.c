@@ -219,11 +219,14 @@ const char *tst_nsreport(void)
 
 const char *tst_nsreport_sh(void)
 {
-	static char word[PATH_MAX + 2];
+	static char cmd[PATH_MAX + 200];
 
-	if (!word[0])
-		snprintf(word, sizeof(word), "'%s'", tst_nsreport());
-	return word;
+	if (!cmd[0])
+		snprintf(cmd, sizeof(cmd),
+			 "'%s' --fds 3</proc/self/ns/user 4</proc/self/ns/pid "
+			 "5</proc/self/ns/ipc 6</proc/self/ns/mnt 7</proc/self/ns/net",
+			 tst_nsreport());
+	return cmd;
 }
 
 void tst_ns_reset(void)
@@ -285,10 +288,10 @@ static bool report_ok(const char *line, const char *tier, const char *run)
 		    p && strlen(own_ns(k)) == len && strncmp(p + 1, own_ns(k), len) == 0;
 		if (!p || (want == 1 && !same) || (want == 0 && same)) {
 			printf("\n    %s: a job's %s namespace is %.*s, the runner's %s: "
-			       "it must "
-			       "%sbe the same",
-			       run, ns_kinds[k], (int)len, p ? p + 1 : "(none reported)",
-			       own_ns(k), want == 1 ? "" : "not ");
+			       "it must %sbe the same",
+			       run, ns_kinds[k], p ? (int)len : 9,
+			       p ? p + 1 : "not known", own_ns(k),
+			       want == 1 ? "" : "not ");
 			ok = false;
 		}
 	}

@@ -57,15 +57,18 @@ bool tst_sandbox_ok(void);
  *
  * appended with one write(2) to the file that $TST_NS names (the runner
  * exports it; a job started with no environment finds it as an argument
- * TST_NS=FILE instead). tests/lib/progs/target.c reports so, and
- * tests/lib/progs/nsreport.c, which then runs its arguments: a shell job
- * or a real program's job reports with `NSREPORT` or `NSREPORT CMD ARG...`
- * (NSREPORT: tst_nsreport()). Not a CORDON_* variable, not the audit log:
- * nothing of cordon's can forge or drop it. */
+ * TST_NS=FILE instead). Not a CORDON_* variable, not the audit log:
+ * nothing of cordon's can forge or drop it. The report is the job's own,
+ * never a child's (a job wrongly left outside with the shim loaded would
+ * sandbox its children): tests/lib/progs/target.c reports in its process;
+ * tests/lib/progs/nsreport.c is a job that reports its own and then runs
+ * its arguments (tst_nsreport(): `NSREPORT [CMD ARG...]` as a host's job);
+ * a shell that is a job reports its own namespaces with the command
+ * tst_nsreport_sh() gives (nsreport handed the shell's /proc/self/ns files
+ * as fds 3-7). A shell that is the host runs nsreport as its job. */
 #define TST_NS_VAR "TST_NS"
 const char *tst_ns_file(void);
 const char *tst_nsreport(void);
-/* tst_nsreport() as a shell word (quoted), for commands. */
 const char *tst_nsreport_sh(void);
 /* Empties the file: what follows is one run's. */
 void tst_ns_reset(void);

@@ -14,11 +14,17 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 #include <unistd.h>
 
-static inline void tst_report_ns(char *const argv[])
+/* The kinds, in the order of the report (and of tst_report_ns_fds). */
+static const char *const tst_ns_kinds[] = {"user", "pid", "ipc", "mnt", "net"};
+enum { TST_NS_KINDS = sizeof(tst_ns_kinds) / sizeof(tst_ns_kinds[0]) };
+
+/* The namespaces of fds (one per kind, open on a /proc/PID/ns/KIND), or,
+ * with fds NULL, the caller's own. */
+static inline void tst_report_ns_of(char *const argv[], const int *fds)
 {
-	static const char *const kinds[] = {"user", "pid", "ipc", "mnt", "net"};
 	const char *file = getenv("TST_NS");
 	char line[512] = "ns";
 	size_t len = 2;
@@ -29,13 +35,18 @@ static inline void tst_report_ns(char *const argv[])
 			file = argv[i] + 7;
 	if (!file || !*file)
 		return;
-	for (size_t i = 0; i < sizeof(kinds) / sizeof(kinds[0]); i++) {
-		char p[32], ns[64];
-		snprintf(p, sizeof(p), "/proc/self/ns/%s", kinds[i]);
-		ssize_t n = readlink(p, ns, sizeof(ns) - 1);
-		ns[n < 0 ? 0 : n] = '\0';
-		len += (size_t)snprintf(line + len, sizeof(line) - len, " %s",
-					n < 0 ? "?" : ns);
+	for (int i = 0; i < TST_NS_KINDS; i++) {
+		char p[32];
+		struct stat st;
+		snprintf(p, sizeof(p), "/proc/self/ns/%s", tst_ns_kinds[i]);
+		int ok = fds ? fstat(fds[i], &st) == 0 : stat(p, &st) == 0;
+		if (ok)
+			len += (size_t)snprintf(line + len, sizeof(line) - len,
+						" %s:[%llu]", tst_ns_kinds[i],
+						(unsigned long long)st.st_ino);
+		else
+			len += (size_t)snprintf(line + len, sizeof(line) - len, " %s:?",
+						tst_ns_kinds[i]);
 	}
 	line[len++] = '\n';
 	int fd = open(file, O_WRONLY | O_APPEND | O_CLOEXEC);
@@ -44,6 +55,11 @@ static inline void tst_report_ns(char *const argv[])
 		close(fd);
 	}
 	errno = saved;
+}
+
+static inline void tst_report_ns(char *const argv[])
+{
+	tst_report_ns_of(argv, NULL);
 }
 
 #endif

@@ -22,7 +22,7 @@ static const char *logcalls(void)
 /* "CALL:" followed by a shell command that reports its namespaces first. */
 static const char *reporting(const char *call, const char *cmd)
 {
-	static char buf[8][PATH_MAX + 256];
+	static char buf[8][2 * PATH_MAX];
 	static unsigned next;
 	char *b = buf[next++ % 8];
 
@@ -176,7 +176,7 @@ static void test_same_view(void)
 		s_assert_same_env(extra, ok);
 		s_assert_same_jobs(TST_NO_JOB, extra, bad);
 	}
-	char sys_cmd[PATH_MAX + 64], pop_cmd[PATH_MAX + 64];
+	char sys_cmd[2 * PATH_MAX], pop_cmd[2 * PATH_MAX];
 	snprintf(sys_cmd, sizeof(sys_cmd), "%s; echo hi; exit 7", tst_nsreport_sh());
 	snprintf(pop_cmd, sizeof(pop_cmd), "%s; echo hi", tst_nsreport_sh());
 	char *sys[] = {(char *)s_host("system"), sys_cmd, "x", NULL};

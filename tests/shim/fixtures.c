@@ -18,7 +18,7 @@ static void mk(const char *rel)
 
 static void setup(void)
 {
-	char src[PATH_MAX], dst[PATH_MAX], text[PATH_MAX + 64];
+	char src[PATH_MAX], dst[PATH_MAX], text[2 * PATH_MAX];
 	static const char *const dirs[] = {"",	     "bin",  "err",  "err/dir",
 					   "noexec", "loop", "empty"};
 
@@ -32,8 +32,9 @@ static void setup(void)
 	tst_write_file("shim/script.sh", text, 0755);
 	tst_write_file("shim/err/noexec", "#!/bin/sh\necho never\n", 0644);
 	tst_write_file("shim/err/file", "data\n", 0644);
-	/* No #!: the exec*p family and the compat spawns run it with sh. */
-	snprintf(text, sizeof(text), "%s\necho garbage ran \"$0\"\n", tst_nsreport_sh());
+	/* No #!: the exec*p family and the compat spawns run it with sh, a
+	 * shell host in a child of its own: nsreport then is the job. */
+	snprintf(text, sizeof(text), "'%s'\necho garbage ran \"$0\"\n", tst_nsreport());
 	tst_write_file("shim/err/garbage", text, 0755);
 	tst_write_file("shim/err/badint", "#!/nonexistent/interp\n", 0755);
 	tst_write_file("shim/noexec/cmd", "#!/bin/sh\necho never\n", 0644);

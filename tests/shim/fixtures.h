@@ -7,8 +7,9 @@
  *	noexec/cmd   0644 (EACCES in a PATH search)       loop/cmd    symlink loop
  *	script.sh    prints "0=$0 args", exits 5
  *
- * The scripts that run (bin/cmd, err/garbage, script.sh) report their
- * namespaces first (tests/lib/cordon.h). */
+ * The scripts that run report namespaces first (tests/lib/cordon.h):
+ * bin/cmd and script.sh the shell's that runs them, err/garbage those of
+ * nsreport (a shell host runs it in a child of its own, not as a job). */
 #ifndef CORDON_SHIM_FIXTURES_H
 #define CORDON_SHIM_FIXTURES_H
 
