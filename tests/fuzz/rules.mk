@@ -26,6 +26,7 @@ FUZZ_COMPILE = $(FUZZ_CC) $(BASE_CPPFLAGS) $(BASE_CFLAGS) $(FUZZ_CFLAGS)
 $(eval $(call OBJ_FLAVOUR,fuzz,FUZZ_COMPILE,tests/fuzz/rules.mk))
 define FUZZ_RULE
 $(B)/fuzz/fuzz_$(1): $(call objs,fuzz,tests/fuzz/fuzz_$(1).c $(FUZZ_LINK_$(1)))
+	@mkdir -p $$(@D)
 	$$(FUZZ_COMPILE) -o $$@ $$^
 endef
 $(foreach t,$(FUZZ_TARGETS),$(eval $(call FUZZ_RULE,$(t))))

@@ -23,6 +23,7 @@ $(PIDFD_STUB): tests/lib/pidfd/stub.c tests/lib/pidfd/stub.map tests/lib/rules.m
 	$(TEST_PROG_COMPILE) $(DEPFLAGS) -fPIC -shared -Wl,-soname,libpidfd-stub.so \
 	  -Wl,--version-script=tests/lib/pidfd/stub.map -o $@ $< $(BASE_LDFLAGS) $(LDFLAGS) -ldl
 $(B)/tests/lib/host-pidfd: tests/lib/progs/host.c $(PIDFD_STUB) tests/lib/rules.mk
+	@mkdir -p $(@D)
 	$(TEST_PROG_COMPILE) $(DEPFLAGS) -DHOST_PIDFD -o $@ $< -L$(B)/tests/lib \
 	  -Wl,--no-as-needed -lpidfd-stub -Wl,-rpath,'$$ORIGIN' $(TEST_PROG_LINK)
 TEST_DEPS += $(B)/tests/lib/host-pidfd
