@@ -85,6 +85,15 @@ char **tst_helper_cmdline(const char *tier, char *const argv[])
 	return helper_cmdline(tier, false, argv);
 }
 
+static void *xcalloc(size_t n, size_t size)
+{
+	void *p = calloc(n, size);
+
+	if (!p)
+		abort();
+	return p;
+}
+
 static size_t count(char *const *v)
 {
 	size_t n = 0;
@@ -135,15 +144,17 @@ int tst_cordon_run(const struct tst_how *how, char *const argv[], struct tst_pro
 
 	if (!how)
 		how = &plain;
-	const char **add = calloc(count((char *const *)how->env) + 8, sizeof(*add));
+	const char **add = xcalloc(count((char *const *)how->env) + 8, sizeof(*add));
 	size_t nadd = shim_vars(how, vars, sizeof(vars), add);
 	bool through_env = how->wrap && how->via == TST_SHIM && how->tier;
 
 	if (how->tier && how->via == TST_HELPER) {
 		inner = cmd = helper_cmdline(how->tier, how->sh, argv);
+		if (!cmd)
+			abort();
 	} else if (how->tier && how->via == TST_LAUNCHER) {
 		size_t n = count(argv);
-		cmd = calloc(n + 5, sizeof(*cmd));
+		cmd = xcalloc(n + 5, sizeof(*cmd));
 		cmd[0] = strdup(launcher_path());
 		cmd[1] = strdup("--tier");
 		cmd[2] = strdup(how->tier);
@@ -153,7 +164,7 @@ int tst_cordon_run(const struct tst_how *how, char *const argv[], struct tst_pro
 		inner = cmd;
 	}
 	size_t nw = count((char *const *)how->wrap), ni = count(inner);
-	char **v = calloc(nw + ni + nadd + 2, sizeof(*v));
+	char **v = xcalloc(nw + ni + nadd + 2, sizeof(*v));
 	size_t k = 0;
 	for (size_t i = 0; i < nw; i++)
 		v[k++] = (char *)how->wrap[i];
