@@ -44,13 +44,17 @@ static void log_failed_to(const char *why)
 /* A record of which only w bytes reached the file (a full disk), at the
  * end of what this fd wrote: overwritten in place, with O_APPEND off (on
  * Linux pwrite appends otherwise), by a line of the same length: a JSON
- * value, blanks, a newline ({"torn":true}, {} when it is shorter, 0 for
- * two bytes; a single byte becomes a 0 that the next record's newline
- * ends: log_write). */
+ * value, blanks, a newline ({"torn":true}, or {} or 0 when shorter). A
+ * single byte becomes a blank: it starts the next record's line (JSON
+ * allows leading whitespace). The file's other writers append only whole
+ * records after it, so no one else's bytes are touched. */
 static void mend_cut(int fd, size_t w)
 {
 	static const char torn[] = "{\"torn\":true}";
-	const char *value = w > sizeof(torn) - 1 ? torn : w > 2 ? "{}" : "0";
+	const char *value = w > sizeof(torn) - 1 ? torn
+			    : w > 2		 ? "{}"
+			    : w == 2		 ? "0"
+						 : "";
 	off_t at = lseek(fd, 0, SEEK_CUR) - (off_t)w;
 	int fl = fcntl(fd, F_GETFL);
 	char blank[64];
@@ -64,7 +68,7 @@ static void mend_cut(int fd, size_t w)
 			return;
 		done += k;
 	}
-	if (pwrite(fd, value, strlen(value), at) == (ssize_t)strlen(value) && w > 1)
+	if (w > 1 && pwrite(fd, value, strlen(value), at) == (ssize_t)strlen(value))
 		(void)!pwrite(fd, "\n", 1, at + (off_t)w - 1);
 }
 
@@ -83,21 +87,13 @@ struct log_open_how {
  * it). */
 static int open_log(const char **why)
 {
-	/* Read too, for the last byte (log_write); a log only writable as
-	 * the host made it is written all the same. */
-	int flags = O_RDWR | O_APPEND | O_CREAT | O_CLOEXEC | O_NOCTTY | O_NONBLOCK;
+	int flags = O_WRONLY | O_APPEND | O_CREAT | O_CLOEXEC | O_NOCTTY | O_NONBLOCK;
 	struct log_open_how how = {(uint64_t)flags, 0600, LOG_RESOLVE_NO_SYMLINKS};
 	struct stat st;
 	int fd = (int)syscall(SYS_openat2, AT_FDCWD, log_state.path, &how, sizeof(how));
 
-	if (fd < 0 && errno == EACCES) {
-		how.flags = (uint64_t)(flags & ~O_RDWR) | O_WRONLY;
-		fd = (int)syscall(SYS_openat2, AT_FDCWD, log_state.path, &how,
-				  sizeof(how));
-	}
 	if (fd < 0 && (errno == ENOSYS || errno == EPERM))
-		fd =
-		    open(log_state.path, (flags & ~O_RDWR) | O_WRONLY | O_NOFOLLOW, 0600);
+		fd = open(log_state.path, flags | O_NOFOLLOW, 0600);
 	if (fd < 0) {
 		*why = errno == ELOOP	? "a symbolic link is on its path"
 		       : errno == ENXIO ? "it is a FIFO with no reader"
@@ -147,13 +143,9 @@ static ssize_t write_record(int fd, const char *line, size_t n)
 	return w;
 }
 
-/* line[0] is a spare byte: a newline goes there when the file does not end
- * with one (a record cut before, on a disk full then). */
-static void log_write(char *line, size_t n)
+static void log_write(const char *line, size_t n)
 {
-	struct stat st;
 	const char *why = "";
-	char last = '\n';
 	ssize_t w;
 	int fd;
 
@@ -165,22 +157,14 @@ static void log_write(char *line, size_t n)
 		log_failed_to(why);
 		return;
 	}
-	if (fstat(fd, &st) == 0 && st.st_size > 0 &&
-	    pread(fd, &last, 1, st.st_size - 1) != 1)
-		last = '\n';
-	if (last != '\n')
-		line[0] = '\n';
-	else
-		line++, n--;
 	w = write_record(fd, line, n);
 	if (w < 0)
 		log_failed_to(errno == EFBIG
 				  ? "the host's file size limit (RLIMIT_FSIZE) is reached"
 				  : strerrordesc_np(errno));
 	else if ((size_t)w != n) {
-		size_t ended = line[0] == '\n' && last != '\n' ? 1 : 0;
-		if ((size_t)w > ended)
-			mend_cut(fd, (size_t)w - ended);
+		if (w > 0)
+			mend_cut(fd, (size_t)w);
 		log_failed_to("a record was cut short (disk full?)");
 	}
 	close(fd);
@@ -193,7 +177,7 @@ int log_event(const struct call *c, enum log_decision dec, const char *path, int
 
 	if (!log_state.path[0])
 		return err;
-	if (mem_open(&m, LOG_LINE_MAX + 1) == 0) {
+	if (mem_open(&m, LOG_LINE_MAX) == 0) {
 		struct log_rec r = {.fn = c->fn,
 				    .dec = dec,
 				    .err = err,
@@ -204,7 +188,7 @@ int log_event(const struct call *c, enum log_decision dec, const char *path, int
 				    .argv = c->shown_argv ? c->shown_argv : c->argv,
 				    .pid = getpid()};
 		clock_gettime(CLOCK_REALTIME, &r.time);
-		log_write(m.base, log_format(m.base + 1, &r) + 1);
+		log_write(m.base, log_format(m.base, &r));
 		mem_close(&m);
 	} else {
 		log_failed_to(strerrordesc_np(ENOMEM));

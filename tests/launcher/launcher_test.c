@@ -1,7 +1,7 @@
 /* scripts/cordon as the build tree holds it ($(B)/cordon): options and their
  * errors, the environment it gives a host, `cordon run` at each tier,
  * `cordon check`, a real host through it, and the man pages. */
-#include "tests/lib/tst.h"
+#include "tests/lib/cordon.h"
 
 #include <limits.h>
 #include <stdio.h>
@@ -9,11 +9,6 @@
 #include <string.h>
 #include <sys/stat.h>
 #include <unistd.h>
-
-/* Nothing of an outer cordon reaches the launcher under test. */
-static const char *const drop[] = {
-    "CORDON_TIER",	     "CORDON_HELPER", "CORDON_LOG", "CORDON_SANDBOX",
-    "CORDON_SANDBOX_USERNS", "LD_PRELOAD",    NULL};
 
 static char *cordon(void)
 {
@@ -24,14 +19,13 @@ static char *cordon(void)
 	return path;
 }
 
-/* Runs argv with the extra "NAME=value" entries (may be NULL). */
+/* Runs argv with the extra "NAME=value" entries (may be NULL), nothing of
+ * an outer cordon in its env. */
 static void run_env(const char *const *add, char *const argv[], struct tst_proc *r)
 {
-	char **env = tst_env(add, drop);
-	struct tst_opts o = {.envp = env, .timeout_ms = 30000};
+	struct tst_how how = {.env = add, .timeout_ms = 30000};
 
-	CU_ASSERT_EQUAL_FATAL(tst_run(argv, &o, r), 0);
-	tst_env_free(env);
+	CU_ASSERT_EQUAL_FATAL(tst_cordon_run(&how, argv, r), 0);
 }
 
 static void run(char *const argv[], struct tst_proc *r)
@@ -435,28 +429,37 @@ static void test_run_no_preload(void)
 	tst_proc_free(&r);
 }
 
-/* A shell run through the launcher sees what it sees without it. */
+/* A shell run through the launcher sees what it sees without it, and its
+ * jobs run in the sandbox (nsreport, which reports its own namespaces,
+ * alone and in a pipe). */
 static void test_dash_transparent(void)
 {
-	static const char jobs[] = "echo start; ls / >/dev/null && echo ls-ok\n"
-				   "printf '%s\\n' b a c | sort | tr a-z A-Z\n"
-				   "cat /nonexistent-file; echo \"cat=$?\"\n"
-				   "nosuch-cmd-xyz; echo \"nf=$?\"\n"
-				   "sh -c 'kill -TERM $$'; echo \"sig=$?\"\n"
-				   "echo \"sub=$(echo inner)\"; exit 7\n";
+	char jobs[4 * PATH_MAX];
 	struct tst_proc plain, r;
-	char *direct[] = {"dash", "-c", (char *)jobs, NULL};
-	char *through[] = {cordon(), "--tier", "lockdown",   "--",
-			   "dash",   "-c",     (char *)jobs, NULL};
+	char *direct[] = {"dash", "-c", jobs, NULL};
+	char *through[] = {cordon(), "--tier", "lockdown", "--",
+			   "dash",   "-c",     jobs,	   NULL};
 
+	snprintf(jobs, sizeof(jobs),
+		 "echo start; ls / >/dev/null && echo ls-ok\n"
+		 "printf '%%s\\n' b a c | sort | tr a-z A-Z\n"
+		 "cat /nonexistent-file; echo \"cat=$?\"\n"
+		 "nosuch-cmd-xyz; echo \"nf=$?\"\n"
+		 "sh -c 'kill -TERM $$'; echo \"sig=$?\"\n"
+		 "'%s'; echo piped | '%s' cat\n"
+		 "echo \"sub=$(echo inner)\"; exit 7\n",
+		 tst_nsreport(), tst_nsreport());
 	if (!userns_ok())
 		return;
+	tst_ns_reset();
 	run(direct, &plain);
+	CU_ASSERT_EQUAL(tst_ns_check(NULL, "dash"), 2);
+	tst_ns_reset();
 	run(through, &r);
+	CU_ASSERT_EQUAL(tst_ns_check("lockdown", "dash through cordon --tier lockdown"),
+			2);
 	CU_ASSERT_EQUAL(tst_shell_status(plain.status), 7);
-	CU_ASSERT_EQUAL(r.status, plain.status);
-	CU_ASSERT_STRING_EQUAL(r.out, plain.out);
-	CU_ASSERT_STRING_EQUAL(r.err, plain.err);
+	tst_assert_same_run("dash through cordon --tier lockdown", &plain, &r);
 	tst_proc_free(&plain);
 	tst_proc_free(&r);
 }

@@ -1,8 +1,14 @@
 /* The one CUnit runner: every suite registered with TST_SUITE, in name
- * order. Optional arguments select suites by name prefix. */
-#include "tests/lib/tst.h"
+ * order.
+ *
+ *	cordon-tests [-x PREFIX]... [PREFIX]...
+ *
+ * PREFIX arguments select the suites whose names start with one of them
+ * (none: all); -x PREFIX leaves out those starting with PREFIX. */
+#include "tests/lib/cordon.h"
 
 #include <CUnit/Basic.h>
+#include <stdbool.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -33,14 +39,25 @@ static int by_name(const void *a, const void *b)
 	return strcmp(((const struct reg *)a)->name, ((const struct reg *)b)->name);
 }
 
-static int selected(const char *name, int argc, char **argv)
+static bool starts(const char *name, const char *prefix)
 {
-	if (argc < 2)
-		return 1;
-	for (int i = 1; i < argc; i++)
-		if (strncmp(name, argv[i], strlen(argv[i])) == 0)
-			return 1;
-	return 0;
+	return strncmp(name, prefix, strlen(prefix)) == 0;
+}
+
+static bool selected(const char *name, int argc, char **argv)
+{
+	bool chosen = false, any = false;
+
+	for (int i = 1; i < argc; i++) {
+		if (strcmp(argv[i], "-x") == 0 && i + 1 < argc) {
+			if (starts(name, argv[++i]))
+				return false;
+			continue;
+		}
+		any = true;
+		chosen |= starts(name, argv[i]);
+	}
+	return chosen || !any;
 }
 
 int main(int argc, char **argv)
@@ -55,6 +72,10 @@ int main(int argc, char **argv)
 		for (CU_TestInfo *t = regs[i].tests; s && t->pName; t++)
 			CU_add_test(s, t->pName, t->pTestFunc);
 	}
+	/* Where every job of the comparisons reports its namespaces. */
+	if (setenv(TST_NS_VAR, tst_ns_file(), 1) < 0)
+		return 2;
+	tst_ns_reset();
 	printf("cordon tests as uid %u\n", (unsigned)getuid());
 	CU_basic_set_mode(CU_BRM_VERBOSE);
 	CU_basic_run_tests();

@@ -31,7 +31,7 @@ static void swapped(const char *swap, const char *why)
 	struct tst_proc plain, r;
 	struct stat st;
 
-	if (!s_sandbox_ok())
+	if (!tst_sandbox_ok())
 		return;
 	if (strcmp(swap, "mkfifo") == 0)
 		snprintf(made, sizeof(made), "mkfifo -m 600 '%s'", log);
@@ -81,7 +81,7 @@ static void test_hard_link(void)
 /* A FIFO with no reader: the host's next exec must not block in open(). */
 static void test_fifo(void)
 {
-	swapped("mkfifo", "it is not a regular file");
+	swapped("mkfifo", "it is a FIFO with no reader");
 }
 
 /* The host's RLIMIT_FSIZE below the log's size: without care the log's

@@ -7,7 +7,7 @@ line. Prints one line per record for the tests to match:
 
 (ERRNO and TIER "-"/"null" when absent; REQUESTED, PATH and ARGV as JSON,
 ASCII only). With --summary, counts instead, and checks the argv of
-tests/log/hosts/logbulk.c records.
+tests/log/progs/logbulk.c records.
 """
 import collections
 import datetime

@@ -1,6 +1,5 @@
 /* See sec.h. */
 #include "tests/security/sec.h"
-#include "tests/helper/hutil.h"
 
 #include <stdio.h>
 #include <stdlib.h>
@@ -16,23 +15,12 @@ const char *sec_prog(const char *name)
 
 char *sec_out(const char *tier, const char *const *wrap, char *const argv[])
 {
-	char **cmd = tier ? h_cmdline(tier, NULL, argv) : NULL;
-	char *const *inner = cmd ? cmd : argv;
-	size_t nw = 0, ni = 0;
+	struct tst_how how = {
+	    .via = TST_HELPER, .tier = tier, .wrap = wrap, .timeout_ms = 20000};
 	struct tst_proc r;
 	char *out = NULL;
 
-	while (wrap && wrap[nw])
-		nw++;
-	while (inner[ni])
-		ni++;
-	char **v = calloc(nw + ni + 1, sizeof(*v));
-	for (size_t i = 0; i < nw; i++)
-		v[i] = (char *)wrap[i];
-	for (size_t i = 0; i < ni; i++)
-		v[nw + i] = inner[i];
-	struct tst_opts o = {.timeout_ms = 20000};
-	if (tst_run(v, &o, &r) == 0) {
+	if (tst_cordon_run(&how, argv, &r) == 0) {
 		CU_ASSERT_EQUAL(r.status, 0);
 		if (r.status == 0)
 			out = strdup(r.out);
@@ -43,8 +31,6 @@ char *sec_out(const char *tier, const char *const *wrap, char *const argv[])
 	} else {
 		CU_FAIL("could not start the command");
 	}
-	free(v);
-	h_free(cmd);
 	return out;
 }
 
@@ -67,24 +53,5 @@ void sec_expect(const char *tier, const char *const *wrap, char *const argv[],
 
 bool sec_sandbox_ok(void)
 {
-	static int ok = -1;
-	static char why[256];
-
-	if (ok < 0) {
-		struct tst_proc r;
-		if (h_sh("hardened", "true", &r) < 0) {
-			ok = 0;
-			snprintf(why, sizeof(why), "cannot run the helper");
-		} else {
-			ok = r.status == 0;
-			if (!ok)
-				snprintf(why, sizeof(why),
-					 "the helper cannot build a sandbox here: %s",
-					 r.err);
-			tst_proc_free(&r);
-		}
-	}
-	if (!ok)
-		tst_skip("%s", why);
-	return ok;
+	return tst_sandbox_ok();
 }

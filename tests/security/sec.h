@@ -3,7 +3,7 @@
 #ifndef CORDON_SEC_H
 #define CORDON_SEC_H
 
-#include "tests/lib/tst.h"
+#include "tests/lib/cordon.h"
 
 #include <stdbool.h>
 
@@ -27,7 +27,7 @@ void sec_expect(const char *tier, const char *const *wrap, char *const argv[],
 		const char *want);
 
 /* Whether a sandbox can be built here; else the test is skipped (tst_skip)
- * with the reason and false returned. */
+ * with the reason and false returned (tst_sandbox_ok). */
 bool sec_sandbox_ok(void);
 
 #endif
