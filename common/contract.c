@@ -83,6 +83,11 @@ bool tmp_size_ok(const char *s)
 	return n <= (uint64_t)INT64_MAX >> shift;
 }
 
+bool orphans_ok(const char *s)
+{
+	return s && strcmp(s, "kill") == 0;
+}
+
 /* The options: each a field of struct helper_req. A flag is a bool, an fd
  * an int (-1: absent), a value a const char * (NULL: absent) that ok()
  * accepts at both ends. */
@@ -102,6 +107,7 @@ static const struct opt opts[] = {
     {"--tmp-size", OPT_VALUE, AT(tmp_size), tmp_size_ok,
      "a tmpfs size (N, Nk, Nm, Ng or N%; N from 1, at most 2^63 - 1 bytes or 100%)"},
     {"--status-fd", OPT_FD, AT(status_fd), NULL, "a file descriptor number"},
+    {"--orphans", OPT_VALUE, AT(orphans), orphans_ok, "kill"},
 };
 _Static_assert(sizeof(opts) / sizeof(opts[0]) == REQ_NOPT, "REQ_NOPT");
 

@@ -29,6 +29,7 @@ struct helper_req {
 	int cloexec;	      /* --cloexec N: the job must not inherit fd N; -1 */
 	const char *tmp_size; /* --tmp-size SIZE: lockdown's tmpfs size=; NULL */
 	int status_fd;	      /* --status-fd N: a setup failure's cause (below); -1 */
+	const char *orphans;  /* --orphans kill: nothing outlives the job; NULL */
 	enum tier tier;	      /* hardened or lockdown */
 	bool any_file;	      /* DEV:INO is "-": the file PATH names when it starts */
 	uint64_t dev, ino;    /* the file the shim resolved */
@@ -38,7 +39,7 @@ struct helper_req {
 
 /* Options, and the slots a command line takes besides argv: the helper,
  * two per option, TIER DEV:INO PATH, the "" an argc-0 argv becomes, NULL. */
-enum { REQ_NOPT = 5, REQ_ARGV_EXTRA = 1 + 2 * REQ_NOPT + 3 + 1 + 1, U64_DIGITS = 21 };
+enum { REQ_NOPT = 6, REQ_ARGV_EXTRA = 1 + 2 * REQ_NOPT + 3 + 1 + 1, U64_DIGITS = 21 };
 
 /* Where req_build writes the numbers it formats. */
 struct req_num {
@@ -68,6 +69,10 @@ int req_value_ok(const char *name, const char *value, const char **why);
  * case) or % (of RAM); at most 2^63 - 1 bytes, at most 100%. */
 enum { TMP_SIZE_MAX = 20 }; /* the longest valid value, without its NUL */
 bool tmp_size_ok(const char *s);
+
+/* What becomes of the processes a job leaves running (CORDON_ORPHANS):
+ * only "kill" (they end with the job) is a value; without it they live on. */
+bool orphans_ok(const char *s);
 
 /* Decimal, no allocation; returns the end (the NUL) so callers can append. */
 char *fmt_u64(char *buf, uint64_t v);

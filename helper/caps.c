@@ -1,7 +1,13 @@
 /* The target's privileges, dropped for good right before its exec: every
- * capability set, no_new_privs, and a seccomp filter against terminal input
- * injection. Order matters: PR_CAPBSET_DROP needs CAP_SETPCAP, so capset()
- * to zero comes last; seccomp needs no_new_privs first (no CAP_SYS_ADMIN). */
+ * capability set, no_new_privs, and a seccomp filter against terminal
+ * input injection. Order matters: PR_CAPBSET_DROP needs CAP_SETPCAP, so
+ * capset() to zero comes last; seccomp needs no_new_privs first, or
+ * CAP_SYS_ADMIN in our user namespace. A root
+ * caller's job keeps root's capabilities, inside a user namespace of its
+ * own (docs/helper.md), and no no_new_privs: a setuid-root program there
+ * only becomes that namespace's root; its CAP_SYS_ADMIN there lets it take
+ * the filter. Raw system calls throughout (helper.h, SYS_RAW):
+ * this runs in the target. */
 #include "helper/helper.h"
 #include "helper/seccomp.h"
 
@@ -106,9 +112,11 @@ const struct bpf_insn *tty_filter(size_t *len)
 
 static int drop_bounding(void)
 {
-	for (int cap = 0;; cap++)
-		if (prctl(PR_CAPBSET_DROP, cap, 0, 0, 0) < 0)
-			return errno == EINVAL ? 0 : -errno;
+	for (int cap = 0;; cap++) {
+		long r = SYS(SYS_prctl, PR_CAPBSET_DROP, cap);
+		if (r < 0)
+			return r == -EINVAL ? 0 : (int)r;
+	}
 }
 
 /* SPEC_ALLOW: the filter only guards the terminal; it is no reason to run
@@ -119,33 +127,41 @@ static int drop_bounding(void)
  * not implement it, but passes prctl's way through). */
 static int attach_filter(const struct bpf_prog *prog)
 {
-	if (syscall(SYS_seccomp, SECCOMP_SET_MODE_FILTER, SECCOMP_FILTER_FLAG_SPEC_ALLOW,
-		    prog) == 0)
-		return 0;
-	if (errno != EINVAL && errno != ENOSYS)
-		return -1;
-	return prctl(PR_SET_SECCOMP, SECCOMP_MODE_FILTER, prog, 0, 0);
+	long r = SYS(SYS_seccomp, SECCOMP_SET_MODE_FILTER, SECCOMP_FILTER_FLAG_SPEC_ALLOW,
+		     prog);
+
+	if (r == 0 || (r != -EINVAL && r != -ENOSYS))
+		return (int)r;
+	return (int)SYS(SYS_prctl, PR_SET_SECCOMP, SECCOMP_MODE_FILTER, prog);
 }
 
-int drop_privileges(void)
+/* Each step's result, -errno on the first failure. */
+static int drop_caps_first(void)
+{
+	int rc = drop_bounding();
+	long r;
+
+	if (rc < 0)
+		return rc;
+	/* EINVAL: a kernel without ambient capabilities has none to clear. */
+	r = SYS(SYS_prctl, PR_CAP_AMBIENT, PR_CAP_AMBIENT_CLEAR_ALL);
+	if (r < 0 && r != -EINVAL)
+		return (int)r;
+	return (int)SYS(SYS_prctl, PR_SET_NO_NEW_PRIVS, 1);
+}
+
+int drop_privileges(bool keep_caps)
 {
 	struct bpf_prog prog = {sizeof(filter) / sizeof(filter[0]), filter};
-
 	struct cap_header h = {CAP_VERSION_3, 0};
 	struct cap_data none[2] = {{0, 0, 0}, {0, 0, 0}};
 	int rc;
 
 	if (NATIVE_ARCH == 0U)
 		return -ENOSYS; /* add the architecture above */
-	rc = drop_bounding();
-	if (rc < 0)
+	if (!keep_caps && (rc = drop_caps_first()) < 0)
 		return rc;
-	/* EINVAL: a kernel without ambient capabilities has none to clear. */
-	if (prctl(PR_CAP_AMBIENT, PR_CAP_AMBIENT_CLEAR_ALL, 0, 0, 0) < 0 &&
-	    errno != EINVAL)
-		return -errno;
-	if (prctl(PR_SET_NO_NEW_PRIVS, 1, 0, 0, 0) < 0 || attach_filter(&prog) < 0 ||
-	    syscall(SYS_capset, &h, none) < 0)
-		return -errno;
-	return 0;
+	if ((rc = attach_filter(&prog)) < 0)
+		return rc;
+	return keep_caps ? 0 : (int)SYS(SYS_capset, &h, none);
 }

@@ -1,13 +1,25 @@
-/* The messages between the sandbox and the monitor (helper.h, enum
- * msg_type): one fixed-size record per send on a SOCK_SEQPACKET pair. */
+/* The messages between the monitor and init (helper.h, struct msg): one
+ * fixed-size record per send on the SOCK_SEQPACKET pair init makes once the
+ * job exists (after the host's fds left the table the two share). */
 #include "helper/helper.h"
 
+#include <errno.h>
 #include <sys/socket.h>
 
-int msg_send(int fd, enum msg_type type, int status)
+int msg_send(int fd, const struct msg *m)
 {
-	struct msg m = {(int32_t)type, (int32_t)status};
-
 	/* MSG_NOSIGNAL: a vanished peer must not kill us with SIGPIPE. */
-	return send(fd, &m, sizeof(m), MSG_NOSIGNAL) == (ssize_t)sizeof(m) ? 0 : -1;
+	return send(fd, m, sizeof(*m), MSG_NOSIGNAL) == (ssize_t)sizeof(*m) ? 0 : -1;
+}
+
+int msg_recv(int fd, struct msg *m, int flags)
+{
+	ssize_t n;
+
+	do
+		n = recv(fd, m, sizeof(*m), flags);
+	while (n < 0 && errno == EINTR);
+	if (n < 0 && errno == EAGAIN)
+		return -1;
+	return n == (ssize_t)sizeof(*m) ? 1 : 0;
 }

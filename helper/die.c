@@ -1,16 +1,24 @@
 /* The helper's one error path: a single "cordon: " line, then _exit. No
- * stdio: every role may call it, including right after a raw clone. */
+ * stdio, and no errno (sys6): every role may call it, the target too while
+ * it shares init's memory. */
 #include "helper/helper.h"
 
 #include <errno.h>
 #include <stdarg.h>
 #include <string.h>
+#include <sys/resource.h>
+#include <sys/syscall.h>
 #include <unistd.h>
+
+static void write_all(int fd, const char *s, size_t n)
+{
+	while (SYS(SYS_write, fd, s, n) == -EINTR)
+		;
+}
 
 static void vsay(const char *fmt, va_list ap)
 {
 	char line[1024];
-	int saved = errno;
 	int n = (int)sizeof("cordon: ") - 1;
 
 	memcpy(line, "cordon: ", (size_t)n);
@@ -19,9 +27,7 @@ static void vsay(const char *fmt, va_list ap)
 		n = (int)sizeof(line) - 2;
 	line[n++] = '\n';
 	/* One write: the line stays whole when several processes share stderr. */
-	while (write(STDERR_FILENO, line, (size_t)n) < 0 && errno == EINTR)
-		;
-	errno = saved;
+	write_all(STDERR_FILENO, line, (size_t)n);
 }
 
 void say(const char *fmt, ...)
@@ -41,6 +47,14 @@ void die_status_fd(int fd)
 	status_fd = fd;
 }
 
+/* A word of the shared page set to 2 (and woken) on the way out. */
+static uint32_t *notify;
+
+void die_notify(uint32_t *word)
+{
+	notify = word;
+}
+
 static _Noreturn void vdie(int code, const char *cause, const char *detail,
 			   const char *fmt, va_list ap)
 {
@@ -51,9 +65,10 @@ static _Noreturn void vdie(int code, const char *cause, const char *detail,
 		size_t n = fmt_sn(line, sizeof(line), "%s%s%s\n", cause,
 				  detail ? " " : "", detail ? detail : "");
 		if (n < sizeof(line))
-			while (write(status_fd, line, n) < 0 && errno == EINTR)
-				;
+			write_all(status_fd, line, n);
 	}
+	if (notify)
+		fut_set(notify, 2);
 	_exit(code);
 }
 
@@ -73,4 +88,18 @@ void die_cause(const char *cause, const char *detail, const char *fmt, ...)
 	va_start(ap, fmt);
 	vdie(EXIT_SETUP, cause, detail, fmt, ap);
 	va_end(ap);
+}
+
+void die_if_nproc(int e)
+{
+	struct rlimit rl;
+
+	/* Root is not held to RLIMIT_NPROC: its EAGAIN is the system's. */
+	if (e != EAGAIN || getrlimit(RLIMIT_NPROC, &rl) < 0 ||
+	    rl.rlim_cur == RLIM_INFINITY || geteuid() == 0)
+		return;
+	die(EXIT_SETUP,
+	    "cannot start the sandbox: the process limit (RLIMIT_NPROC %llu) is "
+	    "reached; cordon needs 2 processes per job besides the job (raise ulimit -u)",
+	    (unsigned long long)rl.rlim_cur);
 }

@@ -1,14 +1,17 @@
 /* cordon-helper: one static binary, three roles (see docs/helper.md).
- *   monitor  the pid the host knows; forwards signals, mirrors the status
- *   init     PID 1 of the sandbox; builds it, reaps, exits with the target
- *   target   last steps before the exec of the job itself
+ *   monitor  the pid P and process group G the host knows, outside the
+ *            namespaces; passes on what was sent to P alone, mirrors the
+ *            job's stops and end
+ *   init     PID 1 of the sandbox, in G while the job runs (the sentinel:
+ *            what G receives stays pending here); builds the sandbox,
+ *            reaps, lives while anything of the job lives
+ *   target   the job's process before its exec: pid P inside, still in G
  * Internal functions return 0 or -errno; fatal setup errors go through die(). */
 #ifndef CORDON_HELPER_H
 #define CORDON_HELPER_H
 
 #include <signal.h>
 #include <stdarg.h>
-#include <stddef.h>
 #include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
@@ -23,43 +26,124 @@ enum {
 	EXIT_NOT_FOUND = 127,
 };
 
+/* sys.c: system calls that leave errno alone: the kernel's result, or
+ * -errno. Where SYS_RAW is 1 the target shares init's memory (CLONE_VM),
+ * errno and all, until its exec, while init goes on: the target then calls
+ * nothing else that could fail (no libc wrapper), and init's own failures
+ * cannot change what the target sees. Elsewhere (other architectures, the
+ * sanitized build) the target is a fork-like copy and these are libc's
+ * syscall(). */
+#if defined(__x86_64__) && !defined(__SANITIZE_ADDRESS__)
+#define SYS_RAW 1
+#else
+#define SYS_RAW 0
+#endif
+long sys6(long nr, long a, long b, long c, long d, long e, long f);
+#define SYS_N(nr, a, b, c, d, e, f, ...)                                                 \
+	sys6((nr), (long)(a), (long)(b), (long)(c), (long)(d), (long)(e), (long)(f))
+#define SYS(...) SYS_N(__VA_ARGS__, 0, 0, 0, 0, 0, 0, 0)
+
+/* The kernel's sigset_t (sig.c): 64 signals on every architecture but MIPS. */
+typedef uint64_t kset;
+#define KSET_SIZE  8
+#define KBIT(s)	   ((kset)1 << ((s)-1))
+#define KSET_STD   ((kset)0x7fffffff) /* 1..31: one pending instance each */
+#define KSET_ALL   (~(kset)0)
+#define KSET_FORCE (KBIT(SIGKILL) | KBIT(SIGSTOP)) /* never blocked, never taken */
+
+/* page.c: the memory the three roles share (MAP_SHARED, no fd), made by
+ * the monitor before its first clone. Words are futexes; see docs/helper.md
+ * for who writes which. */
+enum { REC_MAX = 4096 };
+struct sigrec {
+	int32_t sig;
+	int32_t pad;
+	siginfo_t si;
+};
+enum q_made { Q_PENDING, Q_MADE, Q_FAILED };
+enum { CUT_GO = 0x40000000 };
+struct page {
+	uint32_t alive;	     /* the monitor's robust futex word: its pid, then
+				FUTEX_OWNER_DIED once it is gone */
+	uint32_t q_made;     /* init -> monitor: enum q_made */
+	int32_t q_errno;     /* ... the clone's errno when Q_FAILED */
+	uint32_t fds_closed; /* init -> monitor: the host's fds are out of the
+				shared table */
+	uint32_t maps;	     /* monitor -> init (root): 1 written, 2 failed */
+	int32_t sv_p, qpfd;  /* init -> monitor: its end of the channel, the
+				job's pidfd, in the shared table */
+	uint32_t n_i;	     /* init -> monitor: signals flushed at the cut */
+	uint32_t ready;	     /* init -> target: 1 go on, 2 give up */
+	uint32_t nested;     /* target -> init 1: unshared; init -> target 2 */
+	uint32_t q_waiting;  /* target -> monitor: the cut's first drain done */
+	uint32_t q_ended;    /* init: the job ended before the channel carried
+				it (q_status: its wait status) */
+	int32_t q_status;
+	int32_t nest_errno;	  /* target: its own namespaces refused (errno) */
+	uint32_t cut_req;	  /* monitor -> target: round number, CUT_GO last */
+	uint32_t cut_ans;	  /* target -> monitor: the round it drained */
+	uint32_t q_new;		  /* target: how many it drained in that round */
+	uint32_t nq, nx;	  /* records in q[] and x[] */
+	char env_userns[48];	  /* "CORDON_SANDBOX_USERNS=N", filled by init */
+	struct sigrec q[REC_MAX]; /* what the target drained from itself */
+	struct sigrec x[REC_MAX]; /* what it missed: queued to it before its exec */
+};
+struct page *page_make(void);
+/* Whether the monitor is gone (its robust word marked by the kernel). */
+bool page_monitor_gone(const struct page *pg);
+/* Futex wait on a word of the page while it holds v (ms < 0: no timeout),
+ * and wake every waiter. Raw system calls: safe in the target. */
+void fut_wait(uint32_t *w, uint32_t v, int ms);
+void fut_set(uint32_t *w, uint32_t v); /* store (release), then wake */
+uint32_t fut_get(const uint32_t *w);   /* load (acquire) */
+
 /* What every role needs; the monitor fills it before the clone and the other
  * roles get their copy through it. */
 struct job {
 	const struct helper_req *a;
-	char **envp;		/* the target's env; two slots filled by the target */
-	char *env_userns;	/* "CORDON_SANDBOX_USERNS=" buffer inside envp */
-	sigset_t host_mask;	/* the mask the host handed to the exec */
+	struct page *pg;
+	char **envp;		/* the target's env, "CORDON_SANDBOX_USERNS" in pg */
+	kset host_mask;		/* the mask the host handed to the exec */
 	bool host_chld_ignored; /* SIGCHLD was SIG_IGN in the host */
-	int tty;		/* /dev/tty or -1 */
-	bool handover;		/* the target takes the terminal's foreground */
-	int sock[2];		/* events: [0] monitor's end, [1] the inside's */
-	int late[2];		/* the target's pid, then its status: read when needed */
-	uid_t uid;		/* the job's ids, identity-mapped inside */
+	pid_t p;		/* the monitor: the pid the host knows */
+	int argc;		/* the helper's own command line (hide_args) */
+	char **argv;
+	uid_t uid; /* the job's ids, identity-mapped inside */
 	gid_t gid;
-	bool privileged; /* the monitor writes the full id maps */
-	int pinned;	 /* lockdown: O_PATH fd of the target file, else -1 */
+	bool root;	   /* a root caller: every id mapped, capabilities kept */
+	bool nested;	   /* root with a mount namespace: the job gets its own
+			      user namespace below the one owning the mounts */
+	bool orphans_kill; /* --orphans kill: nothing outlives the job */
+	int cookie;	   /* marks the SIGCONT with which the monitor wakes a
+			      stopped init */
+	int pinned;	   /* lockdown: O_PATH fd of the target file, else -1 */
 	/* hardened: /dev/mqueue is the host's mqueue fs, to be covered */
 	bool cover_mqueue;
 };
 
-/* Messages inside -> monitor (and one monitor -> init). Stops, continues and
- * the maps go on sock, which the monitor polls; the target's pid and its end
- * go on late, which it reads only when it needs them (a signal to forward,
- * init's exit), so a job that just runs and exits wakes it once. */
+/* channel.c: the monitor <-> init messages, one fixed-size record per send
+ * on a SOCK_SEQPACKET pair that init makes once the job exists. */
 enum msg_type {
-	MSG_MAPS_DONE = 'M', /* monitor -> init: uid/gid maps written */
-	MSG_TARGET = 'P',  /* target -> monitor: its host pid rides in SCM_CREDENTIALS */
-	MSG_STOPPED = 'S', /* init: target stopped, status attached */
-	MSG_CONTINUED = 'C', /* init: target continued */
-	MSG_EXITED = 'X',    /* init: target exited or died, raw wait status */
+	R_CONSUME = 1, /* monitor: take your standard evidence, and up to n[s]
+			  instances of each real-time s */
+	R_FLUSH,       /* monitor, at the start-up cut: take everything */
+	R_QSTATE,      /* monitor: is the job stopped? */
+	A_ANSWER = 100,
+	N_STOPPED,   /* init: the job stopped, a = the signal */
+	N_CONTINUED, /* init: the job continued */
+	N_EXITED,    /* init: the job ended, a = wait status, b = nothing left */
 };
 struct msg {
 	int32_t type;
-	int32_t status;
+	int32_t a, b;
+	uint32_t pad;
+	kset mask;
+	uint32_t n[65]; /* real-time counts by signal number */
 };
-/* channel.c */
-int msg_send(int fd, enum msg_type type, int status);
+int msg_send(int fd, const struct msg *m);
+/* 1 a message, 0 the end of the stream (or a short one), -1 none there
+ * (MSG_DONTWAIT). */
+int msg_recv(int fd, struct msg *m, int flags);
 
 /* fmt.c: snprintf for %s %d %u %lu %llu only (returns the length the full
  * text needs, as snprintf does), and strtoul for plain decimals. */
@@ -71,11 +155,18 @@ unsigned long fmt_ul(const char *s, const char **end);
 
 /* die.c: one "cordon: ..." line on stderr, then _exit(code). A setup
  * failure (EXIT_SETUP) also writes its cause (common/contract.h CAUSE_*,
- * die() says CAUSE_SETUP) to the --status-fd, when there is one. */
+ * die() says CAUSE_SETUP) to the --status-fd, when there is one. Safe in
+ * the target: raw writes, no errno. */
 _Noreturn void die(int code, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
 _Noreturn void die_cause(const char *cause, const char *detail, const char *fmt, ...)
     __attribute__((format(printf, 3, 4)));
 void die_status_fd(int fd);
+/* The monitor waits on this word of the shared page while the sandbox is
+ * built: a failure sets it to 2, so the monitor learns at once. */
+void die_notify(uint32_t *word);
+/* EAGAIN from a clone where RLIMIT_NPROC is finite: the limit, named
+ * (docs/errors.md); else nothing. */
+void die_if_nproc(int e);
 void say(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
 
 /* fds.c: closes every fd but those in keep (-1 entries ignored; sorted in
@@ -83,19 +174,45 @@ void say(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
 void close_all_but(int *keep, size_t n);
 
 /* sig.c: kernel-sized signal sets (libc hides the signals it reserves). */
-void ksig_fill(sigset_t *s);
-void ksig_only(sigset_t *s, int sig);
-int ksig_mask(int how, const sigset_t *set, sigset_t *old);
-int ksig_fd(const sigset_t *set, int flags);
-bool ksig_pending(int sig);
+int ksig_mask(int how, kset set, kset *old);
+int ksig_fd(kset set, int flags);
+kset ksig_pending(void);
+/* Dequeues one pending signal of set without waiting: its number, or 0. */
+int ksig_take(kset set, siginfo_t *si);
+/* Waits until every signal sent to a process group, or to -1, that was on
+ * its way has reached all its targets. */
+void ksig_barrier(void);
 
 /* monitor.c */
 _Noreturn void monitor_run(struct job *j, int argc, char **argv);
+/* Our command line in /proc/PID/cmdline, but argv[0], zeroed: pkill -f
+ * PATTERN must find the job alone. */
+void hide_args(int argc, char **argv);
+/* round.c: the monitor's side of the signals (docs/helper.md, "Signals"). */
+struct rounds;
+struct rounds *rounds_start(struct job *j, pid_t init, int sv, int qpfd);
+/* The start-up cut: what reached the monitor before the job could have it. */
+void rounds_cut(struct rounds *r);
+/* One round over everything pending: passes on what was sent to P alone. */
+void rounds_run(struct rounds *r);
+/* A question to init; notes it sends meanwhile are kept for rounds_note. */
+void rounds_ask(struct rounds *r, struct msg *req, struct msg *ans);
+/* A note kept while waiting for an answer, if any: 1 and *m, else 0. */
+int rounds_note(struct rounds *r, struct msg *m);
+/* init has ended: its wait status, and the job's note if one came. */
+bool rounds_init_gone(struct rounds *r, int *st);
+pid_t rounds_init(const struct rounds *r);
+
 /* init.c: the child of the namespaces clone. */
 _Noreturn void init_run(struct job *j);
 /* idmap.c */
 int idmap_write_self(uid_t uid, gid_t gid);
+/* The identity of our own maps into child pid's (its number in /proc). */
 int idmap_write_child(pid_t pid);
+/* The number /proc gives the process of pidfd (another pid namespace's
+ * numbers where the host's /proc stays, at hardened); fallback when it
+ * cannot tell. */
+pid_t idmap_proc_pid(int pidfd, pid_t fallback);
 /* mounts.c: lockdown's mount namespace, run by init; hardened's, only where
  * the host's mqueue filesystem must be covered. */
 void mounts_lockdown(struct job *j);
@@ -103,20 +220,26 @@ bool mounts_host_mqueue(void);
 void mounts_hardened(void);
 /* net.c */
 int net_lo_up(void);
-/* caps.c: drop every capability, no_new_privs, the TIOCSTI filter (every
- * tier). */
-int drop_privileges(void);
+/* caps.c: the target's privileges, every tier: drop every capability and
+ * set no_new_privs (not for a root caller, whose job keeps root's
+ * capabilities inside its own user namespace), the TIOCSTI filter. Safe in
+ * the target. */
+int drop_privileges(bool keep_caps);
 bool caps_can_map_ids(void);
+/* landlock.c: the job's signal scope (ABI 6), every tier; a kernel
+ * without it gets no job (die). landlock_abi: the ABI, or -errno. */
+enum { LANDLOCK_SCOPES_ABI = 6 };
+int landlock_abi(void);
+void landlock_scope(void);
 /* target.c */
-struct stat;
 size_t env_count(char **environ_);
 void target_env_prepare(struct job *j, char **environ_, char **slots);
-_Noreturn void target_run(struct job *j);
+int target_entry(void *job);
 
 /* pinned.c: the job's file is DEV:INO or nothing runs. "cannot execute
- * PATH: ..." and exit 127 (not found) or 126. */
+ * PATH: ..." and exit 127 (not found) or 126. Safe in the target. */
 _Noreturn void cannot_execute(const struct helper_req *a, int e);
-_Noreturn void die_not_resolved(const struct helper_req *a, const struct stat *st);
+_Noreturn void die_not_resolved(const struct helper_req *a, uint64_t dev, uint64_t ino);
 /* The file at PATH (or --dirfd) is still DEV:INO, else the job's end. */
 void pinned_check(const struct helper_req *a);
 /* Whether PATH, as this mount namespace shows it, is DEV:INO. */
@@ -126,5 +249,9 @@ int pinned_open(const struct helper_req *a);
 
 /* clone.c: raw fork-like clone, no cached-tid bookkeeping in the child. */
 pid_t raw_clone(unsigned long flags);
+/* The job: fn(arg) in a child whose pid in our pid namespace is want
+ * (clone3's set_tid; 0: any), sharing our memory on the given stack where
+ * SYS_RAW, else a fork-like copy. -errno on failure. */
+pid_t clone_job(pid_t want, void *stack, size_t size, int (*fn)(void *), void *arg);
 
 #endif

@@ -99,3 +99,26 @@ int idmap_write_child(pid_t pid)
 	int rc = map_child(pid, "uid_map");
 	return rc < 0 ? rc : map_child(pid, "gid_map");
 }
+
+/* The pidfd's fdinfo gives its pid as the /proc it is read through numbers
+ * it (Linux 5.3+). */
+pid_t idmap_proc_pid(int pidfd, pid_t fallback)
+{
+	char path[64], buf[512];
+	ssize_t n;
+	int fd;
+
+	fmt_sn(path, sizeof(path), "/proc/self/fdinfo/%d", pidfd);
+	fd = open(path, O_RDONLY | O_CLOEXEC);
+	if (fd < 0)
+		return fallback;
+	n = read(fd, buf, sizeof(buf) - 1);
+	close(fd);
+	buf[n > 0 ? n : 0] = '\0';
+	const char *p = strstr(buf, "\nPid:\t");
+	if (!p)
+		return fallback;
+	const char *end;
+	unsigned long v = fmt_ul(p + 6, &end);
+	return v > 0 ? (pid_t)v : fallback;
+}

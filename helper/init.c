@@ -1,128 +1,494 @@
-/* init: PID 1 of the sandbox. Ties its life to the monitor's, gets its id
- * maps, builds lockdown's mounts, starts the target and reaps every process
- * until the target ends; then it exits and the kernel kills whatever is left
- * in the pid namespace, so no process of the job outlives it. */
+/* init: PID 1 of the sandbox, a child of the monitor sharing its fd table
+ * (CLONE_FILES), in the host's process group G while the job runs.
+ *
+ * It starts the job first (its copy of the table is then exactly the
+ * host's), empties the shared table and makes the channel there, gets its
+ * id maps, builds the sandbox's mounts, takes a table of its own, and then
+ * serves: it is the job's parent and the reaper of every orphan, and the
+ * sentinel of G. It blocks every signal and keeps what G receives pending,
+ * so the monitor can ask it what was sent to the group (round.c). When the
+ * job ends it leaves G and lives on while anything of the job lives, or
+ * exits at once (nothing left, or --orphans kill: the kernel then kills the
+ * rest). If the monitor dies first, the job is killed as it would have been
+ * if the monitor had been the job; what the job left lives on. */
 #include "helper/helper.h"
 
 #include <errno.h>
+#include <fcntl.h>
 #include <poll.h>
 #include <sched.h>
 #include <string.h>
 #include <sys/prctl.h>
+#include <sys/resource.h>
+#include <sys/signalfd.h>
 #include <sys/socket.h>
+#include <sys/stat.h>
+#include <sys/syscall.h>
 #include <sys/wait.h>
 #include <unistd.h>
 
-/* PR_SET_PDEATHSIG covers the monitor dying from now on; the monitor may
- * have died before. getppid() cannot tell (it is 0 for a namespace's init),
- * but the socket can: the monitor holds the only other end. */
-static void tie_to_monitor(struct job *j)
-{
-	struct pollfd p = {j->sock[1], POLLRDHUP, 0};
+#ifndef SYS_pidfd_open
+#define SYS_pidfd_open 434
+#endif
 
-	close(j->sock[0]);
-	close(j->late[0]);
-	if (prctl(PR_SET_PDEATHSIG, SIGKILL, 0, 0, 0) < 0)
-		die(EXIT_SETUP, "init: PR_SET_PDEATHSIG: %s", strerror(errno));
-	if (poll(&p, 1, 0) < 0)
-		die(EXIT_SETUP, "init: poll: %s", strerror(errno));
-	if (p.revents & (POLLHUP | POLLRDHUP))
-		_exit(EXIT_SETUP);
+struct init {
+	struct job *j;
+	struct page *pg;
+	pid_t q;  /* the job, as our pid namespace numbers it */
+	int qpfd; /* the job's pidfd (our copy) */
+	int sv;	  /* our end of the channel; -1 once the monitor is gone */
+	int sfd;  /* SIGCHLD */
+	bool q_alive, q_stopped, p_gone;
+	bool chld_ev; /* a SIGCHLD sent by a process (evidence), not a child's */
+};
+
+/* The job's stack while it shares our memory (clone.c, SYS_RAW). */
+static char q_stack[65536] __attribute__((aligned(16)));
+
+/* ---- start-up --------------------------------------------------------- */
+
+/* Without clone3's set_tid (a seccomp policy answering ENOSYS, as container
+ * runtimes' do): the next pid of our namespace is ns_last_pid + 1, and
+ * nothing else forks in it yet. The table we share is the host's and may
+ * be full: one slot is borrowed by raising the soft RLIMIT_NOFILE for the
+ * moment. Where that cannot be done the job gets another pid (still
+ * sandboxed; docs/helper.md). */
+static void next_pid_is(pid_t want)
+{
+	struct rlimit was, more;
+	char num[24];
+	int fd;
+
+	if (getrlimit(RLIMIT_NOFILE, &was) < 0)
+		return;
+	more = was;
+	if (more.rlim_cur < more.rlim_max)
+		more.rlim_cur++;
+	setrlimit(RLIMIT_NOFILE, &more);
+	fd = open("/proc/sys/kernel/ns_last_pid", O_WRONLY | O_CLOEXEC);
+	setrlimit(RLIMIT_NOFILE, &was);
+	if (fd < 0)
+		return;
+	size_t n = fmt_sn(num, sizeof(num), "%d", (int)want - 1);
+	(void)!write(fd, num, n);
+	close(fd);
 }
 
-static void get_ids(struct job *j)
+/* The job's exec gets back the host's SIGCHLD disposition; setting SIG_IGN
+ * here around the clone gives it that without a sigaction in the job. It
+ * also discards a SIGCHLD pending here then: evidence of a group send that
+ * came before the job existed, which the job must get (round.c). */
+static void set_chld(bool ignored)
 {
-	struct msg m;
-	ssize_t n;
+	struct sigaction sa = {.sa_handler = ignored ? SIG_IGN : SIG_DFL};
 
-	if (!j->privileged) {
+	sigaction(SIGCHLD, &sa, NULL);
+}
+
+/* The process limit (RLIMIT_NPROC, per user) counts the monitor and init
+ * too: name it, so the host learns why its job did not start. */
+static _Noreturn void die_no_job(int e)
+{
+	die_if_nproc(e);
+	die(EXIT_SETUP, "cannot create the job (clone3: %s)", strerror(e));
+}
+
+static void start_job(struct init *in)
+{
+	struct job *j = in->j;
+	pid_t q;
+
+	if (j->host_chld_ignored)
+		set_chld(true);
+	q = clone_job(j->p, q_stack, sizeof(q_stack), target_entry, j);
+	/* ENOSYS, EPERM: clone3 or set_tid refused; EEXIST: the host is pid
+	 * 1, our own number here. */
+	if (q == -ENOSYS || q == -EPERM || q == -EINVAL) {
+		next_pid_is(j->p);
+		q = clone_job(0, q_stack, sizeof(q_stack), target_entry, j);
+	} else if (q == -EEXIST) {
+		q = clone_job(0, q_stack, sizeof(q_stack), target_entry, j);
+	}
+	if (j->host_chld_ignored)
+		set_chld(false);
+	if (q < 0) {
+		in->pg->q_errno = -q;
+		die_no_job(-q);
+	}
+	in->q = q;
+	in->q_alive = true;
+}
+
+/* The job has its copy of the host's fds: ours go, and with them the
+ * monitor's (the table is shared). stderr and --status-fd stay until the
+ * sandbox is built, for a failure's line. */
+static void leave_host_fds(struct init *in)
+{
+	int keep[] = {STDERR_FILENO, in->j->a->status_fd};
+
+	close_all_but(keep, sizeof(keep) / sizeof(keep[0]));
+	fut_set(&in->pg->fds_closed, 1);
+}
+
+static void open_channel(struct init *in)
+{
+	int sv[2];
+
+	if (socketpair(AF_UNIX, SOCK_SEQPACKET | SOCK_CLOEXEC, 0, sv) < 0)
+		die(EXIT_SETUP, "init: socketpair: %s", strerror(errno));
+	/* Every signal the monitor passes on goes through this fd: never to a
+	 * pid that may have become another process's. */
+	in->qpfd = (int)syscall(SYS_pidfd_open, in->q, 0);
+	if (in->qpfd < 0)
+		die(EXIT_SETUP, "init: pidfd_open: %s", strerror(errno));
+	in->pg->sv_p = sv[0];
+	in->pg->qpfd = in->qpfd;
+	in->sv = sv[1];
+}
+
+static void get_ids(struct init *in)
+{
+	struct job *j = in->j;
+
+	if (!j->root) {
 		int rc = idmap_write_self(j->uid, j->gid);
 		/* Linux 5.12+: mapping uid 0 needs CAP_SETFCAP where the
-		 * namespace was made, which a job of a root host (no
-		 * capabilities left) does not have. */
+		 * namespace was made, which a root without capabilities (some
+		 * containers) does not have. */
 		if (rc == -EPERM && j->uid == 0)
-			die_cause(
-			    CAUSE_IDMAP, NULL,
-			    "cannot map uid 0 into a nested sandbox: root without "
-			    "capabilities (inside a cordon sandbox) may not, since "
-			    "Linux 5.12; start the host with the higher tier instead");
+			die_cause(CAUSE_IDMAP, NULL,
+				  "cannot map uid 0 into the sandbox: root without "
+				  "capabilities may not, since Linux 5.12; run the host "
+				  "with CAP_SETUID, CAP_SETGID and CAP_SETFCAP, or as "
+				  "another user");
 		if (rc < 0)
 			die_cause(CAUSE_IDMAP, NULL,
 				  "cannot write the sandbox's uid/gid maps: %s",
 				  strerror(-rc));
 		return;
 	}
-	do
-		n = recv(j->sock[1], &m, sizeof(m), 0);
-	while (n < 0 && errno == EINTR);
-	if (n != (ssize_t)sizeof(m) || m.type != MSG_MAPS_DONE)
+	/* The monitor writes them from the host's user namespace. */
+	while (fut_get(&in->pg->maps) == 0) {
+		if (page_monitor_gone(in->pg))
+			_exit(EXIT_SETUP);
+		fut_wait(&in->pg->maps, 0, 100);
+	}
+	if (fut_get(&in->pg->maps) != 1)
 		_exit(EXIT_SETUP); /* the monitor failed and said why */
 }
 
-static _Noreturn void reap(struct job *j, pid_t target)
+/* The monitor's death, whenever it comes, wakes us (a SIGCHLD: no fd); its
+ * robust word tells that SIGCHLD from a child's. It may have died before
+ * the prctl: the word says that too. */
+static void tie_to_monitor(struct init *in)
 {
-	static const enum msg_type report[] = {MSG_EXITED, MSG_STOPPED, MSG_CONTINUED};
+	int sig = in->j->orphans_kill ? SIGKILL : SIGCHLD;
+
+	if (prctl(PR_SET_PDEATHSIG, sig, 0, 0, 0) < 0)
+		die(EXIT_SETUP, "init: PR_SET_PDEATHSIG: %s", strerror(errno));
+	if (page_monitor_gone(in->pg))
+		_exit(EXIT_SETUP); /* the kernel kills the job with us */
+}
+
+static void fill_userns(struct init *in, const char *ns)
+{
+	struct stat st;
+
+	if (stat(ns, &st) < 0)
+		die(EXIT_SETUP, "cannot stat %s: %s", ns, strerror(errno));
+	fmt_sn(in->pg->env_userns, sizeof(in->pg->env_userns),
+	       "CORDON_SANDBOX_USERNS=%llu", (unsigned long long)st.st_ino);
+}
+
+/* Our own copy of the table: the monitor's later fds stay its own. */
+static void own_table(struct init *in)
+{
+	if (unshare(CLONE_FILES) < 0)
+		die(EXIT_SETUP, "init: unshare(CLONE_FILES): %s", strerror(errno));
+	int keep[] = {in->sv, in->qpfd, STDERR_FILENO, in->j->a->status_fd};
+	close_all_but(keep, sizeof(keep) / sizeof(keep[0]));
+	in->sfd = ksig_fd(KBIT(SIGCHLD), SFD_NONBLOCK | SFD_CLOEXEC);
+	if (in->sfd < 0)
+		die(EXIT_SETUP, "init: signalfd: %s", strerror(errno));
+}
+
+/* ---- the sentinel ----------------------------------------------------- */
+
+static void note(struct init *in, int type, int a, int b)
+{
+	struct msg m;
+
+	memset(&m, 0, sizeof(m));
+	m.type = type;
+	m.a = a;
+	m.b = b;
+	if (in->sv >= 0)
+		msg_send(in->sv, &m);
+}
+
+/* Whether any child is left, reaping the zombies. */
+static bool have_children(void)
+{
+	int st;
 
 	for (;;) {
+		pid_t c = waitpid(-1, &st, WNOHANG | __WALL);
+		if (c > 0)
+			continue;
+		return c == 0;
+	}
+}
+
+static void job_ended(struct init *in, int st)
+{
+	in->q_alive = false;
+	/* The start-up had not got as far as the cut (the job could not
+	 * start and said why): the monitor, waiting, takes the status here. */
+	if (fut_get(&in->pg->q_waiting) != 1) {
+		in->pg->q_status = st;
+		fut_set(&in->pg->q_ended, 1);
+		fut_set(&in->pg->q_waiting, 2);
+	}
+	/* Out of G first: a later kill -KILL -G must not end the sandbox of
+	 * what the job left, which it would through us, its PID 1. */
+	setsid();
+	if (in->j->orphans_kill) {
+		note(in, N_EXITED, st, 1);
+		_exit(0); /* and the kernel kills whatever is left */
+	}
+	bool alone = !have_children();
+	note(in, N_EXITED, st, alone);
+	if (alone)
+		_exit(0);
+	/* We live on with what the job left: our copy of the job's command
+	 * line (the job read it from our memory until its exec) goes. */
+	hide_args(in->j->argc, in->j->argv);
+}
+
+static void reap(struct init *in)
+{
+	for (;;) {
 		int st;
-		pid_t p = waitpid(-1, &st, __WALL | WUNTRACED | WCONTINUED);
-		if (p < 0) {
+		pid_t c = waitpid(-1, &st, WNOHANG | __WALL | WUNTRACED | WCONTINUED);
+		if (c < 0 && errno == ECHILD && !in->q_alive)
+			_exit(0); /* the last of what the job left has ended */
+		if (c <= 0)
+			return;
+		if (c != in->q)
+			continue; /* an orphan, reaped; or its stop */
+		if (WIFSTOPPED(st)) {
+			in->q_stopped = true;
+			note(in, N_STOPPED, WSTOPSIG(st), 0);
+		} else if (WIFCONTINUED(st)) {
+			in->q_stopped = false;
+			note(in, N_CONTINUED, 0, 0);
+		} else {
+			job_ended(in, st);
+		}
+	}
+}
+
+/* SIGCHLD: a child's state (reaped here), the monitor's death, or one sent
+ * by a process to G, which is evidence like any other signal. */
+static void read_chld(struct init *in)
+{
+	struct signalfd_siginfo si;
+
+	while (read(in->sfd, &si, sizeof(si)) == (ssize_t)sizeof(si))
+		if (si.ssi_code <= 0)
+			in->chld_ev = true;
+	reap(in);
+}
+
+/* The monitor's SIGCONT that woke us from a stop is its own, not G's. */
+static bool is_cookie(const struct init *in, int sig, const siginfo_t *si)
+{
+	return sig == SIGCONT && si->si_code == SI_QUEUE &&
+	       si->si_value.sival_int == in->j->cookie;
+}
+
+static kset consume_std(struct init *in)
+{
+	kset got = 0, pend;
+	siginfo_t si;
+
+	read_chld(in);
+	pend = ksig_pending() & KSET_STD & ~KBIT(SIGCHLD);
+	for (int s = 1; s <= 31; s++)
+		if ((pend & KBIT(s)) && ksig_take(KBIT(s), &si) == s &&
+		    !is_cookie(in, s, &si))
+			got |= KBIT(s);
+	if (in->chld_ev)
+		got |= KBIT(SIGCHLD);
+	in->chld_ev = false;
+	return got;
+}
+
+static uint32_t flush_all(struct init *in)
+{
+	uint32_t n = (uint32_t)__builtin_popcountll(consume_std(in));
+	siginfo_t si;
+
+	while (ksig_take(~KSET_STD, &si) > 0)
+		n++;
+	return n;
+}
+
+static void answer(struct init *in, const struct msg *req)
+{
+	struct msg a;
+	siginfo_t si;
+
+	memset(&a, 0, sizeof(a));
+	a.type = A_ANSWER;
+	if (req->type == R_CONSUME) {
+		a.mask = consume_std(in);
+		for (int s = 32; s <= 64; s++)
+			for (uint32_t k = 0; k < req->n[s]; k++) {
+				if (ksig_take(KBIT(s), &si) != s)
+					break;
+				a.n[s]++;
+			}
+	} else if (req->type == R_FLUSH) {
+		a.a = (int32_t)flush_all(in);
+	} else if (req->type == R_QSTATE) {
+		read_chld(in); /* with WCONTINUED: a continue is seen at once */
+		a.a = in->q_alive && in->q_stopped;
+	}
+	if (in->sv >= 0)
+		msg_send(in->sv, &a);
+}
+
+/* The monitor is gone (SIGKILL, or its own end after the job's): the job
+ * dies as it would have, had the monitor been the job; what it left
+ * lives on. */
+static void monitor_gone(struct init *in)
+{
+	if (in->p_gone)
+		return;
+	in->p_gone = true;
+	if (in->sv >= 0)
+		close(in->sv);
+	in->sv = -1;
+	/* Our child, not yet reaped: the pid cannot be another's. */
+	if (in->q_alive)
+		kill(in->q, SIGKILL);
+	setsid();
+}
+
+static _Noreturn void serve(struct init *in)
+{
+	for (;;) {
+		struct pollfd p[2] = {{in->sfd, POLLIN, 0}, {in->sv, POLLIN, 0}};
+		struct msg m;
+		if (poll(p, 2, -1) < 0) {
 			if (errno == EINTR)
 				continue;
-			die(EXIT_SETUP, "init: waitpid: %s", strerror(errno));
+			die(EXIT_SETUP, "init: poll: %s", strerror(errno));
 		}
-		if (p != target)
-			continue; /* an orphan: reaped, that is all */
-		enum msg_type t = report[WIFSTOPPED(st) ? 1 : WIFCONTINUED(st) ? 2 : 0];
-		msg_send(t == MSG_EXITED ? j->late[1] : j->sock[1], t, st);
-		if (t == MSG_EXITED)
+		if (p[0].revents)
+			read_chld(in);
+		if (page_monitor_gone(in->pg))
+			monitor_gone(in);
+		if (in->sv >= 0 && p[1].revents) {
+			int rc = msg_recv(in->sv, &m, MSG_DONTWAIT);
+			if (rc > 0)
+				answer(in, &m);
+			else if (rc == 0)
+				monitor_gone(in);
+		}
+		if (in->p_gone && !in->q_alive && !have_children())
 			_exit(0);
 	}
 }
 
-#ifndef __SANITIZE_ADDRESS__
-static int target_entry(void *j)
-{
-	target_run(j);
-}
-#endif
+/* ---- the job's own user namespace (root callers) ---------------------- */
 
-/* The target shares our memory until its exec (CLONE_VM|CLONE_VFORK): no
- * page tables to copy, and we have nothing to do meanwhile. It runs on a
- * stack of its own, so it cannot clobber our frames. ASan cannot follow a
- * process on a foreign stack: sanitized builds fork instead. */
-static pid_t start_target(struct job *j)
+/* A root caller's job keeps root's capabilities, in a user namespace of its
+ * own below ours: the mounts we made are then locked for it (the kernel
+ * locks what a less privileged namespace inherits), so it cannot uncover
+ * what they hide. Its network namespace, at lockdown, is its own too, so
+ * that it may bind ports below 1024 there. It unshares; we write its maps
+ * (the identity of ours), bring its lo up, and let it go on. */
+static void nest_job(struct init *in)
 {
-#ifdef __SANITIZE_ADDRESS__
-	pid_t pid = raw_clone(SIGCHLD);
-	if (pid == 0)
-		target_run(j);
-	return pid;
-#else
-	static char stack[32768] __attribute__((aligned(16)));
-	return clone(target_entry, stack + sizeof(stack),
-		     CLONE_VM | CLONE_VFORK | SIGCHLD, j);
-#endif
+	char path[64];
+	int st, fd;
+
+	while (fut_get(&in->pg->nested) != 1) {
+		siginfo_t w;
+		memset(&w, 0, sizeof(w));
+		if (waitid(P_PID, (id_t)in->q, &w, WEXITED | WNOHANG | WNOWAIT) == 0 &&
+		    w.si_pid == in->q)
+			return; /* it failed and said why; serve() reports its end */
+		fut_wait(&in->pg->nested, 0, 100);
+	}
+	pid_t q = idmap_proc_pid(in->qpfd, in->q);
+	st = idmap_write_child(q);
+	if (st < 0)
+		die_cause(CAUSE_IDMAP, NULL, "cannot write the job's uid/gid maps: %s",
+			  strerror(-st));
+	if (in->j->a->tier == TIER_LOCKDOWN) {
+		fmt_sn(path, sizeof(path), "/proc/%d/ns/net", (int)q);
+		fd = open(path, O_RDONLY | O_CLOEXEC);
+		if (fd < 0 || setns(fd, CLONE_NEWNET) < 0)
+			die(EXIT_SETUP, "cannot enter the job's network namespace: %s",
+			    strerror(errno));
+		close(fd);
+		st = net_lo_up();
+		if (st < 0)
+			die(EXIT_SETUP, "cannot bring up lo in the sandbox: %s",
+			    strerror(-st));
+	}
+	fmt_sn(path, sizeof(path), "/proc/%d/ns/user", (int)q);
+	fill_userns(in, path);
 }
 
 void init_run(struct job *j)
 {
-	pid_t target;
+	static struct init in;
 
-	tie_to_monitor(j);
-	/* Our own group: a signal to the host's process group reaches the
-	 * inside only through the monitor, so exactly once. */
-	if (setpgid(0, 0) < 0)
-		die(EXIT_SETUP, "init: setpgid: %s", strerror(errno));
-	get_ids(j);
+	in.j = j;
+	in.pg = j->pg;
+	in.sv = in.sfd = in.qpfd = -1;
+	/* Any failure from here on is the start-up's: the monitor waits on it. */
+	die_notify(&in.pg->q_waiting);
+	start_job(&in);
+	leave_host_fds(&in);
+	open_channel(&in);
+	get_ids(&in);
+	tie_to_monitor(&in);
 	if (j->a->tier == TIER_LOCKDOWN)
 		mounts_lockdown(j);
 	else if (j->cover_mqueue)
 		mounts_hardened();
-	target = start_target(j);
-	if (target < 0)
-		die(EXIT_SETUP, "init: cannot start the target: %s", strerror(errno));
-	int keep[] = {j->sock[1], j->late[1]};
-	close_all_but(keep, sizeof(keep) / sizeof(keep[0]));
-	reap(j, target);
+	/* A nested job's network namespace is its own: nest_job. */
+	if (j->a->tier == TIER_LOCKDOWN && !j->nested) {
+		int rc = net_lo_up();
+		if (rc < 0)
+			die(EXIT_SETUP, "cannot bring up lo in the sandbox: %s",
+			    strerror(-rc));
+	}
+	if (!j->nested) {
+		fill_userns(&in, "/proc/self/ns/user");
+		/* Root's job has CAP_SYS_PTRACE in our user namespace: it must
+		 * not trace us (our memory belongs to the host's namespace). */
+		prctl(PR_SET_DUMPABLE, 0, 0, 0, 0);
+	}
+	own_table(&in);
+	/* The start-up cut's first link (round.c): what reached us so far
+	 * is flushed; then the job drains what reached it. */
+	in.pg->n_i = flush_all(&in);
+	ksig_barrier();
+	fut_set(&in.pg->ready, 1);
+	if (j->nested) {
+		nest_job(&in);
+		/* Only now: the job's /proc files were to be opened. */
+		prctl(PR_SET_DUMPABLE, 0, 0, 0, 0);
+		fut_set(&in.pg->nested, 2);
+	}
+	close(STDERR_FILENO);
+	if (j->a->status_fd >= 0)
+		close(j->a->status_fd);
+	serve(&in);
 }

@@ -54,6 +54,7 @@ int main(int argc, char **argv)
 	if (a.any_file)
 		resolve_any(&a);
 	j.a = &a;
+	j.pg = page_make();
 	/* The target's env on our stack, beside the one the kernel put there
 	 * (whose size the kernel already bounded by the stack limit): a heap
 	 * page would stay resident in the monitor and in init alike. */

@@ -1,7 +1,10 @@
-/* The monitor: the exec'd helper, keeping the pid the host knows, outside
- * the namespaces. It installs no signal handler: every signal stays blocked
- * and is read from a signalfd, so nothing is lost or run twice, and the
- * target is the one whose dispositions decide what a signal does. */
+/* The monitor: the exec'd helper, keeping the pid P and the process group
+ * G the host knows, outside the namespaces. It installs no signal handler:
+ * every signal stays blocked and is looked at from a signalfd, so nothing
+ * is lost or run twice, and the job is the one whose dispositions decide
+ * what a signal does. It opens nothing before its first clone (the host's
+ * fd table may be full): init, sharing the table, makes what both need
+ * once the job has its copy of the host's fds. */
 #include "helper/helper.h"
 
 #include <errno.h>
@@ -15,10 +18,14 @@
 #include <sys/socket.h>
 #include <sys/stat.h>
 #include <sys/syscall.h>
+#include <sys/types.h>
 #include <sys/wait.h>
-#include <termios.h>
 #include <time.h> /* nanosleep */
 #include <unistd.h>
+
+#ifndef SYS_pidfd_open
+#define SYS_pidfd_open 434
+#endif
 
 static const unsigned long tier_flags[] = {
     [TIER_HARDENED] = CLONE_NEWUSER | CLONE_NEWPID | CLONE_NEWIPC,
@@ -29,55 +36,18 @@ static const unsigned long tier_flags[] = {
 /* What the kernel answers when user namespaces are refused (ENOSPC: clone_init). */
 static const int userns_refusals[] = {EPERM, EUSERS, EINVAL, EACCES};
 
-struct mon {
-	pid_t init;
-	pid_t target; /* host pid = pgid of the target; 0 until it says so */
-	bool handed;  /* we gave the terminal's foreground to the target */
-	bool done;    /* status holds the target's wait status */
-	int status;
-};
-
-/* Blocks every signal (the kernel's full set) and reads them from a signalfd.
- * SIGCHLD must not stay SIG_IGN, or waitpid(init) fails with ECHILD. */
-static int take_signals(struct job *j)
+/* Blocks every signal (the kernel's full set): they wait, pending, for the
+ * start-up cut and the rounds (round.c). SIGCHLD must not stay SIG_IGN, or
+ * waitpid(init) fails with ECHILD; the job gets the host's back. */
+static void take_signals(struct job *j)
 {
 	struct sigaction dfl = {.sa_handler = SIG_DFL}, old;
-	sigset_t all;
-	int fd;
 
-	ksig_fill(&all);
-	if (ksig_mask(SIG_SETMASK, &all, &j->host_mask) < 0)
+	if (ksig_mask(SIG_SETMASK, KSET_ALL, &j->host_mask) < 0)
 		die(EXIT_SETUP, "cannot block signals: %s", strerror(errno));
 	if (sigaction(SIGCHLD, &dfl, &old) < 0)
 		die(EXIT_SETUP, "cannot reset SIGCHLD: %s", strerror(errno));
 	j->host_chld_ignored = old.sa_handler == SIG_IGN;
-	fd = ksig_fd(&all, SFD_CLOEXEC | SFD_NONBLOCK);
-	if (fd < 0)
-		die(EXIT_SETUP, "signalfd: %s", strerror(errno));
-	return fd;
-}
-
-/* The target takes the foreground only when we hold it: a job started in
- * the background stays there, as it would without cordon. */
-static void find_tty(struct job *j)
-{
-	j->tty = open("/dev/tty", O_RDWR | O_NOCTTY | O_CLOEXEC);
-	/* ENXIO: no controlling terminal. */
-	j->handover = j->tty >= 0 && tcgetpgrp(j->tty) == getpgrp();
-}
-
-static void open_channel(struct job *j)
-{
-	int on = 1;
-
-	if (socketpair(AF_UNIX, SOCK_SEQPACKET | SOCK_CLOEXEC, 0, j->sock) < 0 ||
-	    socketpair(AF_UNIX, SOCK_SEQPACKET | SOCK_CLOEXEC, 0, j->late) < 0)
-		die(EXIT_SETUP, "socketpair: %s", strerror(errno));
-	/* The kernel attaches the sender's pid, translated into our pid
-	 * namespace, to each message: that is how we learn the target's host
-	 * pid without scanning /proc. */
-	if (setsockopt(j->late[0], SOL_SOCKET, SO_PASSCRED, &on, sizeof(on)) < 0)
-		die(EXIT_SETUP, "SO_PASSCRED: %s", strerror(errno));
 }
 
 static const char userns_fixes[] =
@@ -125,8 +95,21 @@ static bool chrooted(void)
 	close(fd);
 	return !root_line;
 }
-static _Noreturn void die_clone(int e)
+static const char *kind_disabled(unsigned long flags);
+
+/* The kernel refused namespaces of flags to call ("clone", or the job's
+ * own "unshare"): why, as precisely as we can tell. */
+static _Noreturn void die_ns(const char *call, int e, unsigned long flags)
 {
+	const char *off = e == ENOSPC ? kind_disabled(flags) : NULL;
+	char why[64];
+
+	if (off)
+		die_cause(CAUSE_NS_DISABLED, off,
+			  "the kernel refused the sandbox's namespaces (%s: %s): "
+			  "user.%s is 0, which disables them; allow them: sysctl -w "
+			  "user.%s=15000",
+			  call, strerror(ENOSPC), off, off);
 	if (e == EPERM && chrooted())
 		die_cause(CAUSE_CHROOT, NULL,
 			  "the kernel refused the sandbox's namespaces (clone: %s): the "
@@ -134,15 +117,23 @@ static _Noreturn void die_clone(int e)
 			  "namespace; run the host outside the chroot (a container or "
 			  "cordon run give it a root of its own)",
 			  strerror(e));
-	char why[64];
-
-	fmt_sn(why, sizeof(why), "clone: %s", strerror(e));
+	fmt_sn(why, sizeof(why), "%s: %s", call, strerror(e));
 	for (size_t i = 0; i < sizeof(userns_refusals) / sizeof(userns_refusals[0]); i++)
 		if (e == userns_refusals[i])
 			die_cause(CAUSE_USERNS, why,
 				  "the kernel refused the sandbox's namespaces (%s); %s",
 				  why, userns_fixes);
-	die(EXIT_SETUP, "cannot create the sandbox (clone: %s)", strerror(e));
+	if (e == ENOSPC)
+		die_cause(
+		    CAUSE_NS_LIMIT, NULL,
+		    "the kernel refused the sandbox's namespaces (%s): a per-user "
+		    "namespace limit is reached and each sandbox alive holds one; "
+		    "raise user.max_user_namespaces (and "
+		    "max_pid/ipc/mnt/net_namespaces) with sysctl -w, or start fewer "
+		    "jobs at once",
+		    why);
+	die_if_nproc(e);
+	die(EXIT_SETUP, "cannot create the sandbox (%s)", why);
 }
 
 /* Whether /proc/sys/user/NAME reads 0 (a namespace kind disabled). */
@@ -201,14 +192,8 @@ static pid_t clone_init(unsigned long flags)
 		pid = raw_clone(flags);
 		if (pid >= 0 || errno != ENOSPC)
 			return pid;
-		const char *off = waited ? NULL : kind_disabled(flags);
-		if (off)
-			die_cause(
-			    CAUSE_NS_DISABLED, off,
-			    "the kernel refused the sandbox's namespaces (clone: %s): "
-			    "user.%s is 0, which disables them; allow them: sysctl -w "
-			    "user.%s=15000",
-			    strerror(ENOSPC), off, off);
+		if (!waited && kind_disabled(flags))
+			die_ns("clone", ENOSPC, flags);
 		if (waited >= ENOSPC_WAIT_MS)
 			die_cause(
 			    CAUSE_NS_LIMIT, NULL,
@@ -230,7 +215,7 @@ static pid_t clone_init(unsigned long flags)
  * `pkill -f PATTERN` finds the target only, not the monitor too: the target
  * would get the signal twice. Only when the kernel laid them out
  * contiguously, as it does for exec. */
-static void hide_args(int argc, char **argv)
+void hide_args(int argc, char **argv)
 {
 	for (int i = 1; i + 1 < argc; i++)
 		if (argv[i + 1] != argv[i] + strlen(argv[i]) + 1)
@@ -240,172 +225,27 @@ static void hide_args(int argc, char **argv)
 		       (size_t)(argv[argc - 1] - argv[1]) + strlen(argv[argc - 1]));
 }
 
-static void forward(const struct mon *m, int sig)
-{
-	/* ESRCH: the target left its process group; it still gets the signal. */
-	if (kill(-m->target, sig) < 0 && errno == ESRCH)
-		kill(m->target, sig);
-}
-
-/* Mirrors a stop of the target on ourselves, so the host's shell sees the
- * job stop; we continue when someone sends us SIGCONT, which stays pending
- * (blocked) for the loop to forward. In an orphaned process group (a daemon
- * host's) the kernel discards SIGTSTP/TTIN/TTOU: a job there would not have
- * stopped without cordon, so when no SIGCONT woke us, continue the target. */
-static void stop_self(const struct mon *m, int sig)
+/* Mirrors a stop of the job on ourselves, so the host sees the pid it
+ * knows stop with the same signal; we continue when someone sends us
+ * SIGCONT, which stays pending (blocked) for the next round. */
+static void stop_self(int sig)
 {
 	struct sigaction dfl = {.sa_handler = SIG_DFL}, old;
 	bool reset = sigaction(sig, &dfl, &old) == 0; /* fails for SIGSTOP: fine */
-	sigset_t one;
 
-	ksig_only(&one, sig);
 	kill(getpid(), sig);
-	ksig_mask(SIG_UNBLOCK, &one, NULL); /* delivered here: we stop */
-	ksig_mask(SIG_BLOCK, &one, NULL);
+	ksig_mask(SIG_UNBLOCK, KBIT(sig), NULL); /* delivered here: we stop */
+	ksig_mask(SIG_BLOCK, KBIT(sig), NULL);
 	if (reset)
 		sigaction(sig, &old, NULL);
-	if (!ksig_pending(SIGCONT) && m->target > 0)
-		forward(m, SIGCONT);
 }
 
-/* Whether the kernel discards a stop signal for our process group: it does
- * when the group is orphaned (no member has a parent in another group of
- * the session: a daemon host's). The job's own group inside never is, so we
- * must not pass such a signal on. No system call tells; a child of ours, in
- * our group, tries, and we see whether it stopped. Only on stop signals. */
-static bool stop_discarded(int sig)
-{
-	int st = 0;
-	pid_t pid = raw_clone(SIGCHLD);
-
-	if (pid == 0) {
-		struct sigaction dfl = {.sa_handler = SIG_DFL};
-		sigset_t one;
-		sigaction(sig, &dfl, NULL);
-		ksig_only(&one, sig);
-		kill(getpid(), sig);
-		ksig_mask(SIG_UNBLOCK, &one, NULL);
-		_exit(0);
-	}
-	if (pid < 0)
-		return false;
-	while (waitpid(pid, &st, WUNTRACED) < 0 && errno == EINTR)
-		;
-	if (!WIFSTOPPED(st))
-		return true;
-	kill(pid, SIGKILL);
-	while (waitpid(pid, &st, 0) < 0 && errno == EINTR)
-		;
-	return false;
-}
-
-/* One message from fd: 1 read, 0 at the end of the stream, -1 none there
- * (EAGAIN with MSG_DONTWAIT). */
-static int read_one(int fd, int flags, struct mon *m, struct msg *msg)
-{
-	union {
-		struct cmsghdr h;
-		// cppcheck-suppress unusedStructMember ; the room for the cmsg
-		char buf[CMSG_SPACE(sizeof(struct ucred))];
-	} c;
-	struct iovec iov = {msg, sizeof(*msg)};
-	struct msghdr mh = {.msg_iov = &iov,
-			    .msg_iovlen = 1,
-			    .msg_control = &c,
-			    .msg_controllen = sizeof(c)};
-	ssize_t n;
-
-	do
-		n = recvmsg(fd, &mh, MSG_CMSG_CLOEXEC | flags);
-	while (n < 0 && errno == EINTR);
-	if (n < 0)
-		return errno == EAGAIN ? -1 : 0;
-	if (n != (ssize_t)sizeof(*msg))
-		return 0;
-	if (msg->type == MSG_TARGET)
-		for (struct cmsghdr *h = CMSG_FIRSTHDR(&mh); h; h = CMSG_NXTHDR(&mh, h))
-			if (h->cmsg_level == SOL_SOCKET &&
-			    h->cmsg_type == SCM_CREDENTIALS) {
-				struct ucred uc;
-				memcpy(&uc, CMSG_DATA(h), sizeof(uc));
-				m->target = uc.pid;
-			}
-	if (msg->type == MSG_EXITED) {
-		m->done = true;
-		m->status = msg->status;
-	}
-	return 1;
-}
-
-/* Reads the late channel: blocking until the target's pid is known (it
- * sends it first thing, so this waits microseconds), or just what is there.
- * Either way a status that came is seen, so no signal goes to the pid of a
- * target that has ended. */
-static void read_late(struct job *j, struct mon *m, bool need_target)
-{
-	struct msg msg = {0, 0};
-
-	while (!m->done) {
-		bool wait = need_target && m->target == 0;
-		if (read_one(j->late[0], wait ? 0 : MSG_DONTWAIT, m, &msg) <= 0)
-			return;
-	}
-}
-
-/* Returns 0 at the end of the event stream (init is gone), 1 otherwise. */
-static int read_event(struct job *j, struct mon *m)
-{
-	struct msg msg = {0, 0};
-	int rc = read_one(j->sock[0], MSG_DONTWAIT, m, &msg);
-
-	if (rc == 0)
-		return 0;
-	if (rc > 0 && msg.type == MSG_STOPPED) {
-		read_late(j, m, true);
-		stop_self(m, WSTOPSIG(msg.status));
-	}
-	/* MSG_CONTINUED: nothing to mirror, we were continued first. */
-	return 1;
-}
-
-static _Noreturn void finish(struct job *j, struct mon *m, int st);
-
-static void on_signal(struct job *j, struct mon *m, int sig)
-{
-	int st;
-
-	if (sig == SIGCHLD) {
-		if (waitpid(m->init, &st, WNOHANG | __WALL) == m->init)
-			finish(j, m, st);
-		return;
-	}
-	read_late(j, m, true);
-	if (m->done || m->target <= 0)
-		return; /* the target has ended: the signal has no one to reach */
-	if ((sig == SIGTSTP || sig == SIGTTIN || sig == SIGTTOU) && stop_discarded(sig))
-		return;
-	/* `fg` gave the foreground back to our group: pass it on. */
-	if (sig == SIGCONT && j->tty >= 0 && tcgetpgrp(j->tty) == getpgrp() &&
-	    tcsetpgrp(j->tty, m->target) == 0)
-		m->handed = true;
-	forward(m, sig);
-}
-
-static void read_signals(struct job *j, struct mon *m, int sfd)
-{
-	struct signalfd_siginfo si;
-
-	while (read(sfd, &si, sizeof(si)) == (ssize_t)sizeof(si))
-		on_signal(j, m, (int)si.ssi_signo);
-}
-
-/* Dies the way the target did. RLIMIT_CORE 0: the core, if any, was the
- * target's to write, not ours. */
+/* Dies the way the job did. RLIMIT_CORE 0: the core, if any, was the
+ * job's to write, not ours. */
 static _Noreturn void mirror(int status)
 {
 	struct rlimit none = {0, 0};
 	struct sigaction dfl = {.sa_handler = SIG_DFL};
-	sigset_t one;
 	int sig;
 
 	if (WIFEXITED(status))
@@ -415,91 +255,187 @@ static _Noreturn void mirror(int status)
 	 * signal the way a shell would. */
 	setrlimit(RLIMIT_CORE, &none);
 	sigaction(sig, &dfl, NULL);
-	ksig_only(&one, sig);
 	kill(getpid(), sig);
-	ksig_mask(SIG_UNBLOCK, &one, NULL);
+	ksig_mask(SIG_UNBLOCK, KBIT(sig), NULL);
 	_exit(128 + sig);
 }
 
-/* init has ended (st), and with it every process of the sandbox: what they
- * sent is all queued on the late channel. */
-static _Noreturn void finish(struct job *j, struct mon *m, int st)
-{
-	read_late(j, m, false);
-	/* Give the terminal back to our group before the host sees the status:
-	 * its shell reads the terminal next. */
-	if (m->handed && tcgetpgrp(j->tty) == m->target)
-		tcsetpgrp(j->tty, getpgrp());
-	/* No status from init: it could not build the sandbox and said why;
-	 * its exit code (125) or signal is ours. */
-	mirror(m->done ? m->status : st);
-}
-
-static _Noreturn void wait_init(struct job *j, struct mon *m)
+/* init has ended: the job's status if it sent it, else init's own (it
+ * could not build the sandbox and said why, or it was killed). */
+static _Noreturn void end_with_init(struct rounds *r)
 {
 	int st;
 
-	while (waitpid(m->init, &st, __WALL) < 0)
-		if (errno != EINTR)
-			die(EXIT_SETUP, "waitpid(init): %s", strerror(errno));
-	finish(j, m, st);
+	rounds_init_gone(r, &st);
+	mirror(st);
 }
 
-/* Wakes for a signal (init's end is a SIGCHLD) or a stop of the target. */
-static _Noreturn void loop(struct job *j, struct mon *m, int sfd)
+static void on_note(struct rounds *r, const struct msg *m)
+{
+	struct msg req, ans;
+
+	switch (m->type) {
+	case N_STOPPED:
+		/* What came before the stop is passed on first; the job may
+		 * have been continued meanwhile. */
+		rounds_run(r);
+		memset(&req, 0, sizeof(req));
+		req.type = R_QSTATE;
+		rounds_ask(r, &req, &ans);
+		if (ans.a && !(ksig_pending() & KBIT(SIGCONT)))
+			stop_self(m->a);
+		break;
+	case N_EXITED:
+		/* Nothing left of the job: the sandbox ends before the host
+		 * sees the status, as the job's own end would. Else the host
+		 * sees it now, and init lives on with what the job left. */
+		if (m->b)
+			while (waitpid(rounds_init(r), NULL, __WALL) < 0 &&
+			       errno == EINTR)
+				;
+		mirror(m->a);
+	default: /* N_CONTINUED: we were continued first */
+		break;
+	}
+}
+
+/* Wakes for a signal or a note of init's. */
+static _Noreturn void loop(struct rounds *r, int sfd, int sv)
 {
 	for (;;) {
-		struct pollfd p[2] = {{j->sock[0], POLLIN, 0}, {sfd, POLLIN, 0}};
+		struct pollfd p[2] = {{sfd, POLLIN, 0}, {sv, POLLIN, 0}};
+		struct msg m;
+		while (rounds_note(r, &m))
+			on_note(r, &m);
 		if (poll(p, 2, -1) < 0) {
 			if (errno == EINTR)
 				continue;
 			die(EXIT_SETUP, "poll: %s", strerror(errno));
 		}
-		if (p[0].revents && !read_event(j, m))
-			wait_init(j, m);
-		if (p[1].revents)
-			read_signals(j, m, sfd);
+		if (p[0].revents)
+			rounds_run(r);
+		if (p[1].revents) {
+			int rc = msg_recv(sv, &m, MSG_DONTWAIT);
+			if (rc > 0)
+				on_note(r, &m);
+			else if (rc == 0)
+				end_with_init(r);
+		}
 	}
+}
+
+/* Waits until init says whether the job exists and drained its first
+ * signals (1), or the start-up failed (2, init's die_notify). */
+static uint32_t wait_word(struct job *j, pid_t init, uint32_t *w)
+{
+	int st;
+
+	while (fut_get(w) == 0) {
+		fut_wait(w, 0, 100);
+		/* Killed before it could say so. */
+		if (fut_get(w) == 0 && waitpid(init, &st, WNOHANG | __WALL) == init)
+			mirror(st);
+	}
+	(void)j;
+	return fut_get(w);
+}
+
+/* Root: init's maps, the identity of ours over every id, written from the
+ * host's user namespace. Only once init emptied the table we share: an fd
+ * of ours would otherwise be closed under us. */
+static void write_maps(struct job *j, pid_t init)
+{
+	pid_t in_proc = init;
+	int rc, fd;
+
+	if (wait_word(j, init, &j->pg->fds_closed) != 1)
+		return; /* the start-up failed: the loop below learns how */
+	fd = (int)syscall(SYS_pidfd_open, init, 0);
+	if (fd >= 0) {
+		in_proc = idmap_proc_pid(fd, init);
+		close(fd);
+	}
+	rc = idmap_write_child(in_proc);
+	if (rc < 0) {
+		fut_set(&j->pg->maps, 2);
+		die_cause(CAUSE_IDMAP, NULL,
+			  "cannot write the sandbox's uid/gid maps: %s", strerror(-rc));
+	}
+	fut_set(&j->pg->maps, 1);
+}
+
+static void random_cookie(struct job *j)
+{
+	if (syscall(SYS_getrandom, &j->cookie, sizeof(j->cookie), 0) !=
+	    (long)sizeof(j->cookie))
+		j->cookie = (int)((uintptr_t)&j->cookie ^ (uintptr_t)getpid());
+}
+
+/* The flags of init's clone: the tier's namespaces, our fd table shared
+ * (the start-up opens nothing before the job has its copy). A root
+ * caller's lockdown job makes its own network namespace (init.c). */
+static unsigned long init_flags(const struct job *j)
+{
+	unsigned long f = tier_flags[j->a->tier] | CLONE_FILES | SIGCHLD;
+
+	if (j->cover_mqueue)
+		f |= CLONE_NEWNS;
+	if (j->nested)
+		f &= ~(unsigned long)CLONE_NEWNET;
+	return f;
 }
 
 void monitor_run(struct job *j, int argc, char **argv)
 {
-	struct mon m = {0};
-	int sfd = take_signals(j);
+	pid_t init;
+	int sfd;
 
+	take_signals(j);
 	/* The shim starts us through an fd: before Linux 6.14 our comm is then
 	 * the fd's number. */
 	prctl(PR_SET_NAME, "cordon-helper", 0, 0, 0);
-
-	find_tty(j);
-	open_channel(j);
+	random_cookie(j);
+	j->p = getpid();
+	j->argc = argc;
+	j->argv = argv;
 	j->uid = geteuid();
 	j->gid = getegid();
-	j->privileged = j->uid == 0 && caps_can_map_ids();
+	j->root = j->uid == 0 && caps_can_map_ids();
+	j->orphans_kill = j->a->orphans != NULL;
 	j->pinned = -1;
 	j->cover_mqueue = j->a->tier == TIER_HARDENED && mounts_host_mqueue();
-	m.init = clone_init(tier_flags[j->a->tier] | (j->cover_mqueue ? CLONE_NEWNS : 0) |
-			    SIGCHLD);
-	if (m.init < 0)
-		die_clone(errno);
-	if (m.init == 0)
+	j->nested = j->root && (init_flags(j) & CLONE_NEWNS);
+	init = clone_init(init_flags(j));
+	if (init < 0)
+		die_ns("clone", errno, init_flags(j));
+	if (init == 0)
 		init_run(j);
-	close(j->sock[1]);
-	close(j->late[1]);
-	if (j->privileged) {
-		int rc = idmap_write_child(m.init);
-		if (rc < 0)
-			die_cause(CAUSE_IDMAP, NULL,
-				  "cannot write the sandbox's uid/gid maps: %s",
-				  strerror(-rc));
-		if (msg_send(j->sock[0], MSG_MAPS_DONE, 0) < 0)
-			die(EXIT_SETUP, "cannot reach the sandbox's init: %s",
-			    strerror(errno));
-	}
-	m.handed = j->handover;
+	/* After the clone: init's copy keeps the job's argv. */
 	hide_args(argc, argv);
-	/* From here on nothing should fail; if it does, the exit code tells. */
-	int keep[] = {sfd, j->sock[0], j->late[0], j->tty};
+	if (j->root)
+		write_maps(j, init);
+	struct rounds *r = NULL;
+	if (wait_word(j, init, &j->pg->q_waiting) != 1) {
+		if (fut_get(&j->pg->q_ended) && j->pg->nest_errno)
+			die_ns("unshare", j->pg->nest_errno,
+			       CLONE_NEWUSER | CLONE_NEWNS |
+				   (tier_flags[j->a->tier] & CLONE_NEWNET));
+		r = rounds_start(j, init, -1, -1);
+		end_with_init(r);
+	}
+	/* init has a table of its own now; ours holds the channel's ends and
+	 * the job's pidfd it made, and stderr until the job runs. */
+	r = rounds_start(j, init, j->pg->sv_p, j->pg->qpfd);
+	int keep[] = {j->pg->sv_p, j->pg->qpfd, STDERR_FILENO, j->a->status_fd};
 	close_all_but(keep, sizeof(keep) / sizeof(keep[0]));
-	loop(j, &m, sfd);
+	sfd = ksig_fd(KSET_ALL, SFD_CLOEXEC | SFD_NONBLOCK);
+	if (sfd < 0)
+		die(EXIT_SETUP, "signalfd: %s", strerror(errno));
+	rounds_cut(r);
+	/* From here on nothing should fail; if it does, the exit code tells.
+	 * A reader of our stderr sees its end when the job closes it. */
+	close(STDERR_FILENO);
+	if (j->a->status_fd >= 0)
+		close(j->a->status_fd);
+	loop(r, sfd, j->pg->sv_p);
 }

@@ -1,19 +1,21 @@
-/* The target's last steps, in the sandbox, before the exec of the job. */
+/* The target: the job's process before its exec, a child of init whose pid
+ * inside is the one the host knows, still in the host's process group.
+ * Where SYS_RAW it shares init's memory (errno included) while init goes
+ * on, so everything here is a raw system call (sys6): no libc wrapper that
+ * could fail. Every signal stays blocked until the exec. */
 #include "helper/helper.h"
 
 #include <errno.h>
 #include <fcntl.h>
+#include <sched.h>
 #include <string.h>
-#include <sys/stat.h>
 #include <sys/syscall.h>
-#include <termios.h>
 #include <unistd.h>
 
 #define ENV_SANDBOX "CORDON_SANDBOX="
 #define ENV_USERNS  "CORDON_SANDBOX_USERNS="
 
 static char env_sandbox[sizeof(ENV_SANDBOX) + 16];
-static char env_userns[sizeof(ENV_USERNS) + 24];
 
 static bool is_ours(const char *e)
 {
@@ -22,8 +24,7 @@ static bool is_ours(const char *e)
 }
 
 /* Runs in the monitor, before the clone, into slots[env_count(environ_) +
- * 3]. The target only writes the userns inode into its own copy of
- * env_userns. */
+ * 3]. Init fills the user namespace's inode into the shared page. */
 size_t env_count(char **environ_)
 {
 	size_t n = 0;
@@ -43,79 +44,152 @@ void target_env_prepare(struct job *j, char **environ_, char **slots)
 			j->envp[k++] = environ_[i];
 	fmt_sn(env_sandbox, sizeof(env_sandbox), ENV_SANDBOX "%s", tier_name(j->a->tier));
 	j->envp[k++] = env_sandbox;
-	j->envp[k++] = env_userns;
+	j->envp[k++] = j->pg->env_userns;
 	j->envp[k] = NULL;
-	j->env_userns = env_userns;
 }
 
-static void fill_userns(struct job *j)
+static void wait_for(uint32_t *w, uint32_t v)
 {
-	struct stat st;
-
-	if (stat("/proc/self/ns/user", &st) < 0)
-		die(EXIT_SETUP, "cannot stat /proc/self/ns/user: %s", strerror(errno));
-	fmt_sn(j->env_userns, sizeof(env_userns), ENV_USERNS "%llu",
-	       (unsigned long long)st.st_ino);
+	while (fut_get(w) == v)
+		fut_wait(w, v, -1);
 }
 
-/* The host's mask and SIGCHLD disposition, as the exec handed them to us. */
-static void restore_signals(const struct job *j)
+/* A root caller's job: a user namespace of its own (init.c, nest_job). */
+static void nest(struct job *j)
 {
-	struct sigaction ign = {.sa_handler = SIG_IGN};
+	long r = SYS(SYS_unshare, CLONE_NEWUSER | CLONE_NEWNS |
+				      (j->a->tier == TIER_LOCKDOWN ? CLONE_NEWNET : 0));
 
-	if (j->host_chld_ignored && sigaction(SIGCHLD, &ign, NULL) < 0)
-		die(EXIT_SETUP, "cannot restore SIGCHLD: %s", strerror(errno));
-	if (ksig_mask(SIG_SETMASK, &j->host_mask, NULL) < 0)
-		die(EXIT_SETUP, "cannot restore the signal mask: %s", strerror(errno));
+	/* The monitor, outside the namespaces, can tell which limit it was
+	 * and says so (monitor.c, die_ns). */
+	if (r < 0) {
+		j->pg->nest_errno = (int32_t)-r;
+		SYS(SYS_exit_group, EXIT_SETUP);
+	}
+	fut_set(&j->pg->nested, 1);
+	wait_for(&j->pg->nested, 1);
+}
+
+/* What reached us so far, into the page: the cut (round.c). */
+static uint32_t drain(struct page *pg)
+{
+	uint32_t n = 0;
+	siginfo_t si;
+	int s;
+
+	while (pg->nq < REC_MAX && (s = ksig_take(KSET_ALL, &si)) > 0) {
+		pg->q[pg->nq].sig = s;
+		memcpy(&pg->q[pg->nq].si, &si, sizeof(si));
+		pg->nq++;
+		n++;
+	}
+	return n;
+}
+
+/* The start-up cut, the job's side: a drain, then one per round the
+ * monitor asks for, until it says go. */
+static void cut(struct page *pg)
+{
+	uint32_t seen = 0;
+
+	pg->q_new = drain(pg);
+	ksig_barrier();
+	fut_set(&pg->q_waiting, 1);
+	for (;;) {
+		uint32_t req = fut_get(&pg->cut_req);
+		if (req == seen) {
+			fut_wait(&pg->cut_req, seen, -1);
+			continue;
+		}
+		seen = req;
+		if (req & CUT_GO)
+			return;
+		pg->q_new = drain(pg);
+		fut_set(&pg->cut_ans, req);
+	}
+}
+
+/* What we drained, and what the monitor had that we missed, back in our
+ * pending set: to ourselves any siginfo may be queued, so the job gets
+ * each as it was sent. */
+static void requeue(const struct page *pg)
+{
+	long me = SYS(SYS_getpid);
+
+	for (uint32_t i = 0; i < pg->nq; i++)
+		SYS(SYS_rt_tgsigqueueinfo, me, me, pg->q[i].sig, &pg->q[i].si);
+	for (uint32_t i = 0; i < pg->nx; i++)
+		SYS(SYS_rt_tgsigqueueinfo, me, me, pg->x[i].sig, &pg->x[i].si);
+}
+
+static void cloexec(int fd, const char *what)
+{
+	long r = SYS(SYS_fcntl, fd, F_SETFD, FD_CLOEXEC);
+
+	if (r < 0)
+		die(EXIT_SETUP, "%s %d: %s", what, fd, strerror((int)-r));
 }
 
 static _Noreturn void exec_target(struct job *j)
 {
 	const struct helper_req *a = j->a;
+	kset all = KSET_ALL;
+	long r;
 
+	/* The host's mask, as the exec handed it to us; the host's SIGCHLD
+	 * disposition came with the clone (init.c, start_job). */
+	SYS(SYS_rt_sigprocmask, SIG_SETMASK, &j->host_mask, NULL, KSET_SIZE);
 	/* By path, not through the pinned fd: comm, /proc/self/exe and a
 	 * script's $0 stay what they would be without cordon. */
 	if (a->dirfd >= 0)
-		syscall(SYS_execveat, a->dirfd, a->path, a->argv, j->envp,
+		r = SYS(SYS_execveat, a->dirfd, a->path, a->argv, j->envp,
 			*a->path ? 0 : AT_EMPTY_PATH);
 	else
-		execve(a->path, a->argv, j->envp);
-	if (errno == ENOEXEC && a->sh) {
+		r = SYS(SYS_execve, a->path, a->argv, j->envp);
+	if (r == -ENOEXEC && a->sh) {
 		/* glibc's execvp: /bin/sh PATH ARG..., built in the argv slots
 		 * just before ARGV0 (the PATH slot and the one we overwrite). */
 		char **sh = (char **)a->argv - 1;
 		sh[0] = (char *)"/bin/sh";
 		sh[1] = (char *)a->path;
-		execve(sh[0], sh, j->envp);
+		r = SYS(SYS_execve, sh[0], sh, j->envp);
 	}
-	cannot_execute(a, errno);
+	/* Nothing of what is pending may end us before the line is out. */
+	SYS(SYS_rt_sigprocmask, SIG_SETMASK, &all, NULL, KSET_SIZE);
+	cannot_execute(a, (int)-r);
 }
 
-void target_run(struct job *j)
+static _Noreturn void target_run(struct job *j)
 {
 	const struct helper_req *a = j->a;
 	int rc;
 
-	if (setpgid(0, 0) < 0)
-		die(EXIT_SETUP, "target: setpgid: %s", strerror(errno));
-	/* All signals are still blocked, so no SIGTTOU stops us for asking from
-	 * the background; a failure leaves us in the background, which is what
-	 * a job that lost the terminal would get anyway. */
-	if (j->handover)
-		tcsetpgrp(j->tty, getpid());
-	/* The kernel attaches our host pid for the monitor. */
-	if (msg_send(j->late[1], MSG_TARGET, 0) < 0)
-		_exit(EXIT_SETUP);
+	wait_for(&j->pg->ready, 0);
+	if (fut_get(&j->pg->ready) != 1)
+		SYS(SYS_exit_group, EXIT_SETUP); /* init said why */
+	/* The sandbox's cwd and root, now that init has made them
+	 * (clone.c): ours from here on. */
+	long r = SYS(SYS_unshare, CLONE_FS);
+	if (r < 0)
+		die(EXIT_SETUP, "target: unshare(CLONE_FS): %s", strerror((int)-r));
+	if (j->nested)
+		nest(j);
 	pinned_check(a);
-	rc = drop_privileges();
+	landlock_scope();
+	rc = drop_privileges(j->root);
 	if (rc < 0)
 		die(EXIT_SETUP, "cannot drop the job's privileges: %s", strerror(-rc));
-	fill_userns(j);
-	if (a->cloexec >= 0 && fcntl(a->cloexec, F_SETFD, FD_CLOEXEC) < 0)
-		die(EXIT_SETUP, "--cloexec %d: %s", a->cloexec, strerror(errno));
+	if (a->cloexec >= 0)
+		cloexec(a->cloexec, "--cloexec");
 	/* `cordon check`'s channel is the helper's, not the job's. */
-	if (a->status_fd >= 0 && fcntl(a->status_fd, F_SETFD, FD_CLOEXEC) < 0)
-		die(EXIT_SETUP, "--status-fd %d: %s", a->status_fd, strerror(errno));
-	restore_signals(j);
+	if (a->status_fd >= 0)
+		cloexec(a->status_fd, "--status-fd");
+	cut(j->pg);
+	requeue(j->pg);
 	exec_target(j);
+}
+
+int target_entry(void *job)
+{
+	target_run(job);
 }

@@ -170,87 +170,6 @@ static void test_tstp_orphaned(void)
 	}
 }
 
-static bool same_ns(const char *pid, const char *ns)
-{
-	char path[300], link[64];
-	ssize_t n;
-
-	snprintf(path, sizeof(path), "/proc/%s/ns/pid", pid);
-	n = readlink(path, link, sizeof(link) - 1);
-	if (n < 0)
-		return false;
-	link[n] = '\0';
-	return strcmp(link, ns) == 0;
-}
-
-/* The host's pids of the processes in pid namespace ns. */
-static int sandbox_pids(const char *ns, pid_t *pids, int max)
-{
-	DIR *d = opendir("/proc");
-	struct dirent *e;
-	int n = 0;
-
-	while (d && (e = readdir(d)) && n < max)
-		if (e->d_name[0] >= '1' && e->d_name[0] <= '9' && same_ns(e->d_name, ns))
-			pids[n++] = atoi(e->d_name);
-	if (d)
-		closedir(d);
-	return n;
-}
-
-/* Gone, or dead and waiting for a reaper outside the sandbox. */
-static bool dead(pid_t pid)
-{
-	char path[64], buf[512];
-	int fd;
-	ssize_t n;
-
-	snprintf(path, sizeof(path), "/proc/%d/stat", (int)pid);
-	fd = open(path, O_RDONLY | O_CLOEXEC);
-	if (fd < 0)
-		return true;
-	n = read(fd, buf, sizeof(buf) - 1);
-	close(fd);
-	if (n <= 0)
-		return true;
-	buf[n] = '\0';
-	char *p = strrchr(buf, ')');
-	return !p || p[2] == 'Z' || p[2] == 'X';
-}
-
-static void test_sigkill_monitor(void)
-{
-	char *argv[] = {"sh", "-c",
-			"sleep 30 & sleep 30 & readlink /proc/self/ns/pid; wait", NULL};
-
-	for (int t = 1; t < NTIERS; t++) {
-		char ns[64] = "";
-		pid_t pids[64];
-		int out, n, alive = 0;
-		pid_t pid = h_spawn(tiers[t], argv, &out);
-		CU_ASSERT_TRUE_FATAL(pid > 0);
-		CU_ASSERT_TRUE_FATAL(h_read_line(out, ns, sizeof(ns), 5000) > 0);
-		n = sandbox_pids(ns, pids, 64);
-		CU_ASSERT_TRUE(n >= 4); /* init, sh, two sleeps */
-		long start = now_ms();
-		kill(pid, SIGKILL);
-		do {
-			alive = 0;
-			for (int i = 0; i < n; i++)
-				alive += !dead(pids[i]);
-			if (alive)
-				msleep(2);
-		} while (alive && now_ms() - start < 100);
-		CU_ASSERT_EQUAL(alive, 0);
-		if (alive)
-			printf("\n    %s: %d of %d still alive after 100 ms\n", tiers[t],
-			       alive, n);
-		int st = wait_status(pid);
-		CU_ASSERT_TRUE(WIFSIGNALED(st) && WTERMSIG(st) == SIGKILL);
-		close(out);
-	}
-}
-
 /* An orphan is reparented to the sandbox's init, which reaps it. */
 static void test_orphans_reaped(void)
 {
@@ -366,7 +285,6 @@ static void test_monitor_footprint(void)
 static CU_TestInfo tests[] = {
     {"a signal to the pid and to its group arrives once", test_signal_once},
     {"SIGTSTP stops job and pid, SIGCONT continues", test_stop_continue},
-    {"SIGKILL of the monitor: no survivor within 100 ms", test_sigkill_monitor},
     {"orphans are reaped", test_orphans_reaped},
     {"SIGTSTP in an orphaned process group is discarded", test_tstp_orphaned},
     {"the job gets the host's mask and ignored signals", test_host_mask},

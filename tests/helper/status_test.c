@@ -190,7 +190,8 @@ static void test_bad_command_line(void)
 /* A namespace kind disabled (its user.max_*_namespaces 0, per user
  * namespace: 0 in one of our own refuses it below): 125 at once, the
  * sysctl named; a tier without that kind still runs. Refused by a seccomp
- * filter instead (EPERM, as in a container): the usual causes named. */
+ * filter instead (EPERM, as in a container): the usual causes named. A
+ * root caller's lockdown job makes its own network namespace (unshare). */
 static void test_userns_refused(void)
 {
 	static const struct {
@@ -214,12 +215,11 @@ static void test_userns_refused(void)
 			CU_ASSERT_EQUAL_FATAL(tst_cordon_run(&how, argv, &r), 0);
 			CU_ASSERT_TRUE(WIFEXITED(r.status) &&
 				       WEXITSTATUS(r.status) == runs[k].want[t]);
-			snprintf(
-			    named, sizeof(named),
-			    "(clone: No space left on device): user.max_%s_namespaces "
-			    "is 0, which disables them; allow them: sysctl -w "
-			    "user.max_%s_namespaces=15000\n",
-			    runs[k].kind, runs[k].kind);
+			snprintf(named, sizeof(named),
+				 "No space left on device): user.max_%s_namespaces "
+				 "is 0, which disables them; allow them: sysctl -w "
+				 "user.max_%s_namespaces=15000\n",
+				 runs[k].kind, runs[k].kind);
 			if (runs[k].want[t]) {
 				CU_ASSERT_EQUAL(
 				    strncmp(r.err, "cordon: the kernel refused", 26), 0);

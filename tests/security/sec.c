@@ -55,3 +55,16 @@ bool sec_sandbox_ok(void)
 {
 	return tst_sandbox_ok();
 }
+
+unsigned long long sec_all_caps(void)
+{
+	FILE *f = fopen("/proc/sys/kernel/cap_last_cap", "r");
+	int last = 40;
+
+	if (f) {
+		if (fscanf(f, "%d", &last) != 1)
+			last = 40;
+		fclose(f);
+	}
+	return (2ULL << last) - 1;
+}

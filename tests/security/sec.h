@@ -30,4 +30,8 @@ void sec_expect(const char *tier, const char *const *wrap, char *const argv[],
  * with the reason and false returned (tst_sandbox_ok). */
 bool sec_sandbox_ok(void);
 
+/* Every capability this kernel knows (/proc/sys/kernel/cap_last_cap): what
+ * a root caller's job holds inside the sandbox. */
+unsigned long long sec_all_caps(void);
+
 #endif

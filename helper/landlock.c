@@ -1,0 +1,75 @@
+/* Landlock's signal scope (ABI 6, Linux 6.12), at every tier: the job
+ * stays in the process group the host made (docs/helper.md), and the
+ * kernel does not filter a group's members by pid namespace, so without
+ * the scope the job's kill(0, sig) or kill(-G, sig) would also reach the
+ * host's processes of that group. With it, nothing outside the job's
+ * Landlock domain (the sandbox's init and monitor, every host process) can
+ * be signalled by the job; signals to the job from outside (the monitor's,
+ * the terminal's, the host's) are not affected. A kernel without the scope
+ * gets no job at all: never a weaker sandbox than documented. No
+ * filesystem right is handled: that would forbid every mount in the job's
+ * nested namespaces and their uid_map writes (bwrap, podman, unshare -r).
+ * Raw system calls (helper.h, SYS_RAW): this runs in the target. */
+#include "helper/helper.h"
+
+#include <errno.h>
+#include <string.h>
+#include <sys/syscall.h>
+#include <unistd.h>
+
+#ifndef SYS_landlock_create_ruleset
+#define SYS_landlock_create_ruleset 444
+#endif
+#ifndef SYS_landlock_restrict_self
+#define SYS_landlock_restrict_self 446
+#endif
+
+enum { CREATE_RULESET_VERSION = 1, SCOPE_SIGNAL = 2 };
+
+/* The ABI 6 layout (24 bytes); the kernel takes it whole or not at all. */
+struct ruleset_attr {
+	uint64_t handled_access_fs, handled_access_net, scoped;
+};
+
+int landlock_abi(void)
+{
+	long abi = SYS(SYS_landlock_create_ruleset, NULL, 0, CREATE_RULESET_VERSION);
+
+	/* ENOSYS: not built in; EOPNOTSUPP: disabled at boot (lsm=). */
+	return (int)abi;
+}
+
+static _Noreturn void die_no_scope(int abi)
+{
+	char why[48];
+
+	if (abi < 0)
+		fmt_sn(why, sizeof(why), "landlock: %s", strerror(-abi));
+	else
+		fmt_sn(why, sizeof(why), "landlock ABI %d", abi);
+	die_cause(CAUSE_SETUP, why,
+		  "cannot keep the job's signals inside its sandbox (%s): the job "
+		  "stays in the host's process group and needs Landlock's signal "
+		  "scope (ABI 6, Linux 6.12) so that its kill(0) cannot reach the "
+		  "host's processes there; run Linux 6.12 or later with Landlock "
+		  "enabled (lsm=...,landlock)",
+		  why);
+}
+
+void landlock_scope(void)
+{
+	struct ruleset_attr a = {0, 0, SCOPE_SIGNAL};
+	int abi = landlock_abi();
+	long fd, r;
+
+	if (abi < LANDLOCK_SCOPES_ABI)
+		die_no_scope(abi);
+	/* The target still holds its capabilities in its user namespace,
+	 * which restrict_self accepts instead of no_new_privs. */
+	fd = SYS(SYS_landlock_create_ruleset, &a, sizeof(a), 0);
+	r = fd < 0 ? fd : SYS(SYS_landlock_restrict_self, fd, 0);
+	if (r < 0)
+		die(EXIT_SETUP, "cannot scope the job's signals (Landlock): %s",
+		    strerror((int)-r));
+	SYS(SYS_close, fd);
+}

@@ -1,0 +1,366 @@
+/* Daemons and supervisors (docs/helper.md, "Signals" and "The end"): a
+ * signal to the pid the host knows reaches the job's process alone; one to
+ * its group reaches the whole group; the job's pid is that pid (pidfiles);
+ * what a job leaves running outlives it in the group the host knows, or
+ * ends with it under --orphans kill; SIGKILL of the monitor is SIGKILL of
+ * the job. Each compared with the same run without cordon. */
+#include "tests/helper/hutil.h"
+
+#include <dirent.h>
+#include <errno.h>
+#include <fcntl.h>
+#include <signal.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/wait.h>
+#include <time.h>
+#include <unistd.h>
+
+static const char *const tiers[] = {NULL, "hardened", "lockdown"};
+#define NTIERS	3
+#define NAME(t) ((t) ? (t) : "plain")
+
+static void msleep(int ms)
+{
+	struct timespec ts = {ms / 1000, (ms % 1000) * 1000000L};
+	nanosleep(&ts, NULL);
+}
+
+static long now_ms(void)
+{
+	struct timespec ts;
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return ts.tv_sec * 1000L + ts.tv_nsec / 1000000L;
+}
+
+static int wait_status(pid_t pid)
+{
+	int st = -1;
+	while (waitpid(pid, &st, 0) < 0 && errno == EINTR)
+		;
+	return st;
+}
+
+/* The processes of process group pgid that are alive (zombies not counted). */
+static int group_size(pid_t pgid)
+{
+	DIR *d = opendir("/proc");
+	struct dirent *e;
+	int n = 0;
+
+	while (d && (e = readdir(d))) {
+		char path[300], buf[512];
+		if (e->d_name[0] < '1' || e->d_name[0] > '9')
+			continue;
+		snprintf(path, sizeof(path), "/proc/%s/stat", e->d_name);
+		int fd = open(path, O_RDONLY | O_CLOEXEC);
+		if (fd < 0)
+			continue;
+		ssize_t k = read(fd, buf, sizeof(buf) - 1);
+		close(fd);
+		buf[k > 0 ? k : 0] = '\0';
+		char *p = strrchr(buf, ')');
+		char state;
+		int ppid, pgrp;
+		if (p && sscanf(p + 2, "%c %d %d", &state, &ppid, &pgrp) == 3 &&
+		    pgrp == pgid && state != 'Z' && state != 'X')
+			n++;
+	}
+	if (d)
+		closedir(d);
+	return n;
+}
+
+/* Waits up to ms for group pgid to have n live members; its size. */
+static int group_settles(pid_t pgid, int n, int ms)
+{
+	long end = now_ms() + ms;
+	int k;
+
+	while ((k = group_size(pgid)) != n && now_ms() < end)
+		msleep(5);
+	return k;
+}
+
+/* v (the helper's command line, or a plain argv) in a process group of its
+ * own, stdout on *out, stdin /dev/null. */
+static pid_t spawn_v(char *const v[], int *out)
+{
+	int p[2];
+	pid_t pid;
+
+	if (pipe2(p, O_CLOEXEC) < 0)
+		return -1;
+	pid = fork();
+	if (pid == 0) {
+		sigset_t none;
+		sigemptyset(&none);
+		sigprocmask(SIG_SETMASK, &none, NULL);
+		setpgid(0, 0);
+		dup2(p[1], 1);
+		int null = open("/dev/null", O_RDONLY);
+		dup2(null, 0);
+		execvp(v[0], v);
+		_exit(127);
+	}
+	close(p[1]);
+	*out = p[0];
+	return pid;
+}
+
+/* argv through the helper at tier with --orphans kill (tier NULL: plainly). */
+static char **orphans_kill_cmdline(const char *tier, char *const argv[])
+{
+	char **v = tst_helper_cmdline(tier, argv);
+	size_t n = 0;
+
+	while (v[n])
+		n++;
+	char **w = calloc(n + 3, sizeof(*w));
+	if (!w)
+		abort();
+	w[0] = v[0];
+	w[1] = strdup("--orphans");
+	w[2] = strdup("kill");
+	memcpy(w + 3, v + 1, n * sizeof(*w));
+	free(v);
+	return w;
+}
+
+/* A pre-fork server: the master traps HUP (a graceful reload), its worker
+ * keeps the default action. kill(pid, HUP) reaches the master alone: the
+ * worker lives until the master ends it (TERM); kill(-pid, HUP) reaches
+ * both: the worker dies of it. */
+static void test_hup_master_only(void)
+{
+	char *argv[] = {
+	    "sh", "-c",
+	    "trap 'kill $w 2>/dev/null; wait $w; echo worker $?; exit 0' HUP; "
+	    "sleep 30 & w=$!; echo ready; wait",
+	    NULL};
+
+	for (int group = 0; group < 2; group++)
+		for (int t = 0; t < NTIERS; t++) {
+			char line[64] = "";
+			int out;
+			pid_t pid = h_spawn(tiers[t], argv, &out);
+			CU_ASSERT_TRUE_FATAL(pid > 0);
+			CU_ASSERT_TRUE(h_read_line(out, line, sizeof(line), 5000) > 0);
+			msleep(50); /* past dash's fork of the worker */
+			kill(group ? -pid : pid, SIGHUP);
+			line[0] = '\0';
+			CU_ASSERT_TRUE(h_read_line(out, line, sizeof(line), 5000) > 0);
+			/* 128 + HUP: the group's HUP; 128 + TERM: the master's. */
+			const char *want = group ? "worker 129" : "worker 143";
+			CU_ASSERT_STRING_EQUAL(line, want);
+			if (strcmp(line, want))
+				printf("\n    %s, HUP to the %s: %s\n", NAME(tiers[t]),
+				       group ? "group" : "pid", line);
+			CU_ASSERT_EQUAL(wait_status(pid), 0);
+			close(out);
+		}
+}
+
+/* A service script that stops its child in order on TERM: the child's only
+ * TERM is the script's (without cordon the supervisor's kill(pid) does not
+ * reach it either). */
+static void test_trap_and_stop(void)
+{
+	char *argv[] = {
+	    "sh", "-c",
+	    "trap 'kill -TERM $c; wait $c; echo stopped $?; exit 0' TERM; "
+	    "sh -c 'n=0; trap \"n=\\$((n+1))\" TERM; echo ready; "
+	    "while [ $n = 0 ]; do sleep 0.02; done; sleep 0.2; echo child-terms $n; "
+	    "exit 7' & c=$!; wait",
+	    NULL};
+
+	for (int t = 0; t < NTIERS; t++) {
+		char line[64] = "", l2[64] = "";
+		int out;
+		pid_t pid = h_spawn(tiers[t], argv, &out);
+		CU_ASSERT_TRUE_FATAL(pid > 0);
+		CU_ASSERT_TRUE(h_read_line(out, line, sizeof(line), 5000) > 0);
+		kill(pid, SIGTERM);
+		CU_ASSERT_TRUE(h_read_line(out, line, sizeof(line), 5000) > 0);
+		CU_ASSERT_TRUE(h_read_line(out, l2, sizeof(l2), 5000) > 0);
+		CU_ASSERT_STRING_EQUAL(line, "child-terms 1");
+		CU_ASSERT_STRING_EQUAL(l2, "stopped 7");
+		if (strcmp(line, "child-terms 1"))
+			printf("\n    %s: %s / %s\n", NAME(tiers[t]), line, l2);
+		CU_ASSERT_EQUAL(wait_status(pid), 0);
+		close(out);
+	}
+}
+
+/* killpg of a job with children ends them all, as without cordon. */
+static void test_killpg_children(void)
+{
+	char *argv[] = {"sh", "-c", "sleep 30 & sleep 30 & echo ready; wait", NULL};
+
+	for (int t = 0; t < NTIERS; t++) {
+		char line[64] = "";
+		int out;
+		pid_t pid = h_spawn(tiers[t], argv, &out);
+		CU_ASSERT_TRUE_FATAL(pid > 0);
+		CU_ASSERT_TRUE(h_read_line(out, line, sizeof(line), 5000) > 0);
+		kill(-pid, SIGTERM);
+		int st = wait_status(pid);
+		CU_ASSERT_TRUE(WIFSIGNALED(st) && WTERMSIG(st) == SIGTERM);
+		CU_ASSERT_EQUAL(group_settles(pid, 0, 2000), 0);
+		close(out);
+	}
+}
+
+/* The job tells its pid (as it would write a pidfile); the host signals
+ * that pid: the job gets it, as without cordon. */
+static void test_pidfile(void)
+{
+	char *argv[] = {"sh", "-c", "echo $$; exec sleep 30", NULL};
+
+	for (int t = 0; t < NTIERS; t++) {
+		char line[64] = "";
+		int out;
+		pid_t pid = h_spawn(tiers[t], argv, &out);
+		CU_ASSERT_TRUE_FATAL(pid > 0);
+		CU_ASSERT_TRUE(h_read_line(out, line, sizeof(line), 5000) > 0);
+		pid_t said = (pid_t)atoi(line);
+		CU_ASSERT_EQUAL(said, pid);
+		kill(said, SIGTERM);
+		int st = wait_status(pid);
+		CU_ASSERT_TRUE(WIFSIGNALED(st) && WTERMSIG(st) == SIGTERM);
+		close(out);
+	}
+}
+
+/* A background process outlives its job (nohup cmd &, a double fork): the
+ * host sees the job end at once with its status, the survivor stays in the
+ * group, and the host's killpg ends it. With --orphans kill nothing is left
+ * once the host has seen the end. */
+static void test_survivor(void)
+{
+	char *argv[] = {"sh", "-c", "sleep 30 & echo ready; exit 3", NULL};
+
+	for (int kill_them = 0; kill_them < 2; kill_them++)
+		for (int t = kill_them; t < NTIERS; t++) {
+			char line[64] = "";
+			int out = -1;
+			char **v =
+			    kill_them
+				? orphans_kill_cmdline(tiers[t], argv)
+				: (tiers[t] ? tst_helper_cmdline(tiers[t], argv) : NULL);
+			pid_t pid = spawn_v(v ? v : argv, &out);
+			tst_hcmd_free(v);
+			CU_ASSERT_TRUE_FATAL(pid > 0);
+			CU_ASSERT_TRUE(h_read_line(out, line, sizeof(line), 5000) > 0);
+			long t0 = now_ms();
+			int st = wait_status(pid);
+			long took = now_ms() - t0;
+			CU_ASSERT_TRUE(WIFEXITED(st) && WEXITSTATUS(st) == 3);
+			CU_ASSERT_TRUE(took < 2000);
+			int left =
+			    kill_them ? group_settles(pid, 0, 2000) : group_size(pid);
+			CU_ASSERT_EQUAL(left, kill_them ? 0 : 1);
+			if (left != (kill_them ? 0 : 1))
+				printf("\n    %s%s: %d left in the group\n",
+				       NAME(tiers[t]), kill_them ? " --orphans kill" : "",
+				       left);
+			kill(-pid, SIGKILL);
+			CU_ASSERT_EQUAL(group_settles(pid, 0, 2000), 0);
+			close(out);
+		}
+}
+
+/* The processes, alive, in the pid namespace ns ("pid:[N]"). */
+static int ns_size(const char *ns)
+{
+	DIR *d = opendir("/proc");
+	struct dirent *e;
+	int n = 0;
+
+	while (d && (e = readdir(d))) {
+		char path[300], link[64], stat[512];
+		if (e->d_name[0] < '1' || e->d_name[0] > '9')
+			continue;
+		snprintf(path, sizeof(path), "/proc/%s/ns/pid", e->d_name);
+		ssize_t k = readlink(path, link, sizeof(link) - 1);
+		if (k <= 0)
+			continue;
+		link[k] = '\0';
+		if (strcmp(link, ns))
+			continue;
+		snprintf(path, sizeof(path), "/proc/%s/stat", e->d_name);
+		int fd = open(path, O_RDONLY | O_CLOEXEC);
+		k = fd < 0 ? -1 : read(fd, stat, sizeof(stat) - 1);
+		if (fd >= 0)
+			close(fd);
+		stat[k > 0 ? k : 0] = '\0';
+		char *p = strrchr(stat, ')');
+		n += p && p[2] != 'Z' && p[2] != 'X';
+	}
+	if (d)
+		closedir(d);
+	return n;
+}
+
+/* The sandbox of a survivor lives on after the job's end (its init and the
+ * survivor), then goes with the last survivor. */
+static void test_sandbox_follows_survivors(void)
+{
+	char *argv[] = {"sh", "-c", "sleep 0.5 & readlink /proc/self/ns/pid", NULL};
+
+	for (int t = 1; t < NTIERS; t++) {
+		char ns[64] = "";
+		int out;
+		pid_t pid = h_spawn(tiers[t], argv, &out);
+		CU_ASSERT_TRUE_FATAL(pid > 0);
+		CU_ASSERT_TRUE(h_read_line(out, ns, sizeof(ns), 5000) > 0);
+		CU_ASSERT_EQUAL(wait_status(pid), 0);
+		/* The survivor; init too where we may read its ns (root): it
+		 * is not dumpable. */
+		CU_ASSERT_EQUAL(ns_size(ns), getuid() == 0 ? 2 : 1);
+		long end = now_ms() + 3000;
+		while (ns_size(ns) && now_ms() < end)
+			msleep(10);
+		CU_ASSERT_EQUAL(ns_size(ns), 0);
+		close(out);
+	}
+}
+
+/* SIGKILL of the monitor is SIGKILL of the job: the host sees it die; what
+ * the job left lives on in the group, as without cordon, until the host's
+ * killpg. */
+static void test_sigkill_monitor(void)
+{
+	char *argv[] = {"sh", "-c", "sleep 30 & sleep 30 & echo ready; wait", NULL};
+
+	for (int t = 0; t < NTIERS; t++) {
+		char line[64] = "";
+		int out;
+		pid_t pid = h_spawn(tiers[t], argv, &out);
+		CU_ASSERT_TRUE_FATAL(pid > 0);
+		CU_ASSERT_TRUE(h_read_line(out, line, sizeof(line), 5000) > 0);
+		msleep(50);
+		kill(pid, SIGKILL);
+		int st = wait_status(pid);
+		CU_ASSERT_TRUE(WIFSIGNALED(st) && WTERMSIG(st) == SIGKILL);
+		/* The job's sh goes a moment after the monitor: the sleeps stay. */
+		CU_ASSERT_EQUAL(group_settles(pid, 2, 2000), 2);
+		kill(-pid, SIGKILL);
+		CU_ASSERT_EQUAL(group_settles(pid, 0, 2000), 0);
+		close(out);
+	}
+}
+
+static CU_TestInfo tests[] = {
+    {"HUP to the master's pid spares its workers; to the group, not",
+     test_hup_master_only},
+    {"a trap-and-stop script: its child's only TERM is the script's", test_trap_and_stop},
+    {"killpg of a job with children ends them all", test_killpg_children},
+    {"the job's $$ is the pid the host knows (pidfiles)", test_pidfile},
+    {"a background process outlives its job; --orphans kill", test_survivor},
+    {"the sandbox goes with the last survivor", test_sandbox_follows_survivors},
+    {"SIGKILL of the monitor: the job dies, what it left lives", test_sigkill_monitor},
+    CU_TEST_INFO_NULL,
+};
+TST_SUITE("helper.daemon", tests)
