@@ -86,6 +86,14 @@ static enum verdict decide(const struct config *cfg, struct call *c)
 				     shown_call(c), NULL});
 		return REFUSE;
 	}
+	if (cfg->orphans_bad[0]) {
+		shim_say(
+		    (const char *[]){"CORDON_ORPHANS='", cfg->orphans_bad,
+				     "' is not a value (kill, or unset); refusing to "
+				     "run ",
+				     shown_call(c), NULL});
+		return REFUSE;
+	}
 	c->tier = t;
 	return DIVERT;
 }
@@ -375,6 +383,8 @@ int call_divert(const struct shim *s, struct call *c)
 	r.tier = c->tier;
 	if (c->tier == TIER_LOCKDOWN && s->cfg->tmp_size[0])
 		r.tmp_size = s->cfg->tmp_size;
+	if (s->cfg->orphans_kill)
+		r.orphans = "kill";
 	err = call_resolve(c, &r, &m);
 	if (err) {
 		log_event(c, LOG_FAILED, c->file, err);

@@ -103,6 +103,20 @@ static void read_tmp_size(void)
 		snprintf(cfg.tmp_size_bad, sizeof(cfg.tmp_size_bad), "%s", v);
 }
 
+/* CORDON_ORPHANS: "kill", or unset/empty; anything else refuses every job
+ * (call.c) rather than let what it leaves outlive it. */
+static void read_orphans(void)
+{
+	const char *v = getenv("CORDON_ORPHANS");
+
+	if (!v || !*v)
+		return;
+	if (orphans_ok(v))
+		cfg.orphans_kill = true;
+	else
+		snprintf(cfg.orphans_bad, sizeof(cfg.orphans_bad), "%s", v);
+}
+
 static const char *self_path(void)
 {
 	Dl_info info;
@@ -270,6 +284,7 @@ static void load(void)
 	self = self_path();
 	read_floor();
 	read_tmp_size();
+	read_orphans();
 	find_helper(self);
 	find_preload_ids(self);
 	find_inside();

@@ -118,6 +118,8 @@ struct config {
 	char helper[4096];
 	char tmp_size[TMP_SIZE_MAX + 1]; /* CORDON_TMP_SIZE at load, checked; "" */
 	char tmp_size_bad[64]; /* the value when it is not a size; "" otherwise */
+	bool orphans_kill;     /* CORDON_ORPHANS=kill at load */
+	char orphans_bad[64];  /* the value when it is not "kill"; "" otherwise */
 	struct preload_ids preload;
 	char preload_buf[1024];
 };

@@ -4,6 +4,7 @@
 #include "tests/shim/fixtures.h"
 #include "tests/shim/sutil.h"
 
+#include <limits.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -130,6 +131,48 @@ static void test_tmp_size(void)
 			tst_proc_free(&ok);
 		}
 	}
+}
+
+/* CORDON_ORPHANS=kill: what a job leaves running ends with it; unset, it
+ * outlives the job as without cordon; another value refuses every job
+ * rather than let it. */
+static void test_orphans(void)
+{
+	char script[3 * PATH_MAX + 256];
+	char *sh[] = {"/bin/sh", "-c", script, NULL};
+	char mark[PATH_MAX];
+
+	snprintf(mark, sizeof(mark), "%s/orphans-mark", tst_scratch());
+
+	/* The survivor writes the mark after the job's end. */
+	snprintf(script, sizeof(script),
+		 "rm -f %s; /bin/sh -c '(/bin/sleep 0.3; : >%s) & :'; /bin/sleep 1; "
+		 "[ -e %s ] && echo 1 || echo 0",
+		 mark, mark, mark);
+	static const struct {
+		const char *var, *floor, *want;
+	} runs[] = {{NULL, NULL, "1\n"},
+		    {NULL, "hardened", "1\n"},
+		    {"CORDON_ORPHANS=kill", "hardened", "0\n"},
+		    {"CORDON_ORPHANS=kill", "lockdown", "0\n"},
+		    {NULL, "lockdown", "1\n"},
+		    {"CORDON_ORPHANS=", "hardened", "1\n"}};
+	struct tst_proc r;
+
+	if (!tst_sandbox_ok())
+		return;
+	for (size_t i = 0; i < sizeof(runs) / sizeof(runs[0]); i++) {
+		CU_ASSERT_EQUAL_FATAL(
+		    s_run(runs[i].floor, (const char *[]){runs[i].var, NULL}, sh, &r), 0);
+		CU_ASSERT_STRING_EQUAL(r.out, runs[i].want);
+		if (strcmp(r.out, runs[i].want))
+			printf("\n    %s %s: %s%s",
+			       runs[i].floor ? runs[i].floor : "none",
+			       runs[i].var ? runs[i].var : "", r.out, r.err);
+		tst_proc_free(&r);
+	}
+	refused("hardened", (const char *[]){"CORDON_ORPHANS=keep", NULL}, NULL,
+		"CORDON_ORPHANS='keep' is not a value (kill, or unset)");
 }
 
 static void test_unset_tier(void)
@@ -440,6 +483,7 @@ static CU_TestInfo tests[] = {
     {"unset tier at load fails closed", test_unset_tier},
     {"CORDON_TMP_SIZE: lockdown's tmpfs limited; bad values refuse lockdown",
      test_tmp_size},
+    {"CORDON_ORPHANS=kill: nothing outlives a job; bad values refuse", test_orphans},
     {"bad tier: system and popen", test_bad_tier_system_popen},
     {"missing helper fails closed", test_missing_helper},
     {"helper found next to libcordon.so", test_helper_next_to_lib},
