@@ -352,6 +352,23 @@ static void test_sigkill_monitor(void)
 	}
 }
 
+/* A root daemon drops privileges as it does without cordon: chown of a
+ * file it made, setpriv to a service user with that user's groups. A
+ * caller other than root fails where it fails without cordon. */
+static void test_drop_privileges(void)
+{
+	char script[4096];
+	char *argv[] = {"sh", "-c", script, NULL};
+
+	snprintf(script, sizeof(script),
+		 "%s; d=$(mktemp -d) && touch $d/f && chown 65534:65534 $d/f && "
+		 "stat -c %%u:%%g $d/f; rm -rf $d; "
+		 "setpriv --reuid=nobody --regid=nogroup --init-groups id -u; echo $?",
+		 tst_nsreport_sh());
+	for (size_t t = 1; t < NTIERS; t++)
+		h_assert_transparent(tiers[t], argv);
+}
+
 static CU_TestInfo tests[] = {
     {"HUP to the master's pid spares its workers; to the group, not",
      test_hup_master_only},
@@ -361,6 +378,8 @@ static CU_TestInfo tests[] = {
     {"a background process outlives its job; --orphans kill", test_survivor},
     {"the sandbox goes with the last survivor", test_sandbox_follows_survivors},
     {"SIGKILL of the monitor: the job dies, what it left lives", test_sigkill_monitor},
+    {"a root daemon drops privileges (chown, setpriv --init-groups)",
+     test_drop_privileges},
     CU_TEST_INFO_NULL,
 };
 TST_SUITE("helper.daemon", tests)
