@@ -7,6 +7,7 @@
 #include "tests/shim/sutil.h"
 
 #include <errno.h>
+#include <fcntl.h>
 #include <limits.h>
 #include <signal.h>
 #include <stdio.h>
@@ -247,16 +248,55 @@ static void test_mount_refused(void)
 	}
 }
 
+/* The helper's command line for argv at tier with --orphans kill, started
+ * as h_spawn does. */
+static pid_t spawn_orphans_kill(const char *tier, char *const argv[], int *out)
+{
+	char **v = tst_helper_cmdline(tier, argv);
+	char *w[64];
+	size_t n = 0;
+	int p[2];
+
+	w[0] = v[0];
+	w[1] = "--orphans";
+	w[2] = "kill";
+	while (v[n + 1] && n + 4 < sizeof(w) / sizeof(w[0])) {
+		w[n + 3] = v[n + 1];
+		n++;
+	}
+	w[n + 3] = NULL;
+	if (pipe2(p, O_CLOEXEC) < 0)
+		return -1;
+	pid_t pid = fork();
+	if (pid == 0) {
+		sigset_t none;
+		sigemptyset(&none);
+		sigprocmask(SIG_SETMASK, &none, NULL);
+		setpgid(0, 0);
+		dup2(p[1], 1);
+		execv(w[0], w);
+		_exit(127);
+	}
+	tst_hcmd_free(v);
+	close(p[1]);
+	*out = p[0];
+	return pid;
+}
+
 /* Kills the sandbox's monitor (depth 0) or its init (depth 1) with SIGKILL
- * while the job and two children of its own run; everything must go. */
-static void kill_part(const char *tier, int depth)
+ * while the job and two children of its own run. init's death, or the
+ * monitor's under --orphans kill: everything goes. The monitor's alone:
+ * the job goes, as it would had it been killed itself without cordon;
+ * what it left (and init, their reaper) lives on until the host's killpg. */
+static void kill_part(const char *tier, int depth, bool orphans_kill)
 {
 	char *job[] = {"/bin/sh", "-c", "sleep 60 & sleep 60 & echo ready; wait", NULL};
 	char line[64];
 	pid_t all[F_MAX_DESC];
 	int out, st, n;
 
-	pid_t mon = h_spawn(tier, job, &out);
+	pid_t mon =
+	    orphans_kill ? spawn_orphans_kill(tier, job, &out) : h_spawn(tier, job, &out);
 	CU_ASSERT_FATAL(mon > 0);
 	CU_ASSERT_FATAL(h_read_line(out, line, sizeof(line), 20000) > 0);
 	CU_ASSERT_STRING_EQUAL(line, "ready");
@@ -267,12 +307,25 @@ static void kill_part(const char *tier, int depth)
 	CU_ASSERT_FATAL(victim > 0);
 	long t0 = f_now_us();
 	CU_ASSERT_EQUAL(kill(victim, SIGKILL), 0);
+	if (depth == 0 && !orphans_kill) {
+		struct timespec settle = {0, 300000000};
+		nanosleep(&settle, NULL);
+		int alive = 0;
+		for (int i = 0; i < n; i++)
+			alive += kill(all[i], 0) == 0 && f_wait_gone(&all[i], 1, 0) < 0;
+		/* init and the two sleeps */
+		CU_ASSERT_EQUAL(alive, n - 1);
+		kill(-mon, SIGKILL);
+	}
 	long gone = f_wait_gone(all, n, 20000);
 	CU_ASSERT(gone >= 0);
-	printf("\n    %s: SIGKILL to the %s: all %d processes of the sandbox gone "
+	printf("\n    %s: SIGKILL to the %s%s: all %d processes of the sandbox gone "
 	       "after %.1f ms ",
-	       tier, depth ? "init" : "monitor", n,
-	       gone >= 0 ? (gone - t0) / 1000.0 : -1.0);
+	       tier, depth ? "init" : "monitor",
+	       depth	      ? ""
+	       : orphans_kill ? " (--orphans kill)"
+			      : ", then to the group",
+	       n, gone >= 0 ? (gone - t0) / 1000.0 : -1.0);
 	CU_ASSERT_EQUAL(waitpid(mon, &st, 0), mon);
 	/* Either way the host sees death by SIGKILL: the monitor's own, or the
 	 * one init died of, mirrored. */
@@ -284,16 +337,18 @@ static void test_monitor_killed(void)
 {
 	if (!tst_sandbox_ok())
 		return;
-	kill_part("hardened", 0);
-	kill_part("lockdown", 0);
+	kill_part("hardened", 0, false);
+	kill_part("lockdown", 0, false);
+	kill_part("hardened", 0, true);
+	kill_part("lockdown", 0, true);
 }
 
 static void test_init_killed(void)
 {
 	if (!tst_sandbox_ok())
 		return;
-	kill_part("hardened", 1);
-	kill_part("lockdown", 1);
+	kill_part("hardened", 1, false);
+	kill_part("lockdown", 1, false);
 }
 
 /* The host dies right after starting the job: the job's output still
@@ -327,7 +382,9 @@ static void test_out_of_fds(void)
 }
 
 /* The host's fds are not close-on-exec: the job gets a full table. Plainly
- * the dynamic loader fails (127); the helper fails first, with one line. */
+ * the dynamic loader fails (127); the helper fails first, with one line:
+ * it opens nothing in the host's table, but the job needs one fd for its
+ * Landlock ruleset. */
 static void test_out_of_fds_inherited(void)
 {
 	if (!tst_sandbox_ok())
@@ -348,8 +405,9 @@ static void test_out_of_fds_inherited(void)
 		CU_ASSERT_FATAL(s_run("hardened", NULL, argv, &r) == 0);
 		CU_ASSERT_PTR_NULL(strstr(r.out, "ran"));
 		CU_ASSERT_PTR_NOT_NULL(strstr(r.out, "exit 125\n"));
-		f_assert_one_line(r.err,
-				  "cordon: signalfd: No file descriptors available");
+		/* The job's Landlock ruleset is the first fd it needs. */
+		f_assert_one_line(r.err, "cordon: cannot scope the job's signals "
+					 "(Landlock): No file descriptors available");
 		tst_proc_free(&plain);
 		tst_proc_free(&r);
 	}

@@ -9,6 +9,7 @@
 #include <dirent.h>
 #include <errno.h>
 #include <fcntl.h>
+#include <limits.h>
 #include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -369,6 +370,71 @@ static void test_drop_privileges(void)
 		h_assert_transparent(tiers[t], argv);
 }
 
+/* nginx as a root supervisor starts it: the master stays root, its workers
+ * drop to www-data, and it serves. lockdown: on port 80 of the job's own
+ * network (the control: a network namespace of its own, unshare -n);
+ * hardened shares the host's network, where ports below 1024 need the
+ * host's capability: a free high port there. */
+static void test_nginx_root(void)
+{
+	char conf[PATH_MAX], script[2 * PATH_MAX + 512];
+	char *argv[] = {"sh", "-c", script, NULL};
+	const char *const netns[] = {"unshare", "-n", NULL};
+
+	if (!tst_is_root()) {
+		tst_skip("a root supervisor's nginx: the run as uid 65534 cannot start "
+			 "a root daemon");
+		return;
+	}
+	if (access("/usr/sbin/nginx", X_OK) < 0 || access("/usr/bin/curl", X_OK) < 0) {
+		tst_skip("nginx or curl is not installed");
+		return;
+	}
+	for (int t = 0; t < NTIERS; t++) {
+		int port = tiers[t] && strcmp(tiers[t], "hardened") == 0
+			       ? 20000 + (int)(getpid() % 20000)
+			       : 80;
+		snprintf(conf, sizeof(conf), "%s/nginx-%s.conf", tst_scratch(),
+			 NAME(tiers[t]));
+		FILE *f = fopen(conf, "w");
+		CU_ASSERT_PTR_NOT_NULL_FATAL(f);
+		fprintf(
+		    f,
+		    "user www-data;\nworker_processes 2;\npid /tmp/cordon-nginx.pid;\n"
+		    "error_log stderr;\nevents { worker_connections 16; }\n"
+		    "http { access_log off;\n"
+		    "  client_body_temp_path /tmp/cordon-nginx; proxy_temp_path "
+		    "/tmp/cordon-nginx;\n"
+		    "  fastcgi_temp_path /tmp/cordon-nginx; uwsgi_temp_path "
+		    "/tmp/cordon-nginx;\n"
+		    "  scgi_temp_path /tmp/cordon-nginx;\n"
+		    "  server { listen 127.0.0.1:%d; location / { return 200 "
+		    "\"ok\\n\"; } } }\n",
+		    port);
+		fclose(f);
+		snprintf(
+		    script, sizeof(script),
+		    "ip link set lo up 2>/dev/null; nginx -c %s -g 'daemon off;' & "
+		    "n=0; until curl -s http://127.0.0.1:%d/ 2>/dev/null; do "
+		    "n=$((n+1)); [ $n -lt 100 ] || break; sleep 0.05; done; "
+		    "ps -o user= -C nginx | sort | uniq -c | tr -s ' '; kill $!; wait",
+		    conf, port);
+		struct tst_proc r;
+		struct tst_how how = {.via = TST_HELPER,
+				      .tier = tiers[t],
+				      .wrap = tiers[t] ? NULL : netns,
+				      .timeout_ms = 15000};
+		CU_ASSERT_EQUAL_FATAL(tst_cordon_run(&how, argv, &r), 0);
+		const char *want = " 1 root\n 2 www-data\n";
+		CU_ASSERT_NSTRING_EQUAL(r.out, "ok\n", 3);
+		CU_ASSERT_PTR_NOT_NULL(strstr(r.out, want));
+		if (strncmp(r.out, "ok\n", 3) || !strstr(r.out, want))
+			printf("\n    %s: %s / %s\n", NAME(tiers[t]), r.out, r.err);
+		tst_proc_free(&r);
+		unlink(conf);
+	}
+}
+
 static CU_TestInfo tests[] = {
     {"HUP to the master's pid spares its workers; to the group, not",
      test_hup_master_only},
@@ -380,6 +446,7 @@ static CU_TestInfo tests[] = {
     {"SIGKILL of the monitor: the job dies, what it left lives", test_sigkill_monitor},
     {"a root daemon drops privileges (chown, setpriv --init-groups)",
      test_drop_privileges},
+    {"nginx started by a root supervisor: workers as www-data, serving", test_nginx_root},
     CU_TEST_INFO_NULL,
 };
 TST_SUITE("helper.daemon", tests)
