@@ -10,6 +10,7 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <limits.h>
+#include <poll.h>
 #include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -435,6 +436,79 @@ static void test_nginx_root(void)
 	}
 }
 
+/* A storm: 200 real-time signals to the pid and 200 to the group,
+ * interleaved, while the group has 100 other members of the job's: the job
+ * counts each instance once (real-time signals queue, so every one shows),
+ * 400 in all. A standard signal sent to the pid after a pause arrives
+ * once. */
+static void test_storm(void)
+{
+	char *argv[] = {(char *)tst_build("tests/helper/sigcount"), "100", NULL};
+
+	for (int t = 0; t < NTIERS; t++) {
+		char line[64] = "";
+		int out;
+		pid_t pid = h_spawn(tiers[t], argv, &out);
+		CU_ASSERT_TRUE_FATAL(pid > 0);
+		CU_ASSERT_TRUE(h_read_line(out, line, sizeof(line), 10000) > 0);
+		union sigval v = {0};
+		for (int i = 0; i < 200; i++) {
+			sigqueue(pid, SIGRTMIN, v);
+			kill(-pid, SIGRTMIN);
+		}
+		msleep(300);
+		kill(pid, SIGUSR1);
+		msleep(300);
+		kill(pid, SIGUSR2);
+		line[0] = '\0';
+		CU_ASSERT_TRUE(h_read_line(out, line, sizeof(line), 10000) > 0);
+		CU_ASSERT_STRING_EQUAL(line, "rt 400 usr1 1");
+		if (strcmp(line, "rt 400 usr1 1"))
+			printf("\n    %s: %s\n", NAME(tiers[t]), line);
+		CU_ASSERT_EQUAL(wait_status(pid), 0);
+		close(out);
+	}
+}
+
+/* SIGSTOP to the pid stops the monitor alone: the host sees the pid stop,
+ * the job runs on (a documented limit, docs/helper.md); SIGSTOP to the
+ * group stops the job; SIGCONT continues. Without cordon the first stops
+ * the job too: the control. */
+static void test_sigstop(void)
+{
+	char *argv[] = {"sh", "-c", "while :; do echo tick; sleep 0.05; done", NULL};
+
+	for (int t = 0; t < NTIERS; t++)
+		for (int group = 0; group < 2; group++) {
+			char line[64];
+			int out, st = 0;
+			pid_t pid = h_spawn(tiers[t], argv, &out);
+			CU_ASSERT_TRUE_FATAL(pid > 0);
+			CU_ASSERT_TRUE(h_read_line(out, line, sizeof(line), 5000) > 0);
+			kill(group ? -pid : pid, SIGSTOP);
+			CU_ASSERT_EQUAL(waitpid(pid, &st, WUNTRACED), pid);
+			CU_ASSERT_TRUE(WIFSTOPPED(st) && WSTOPSIG(st) == SIGSTOP);
+			msleep(200);
+			/* Drain what came before the stop, then look. */
+			struct pollfd p = {out, POLLIN, 0};
+			char buf[4096];
+			while (poll(&p, 1, 0) > 0 && read(out, buf, sizeof(buf)) > 0)
+				;
+			msleep(300);
+			bool runs = poll(&p, 1, 0) > 0;
+			bool want = tiers[t] && !group;
+			CU_ASSERT_EQUAL(runs, want);
+			if (runs != want)
+				printf("\n    %s, SIGSTOP to the %s: the job %s\n",
+				       NAME(tiers[t]), group ? "group" : "pid",
+				       runs ? "runs" : "stopped");
+			kill(group ? -pid : pid, SIGCONT);
+			kill(-pid, SIGKILL);
+			wait_status(pid);
+			close(out);
+		}
+}
+
 static CU_TestInfo tests[] = {
     {"HUP to the master's pid spares its workers; to the group, not",
      test_hup_master_only},
@@ -447,6 +521,8 @@ static CU_TestInfo tests[] = {
     {"a root daemon drops privileges (chown, setpriv --init-groups)",
      test_drop_privileges},
     {"nginx started by a root supervisor: workers as www-data, serving", test_nginx_root},
+    {"a storm of real-time signals to the pid and to a large group", test_storm},
+    {"SIGSTOP: to the pid stops the monitor alone; to the group, the job", test_sigstop},
     CU_TEST_INFO_NULL,
 };
 TST_SUITE("helper.daemon", tests)
