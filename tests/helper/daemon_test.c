@@ -476,7 +476,13 @@ static void test_storm(void)
  * the job too: the control. */
 static void test_sigstop(void)
 {
-	char *argv[] = {"sh", "-c", "while :; do echo tick; sleep 0.05; done", NULL};
+	/* No fork: a shell stopped while it waits in vfork for a child that
+	 * was stopped before its exec never reports the stop. */
+	char *argv[] = {
+	    "sh", "-c",
+	    "i=0; while :; do i=$((i+1)); [ $((i % 2000)) = 0 ] && echo tick; "
+	    "done",
+	    NULL};
 
 	for (int t = 0; t < NTIERS; t++)
 		for (int group = 0; group < 2; group++) {
@@ -509,6 +515,50 @@ static void test_sigstop(void)
 		}
 }
 
+/* A kernel without Landlock's signal scope (here: one answering ENOSYS to
+ * Landlock's calls) runs no job: the job's kill(0) could reach the host. */
+static void test_no_landlock(void)
+{
+	const char *const nosys[] = {tst_build("tests/helper/nosys"), "landlock", NULL};
+	char *argv[] = {"sh", "-c", "echo ran", NULL};
+	const char *want = "cordon: cannot keep the job's signals inside its sandbox "
+			   "(landlock: Function not implemented): ";
+
+	for (int t = 1; t < NTIERS; t++) {
+		struct tst_proc r;
+		struct tst_how how = {.via = TST_HELPER, .tier = tiers[t], .wrap = nosys};
+		CU_ASSERT_EQUAL_FATAL(tst_cordon_run(&how, argv, &r), 0);
+		CU_ASSERT_TRUE(WIFEXITED(r.status) && WEXITSTATUS(r.status) == 125);
+		CU_ASSERT_STRING_EQUAL(r.out, "");
+		CU_ASSERT_NSTRING_EQUAL(r.err, want, strlen(want));
+		tst_proc_free(&r);
+	}
+}
+
+/* Without clone3 (a container's seccomp profile answers ENOSYS) the job's
+ * pid is still the one the host knows: init sets ns_last_pid. */
+static void test_no_clone3(void)
+{
+	char *job[] = {"sh", "-c", "echo $$ $PPID", NULL};
+
+	for (int t = 1; t < NTIERS; t++) {
+		char **v = tst_helper_cmdline(tiers[t], job);
+		char *w[64] = {(char *)tst_build("tests/helper/nosys"), "clone3"};
+		for (size_t i = 0; v[i] && i + 3 < sizeof(w) / sizeof(w[0]); i++)
+			w[i + 2] = v[i];
+		char line[64] = "", want[64];
+		int out;
+		pid_t pid = spawn_v(w, &out);
+		tst_hcmd_free(v);
+		CU_ASSERT_TRUE_FATAL(pid > 0);
+		CU_ASSERT_TRUE(h_read_line(out, line, sizeof(line), 5000) > 0);
+		snprintf(want, sizeof(want), "%d 1", (int)pid);
+		CU_ASSERT_STRING_EQUAL(line, want);
+		CU_ASSERT_EQUAL(wait_status(pid), 0);
+		close(out);
+	}
+}
+
 static CU_TestInfo tests[] = {
     {"HUP to the master's pid spares its workers; to the group, not",
      test_hup_master_only},
@@ -523,6 +573,8 @@ static CU_TestInfo tests[] = {
     {"nginx started by a root supervisor: workers as www-data, serving", test_nginx_root},
     {"a storm of real-time signals to the pid and to a large group", test_storm},
     {"SIGSTOP: to the pid stops the monitor alone; to the group, the job", test_sigstop},
+    {"no Landlock signal scope: no job, exit 125 and why", test_no_landlock},
+    {"no clone3: the job's pid is still the host's", test_no_clone3},
     CU_TEST_INFO_NULL,
 };
 TST_SUITE("helper.daemon", tests)
