@@ -462,13 +462,6 @@ void init_run(struct job *j)
 		mounts_lockdown(j);
 	else if (j->cover_mqueue)
 		mounts_hardened();
-	/* A nested job's network namespace is its own: nest_job. */
-	if (j->a->tier == TIER_LOCKDOWN && !j->nested) {
-		int rc = net_lo_up();
-		if (rc < 0)
-			die(EXIT_SETUP, "cannot bring up lo in the sandbox: %s",
-			    strerror(-rc));
-	}
 	if (!j->nested) {
 		fill_userns(&in, "/proc/self/ns/user");
 		/* Root's job has CAP_SYS_PTRACE in our user namespace: it must

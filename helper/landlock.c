@@ -14,6 +14,7 @@
 
 #include <errno.h>
 #include <string.h>
+#include <sys/resource.h>
 #include <sys/syscall.h>
 #include <unistd.h>
 
@@ -56,6 +57,28 @@ static _Noreturn void die_no_scope(int abi)
 		  why);
 }
 
+/* The ruleset's fd, in a table that is a copy of the host's and may be
+ * full: then one slot is borrowed by raising the soft RLIMIT_NOFILE for the
+ * moment, where the hard limit allows. */
+static long ruleset(const struct ruleset_attr *a)
+{
+	struct {
+		uint64_t cur, max;
+	} was, more;
+	long fd = SYS(SYS_landlock_create_ruleset, a, sizeof(*a), 0);
+
+	if (fd != -EMFILE || SYS(SYS_prlimit64, 0, RLIMIT_NOFILE, NULL, &was) < 0 ||
+	    was.cur >= was.max)
+		return fd;
+	more.cur = was.cur + 1;
+	more.max = was.max;
+	if (SYS(SYS_prlimit64, 0, RLIMIT_NOFILE, &more, NULL) < 0)
+		return fd;
+	fd = SYS(SYS_landlock_create_ruleset, a, sizeof(*a), 0);
+	SYS(SYS_prlimit64, 0, RLIMIT_NOFILE, &was, NULL);
+	return fd;
+}
+
 void landlock_scope(void)
 {
 	struct ruleset_attr a = {0, 0, SCOPE_SIGNAL};
@@ -66,7 +89,7 @@ void landlock_scope(void)
 		die_no_scope(abi);
 	/* The target still holds its capabilities in its user namespace,
 	 * which restrict_self accepts instead of no_new_privs. */
-	fd = SYS(SYS_landlock_create_ruleset, &a, sizeof(a), 0);
+	fd = ruleset(&a);
 	r = fd < 0 ? fd : SYS(SYS_landlock_restrict_self, fd, 0);
 	if (r < 0)
 		die(EXIT_SETUP, "cannot scope the job's signals (Landlock): %s",

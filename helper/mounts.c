@@ -177,6 +177,7 @@ void mounts_lockdown(struct job *j)
 	char cwdbuf[PATH_MAX];
 	const char *cwd = getcwd(cwdbuf, sizeof(cwdbuf));
 	struct stat was;
+	int rc;
 
 	if (mount(NULL, "/", NULL, MS_REC | MS_PRIVATE, NULL) < 0)
 		die(EXIT_SETUP, "cannot make / private in the sandbox: %s",
@@ -190,4 +191,7 @@ void mounts_lockdown(struct job *j)
 	mount_all(late, sizeof(late) / sizeof(late[0]));
 	/* A cwd under /proc would still show the host's processes. */
 	keep_cwd(cwd, &was);
+	/* A root caller's job has a network namespace of its own (init.c). */
+	if (!j->nested && (rc = net_lo_up()) < 0)
+		die(EXIT_SETUP, "cannot bring up lo in the sandbox: %s", strerror(-rc));
 }

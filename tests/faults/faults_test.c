@@ -381,10 +381,11 @@ static void test_out_of_fds(void)
 	}
 }
 
-/* The host's fds are not close-on-exec: the job gets a full table. Plainly
- * the dynamic loader fails (127); the helper fails first, with one line:
- * it opens nothing in the host's table, but the job needs one fd for its
- * Landlock ruleset. */
+/* The host's fds are not close-on-exec: the job gets a full table, at a
+ * soft RLIMIT_NOFILE equal to the hard one. Plainly the dynamic loader
+ * fails (127); the helper opens nothing in the host's table, but the job's
+ * Landlock ruleset needs one slot: one line, 125. (Below a hard limit the
+ * slot is borrowed: helper.daemon / a job with no free fd.) */
 static void test_out_of_fds_inherited(void)
 {
 	if (!tst_sandbox_ok())
@@ -405,7 +406,6 @@ static void test_out_of_fds_inherited(void)
 		CU_ASSERT_FATAL(s_run("hardened", NULL, argv, &r) == 0);
 		CU_ASSERT_PTR_NULL(strstr(r.out, "ran"));
 		CU_ASSERT_PTR_NOT_NULL(strstr(r.out, "exit 125\n"));
-		/* The job's Landlock ruleset is the first fd it needs. */
 		f_assert_one_line(r.err, "cordon: cannot scope the job's signals "
 					 "(Landlock): No file descriptors available");
 		tst_proc_free(&plain);

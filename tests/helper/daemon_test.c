@@ -559,6 +559,38 @@ static void test_no_clone3(void)
 	}
 }
 
+/* A host with every fd below its soft RLIMIT_NOFILE open and inherited:
+ * a static job runs, as without cordon (the helper opens nothing in the
+ * host's table; the job's Landlock ruleset borrows a slot above the soft
+ * limit for a moment). The job: the helper's own --validate, static. */
+static void test_no_free_fd(void)
+{
+	char script[3 * PATH_MAX + 256];
+	char *argv[] = {"bash", "-c", script, NULL};
+	const char *helper = tst_build("cordon-helper");
+
+	for (int t = 0; t < NTIERS; t++) {
+		struct tst_proc r;
+		char job[2 * PATH_MAX + 64];
+		if (t)
+			snprintf(job, sizeof(job), "%s %s - %s cordon-helper", helper,
+				 tiers[t], helper);
+		else
+			snprintf(job, sizeof(job), "%s", helper);
+		snprintf(script, sizeof(script),
+			 "ulimit -Sn 20 || exit 2; for i in $(seq 3 19); do "
+			 "eval \"exec $i</dev/null\"; done; "
+			 "%s --validate orphans kill; echo $?",
+			 job);
+		struct tst_opts o = {.timeout_ms = 10000};
+		CU_ASSERT_EQUAL_FATAL(tst_run(argv, &o, &r), 0);
+		CU_ASSERT_STRING_EQUAL(r.out, "0\n");
+		if (strcmp(r.out, "0\n"))
+			printf("\n    %s: %s%s\n", NAME(tiers[t]), r.out, r.err);
+		tst_proc_free(&r);
+	}
+}
+
 static CU_TestInfo tests[] = {
     {"HUP to the master's pid spares its workers; to the group, not",
      test_hup_master_only},
@@ -575,6 +607,7 @@ static CU_TestInfo tests[] = {
     {"SIGSTOP: to the pid stops the monitor alone; to the group, the job", test_sigstop},
     {"no Landlock signal scope: no job, exit 125 and why", test_no_landlock},
     {"no clone3: the job's pid is still the host's", test_no_clone3},
+    {"a job with no free fd below the soft limit runs", test_no_free_fd},
     CU_TEST_INFO_NULL,
 };
 TST_SUITE("helper.daemon", tests)
