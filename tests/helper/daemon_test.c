@@ -413,13 +413,13 @@ static void test_nginx_root(void)
 		    "\"ok\\n\"; } } }\n",
 		    port);
 		fclose(f);
-		snprintf(
-		    script, sizeof(script),
-		    "ip link set lo up 2>/dev/null; nginx -c %s -g 'daemon off;' & "
-		    "n=0; until curl -s http://127.0.0.1:%d/ 2>/dev/null; do "
-		    "n=$((n+1)); [ $n -lt 100 ] || break; sleep 0.05; done; "
-		    "ps -o user= -C nginx | sort | uniq -c | tr -s ' '; kill $!; wait",
-		    conf, port);
+		snprintf(script, sizeof(script),
+			 "ip link set lo up 2>/dev/null; nginx -c %s -g 'daemon off;' & "
+			 "n=0; until curl -s http://127.0.0.1:%d/ 2>/dev/null; do "
+			 "n=$((n+1)); [ $n -lt 100 ] || break; sleep 0.05; done; "
+			 "{ ps -o user= -C nginx || ps -o user= -C nginx; } | sort | "
+			 "uniq -c | tr -s ' '; kill $!; wait",
+			 conf, port);
 		struct tst_proc r;
 		struct tst_how how = {.via = TST_HELPER,
 				      .tier = tiers[t],
@@ -591,6 +591,52 @@ static void test_no_free_fd(void)
 	}
 }
 
+/* Each job is three processes while it runs (the helper, init, the job)
+ * against the caller's RLIMIT_NPROC: with the shell that starts it, at
+ * ulimit -u 4 a job runs, at 3 the helper says why (exit 125); without
+ * cordon 2 are enough. As a uid of its own, so that no other process
+ * counts. */
+static void test_nproc(void)
+{
+	static const struct {
+		int limit;
+		bool cordon;
+		const char *want;
+	} runs[] = {{2, false, "0\n"}, {4, true, "0\n"}, {3, true, "125\n"}};
+	char script[PATH_MAX + 256];
+	char *argv[] = {"setpriv",	 "--reuid=64997",
+			"--regid=64997", "--clear-groups",
+			"bash",		 "-c",
+			script,		 NULL};
+
+	if (!tst_is_root()) {
+		tst_skip(
+		    "a process limit of a uid of its own: switching to it needs root "
+		    "(the root run covers it)");
+		return;
+	}
+	for (size_t i = 0; i < sizeof(runs) / sizeof(runs[0]); i++) {
+		struct tst_proc r;
+		snprintf(script, sizeof(script),
+			 "ulimit -u %d; %s%s /bin/true true; echo $?", runs[i].limit,
+			 runs[i].cordon ? tst_build("cordon-helper") : "",
+			 runs[i].cordon ? " hardened -" : "");
+		struct tst_opts o = {.timeout_ms = 10000};
+		CU_ASSERT_EQUAL_FATAL(tst_run(argv, &o, &r), 0);
+		CU_ASSERT_STRING_EQUAL(r.out, runs[i].want);
+		const char *line =
+		    runs[i].want[0] == '1'
+			? "the process limit (RLIMIT_NPROC 3) is reached; cordon "
+			  "needs 2 processes per job besides the job"
+			: NULL;
+		if (line)
+			CU_ASSERT_PTR_NOT_NULL(strstr(r.err, line));
+		if (!line)
+			CU_ASSERT_STRING_EQUAL(r.err, "");
+		tst_proc_free(&r);
+	}
+}
+
 static CU_TestInfo tests[] = {
     {"HUP to the master's pid spares its workers; to the group, not",
      test_hup_master_only},
@@ -608,6 +654,7 @@ static CU_TestInfo tests[] = {
     {"no Landlock signal scope: no job, exit 125 and why", test_no_landlock},
     {"no clone3: the job's pid is still the host's", test_no_clone3},
     {"a job with no free fd below the soft limit runs", test_no_free_fd},
+    {"ulimit -u: three processes per job, and the line at the limit", test_nproc},
     CU_TEST_INFO_NULL,
 };
 TST_SUITE("helper.daemon", tests)
