@@ -465,8 +465,11 @@ void init_run(struct job *j)
 	if (!j->nested) {
 		fill_userns(&in, "/proc/self/ns/user");
 		/* Root's job has CAP_SYS_PTRACE in our user namespace: it must
-		 * not trace us (our memory belongs to the host's namespace). */
-		prctl(PR_SET_DUMPABLE, 0, 0, 0, 0);
+		 * not trace us (our memory belongs to the host's namespace),
+		 * Landlock's scope aside. Anyone else's has no capability, and
+		 * the host's tools may read our /proc files as before. */
+		if (j->root)
+			prctl(PR_SET_DUMPABLE, 0, 0, 0, 0);
 	}
 	own_table(&in);
 	/* The start-up cut's first link (round.c): what reached us so far
