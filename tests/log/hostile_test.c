@@ -15,9 +15,10 @@
 #include <sys/wait.h>
 #include <unistd.h>
 
+/* The host's list of calls (tests/lib/progs/host.c: do ACTION...). */
 static const char *logcalls(void)
 {
-	return tst_build("tests/log/logcalls");
+	return s_host("do");
 }
 
 /* A job of the host (system: sh -c at hardened, sharing the host's files)
