@@ -96,11 +96,18 @@ struct cap_data {
  * would otherwise pass unchecked.
  *
  * On x86 the native numbers serve x32 too (bit 30 cleared; x32's ioctl is
- * 514). Jumps are written as labels, resolved by job_filter(). */
+ * 514). Ranges (FROM: nr >= k) let most numbers reach ALLOW after two or
+ * three comparisons: the kernel runs the filter once per system call
+ * number and ABI when it is attached (to cache the calls it allows
+ * whatever their arguments, Linux 5.11), so the attach's cost grows with
+ * the path to ALLOW far more than with the filter's length. Jumps are
+ * written as labels, resolved by job_filter(). */
 enum label {
 	NEXT, /* the following instruction */
 	ABI64,
+	HIGH64,
 	ABI32,
+	HIGH32,
 	IOCTL,
 	CLONE,
 	UNSHARE, /* s390x only */
@@ -121,15 +128,16 @@ struct rule {
 	uint32_t k;
 };
 /* clang-format off */
-#define BOTH         0, NEXT
-#define LOCK         1, NEXT
-#define AT(l)        0, (l)
-#define LOCK_AT(l)   1, (l)
-#define LOAD(off)    BPF_LD_W_ABS, NEXT, NEXT, (uint32_t)(off)
-#define AND(k)       BPF_AND_K, NEXT, NEXT, (uint32_t)(k)
-#define IS(k, t, f)  BPF_JEQ_K, (t), (f), (uint32_t)(k)
-#define HAS(k, t, f) BPF_JSET_K, (t), (f), (uint32_t)(k)
-#define RET(k)       BPF_RET_K, NEXT, NEXT, (uint32_t)(k)
+#define BOTH          0, NEXT
+#define LOCK          1, NEXT
+#define AT(l)         0, (l)
+#define LOCK_AT(l)    1, (l)
+#define LOAD(off)     BPF_LD_W_ABS, NEXT, NEXT, (uint32_t)(off)
+#define AND(k)        BPF_AND_K, NEXT, NEXT, (uint32_t)(k)
+#define IS(k, t, f)   BPF_JEQ_K, (t), (f), (uint32_t)(k)
+#define FROM(k, t, f) BPF_JGE_K, (t), (f), (uint32_t)(k)
+#define HAS(k, t, f)  BPF_JSET_K, (t), (f), (uint32_t)(k)
+#define RET(k)        BPF_RET_K, NEXT, NEXT, (uint32_t)(k)
 /* clang-format on */
 
 static const struct rule rules[] = {
@@ -139,34 +147,34 @@ static const struct rule rules[] = {
     {BOTH, IS(AUDIT_ARCH_I386, ABI32, KILL)},
     {AT(ABI64), LOAD(NR)},
     {BOTH, AND(~X32_SYSCALL_BIT)},
+    {BOTH, FROM(248, HIGH64, NEXT)},
+    {BOTH, FROM(57, ALLOW, NEXT)}, /* 57-247: nothing to check */
     {BOTH, IS(16, IOCTL, NEXT)},
-    {BOTH, IS(514, IOCTL, NEXT)}, /* x32's */
     {BOTH, IS(56, CLONE, NEXT)},
-    {BOTH, IS(272, CLONE, NEXT)},   /* unshare */
-    {BOTH, IS(435, ENOSYS_, NEXT)}, /* clone3 */
-    {BOTH, IS(248, ENOSYS_, NEXT)}, /* add_key */
-    {BOTH, IS(249, ENOSYS_, NEXT)}, /* request_key */
-    {BOTH, IS(250, ENOSYS_, NEXT)}, /* keyctl */
-    {LOCK, IS(41, FAMILY, NEXT)},   /* socket */
-    {LOCK, IS(53, FAMILY, NEXT)},   /* socketpair */
-    {LOCK, IS(425, ENOSYS_, NEXT)}, /* io_uring_setup */
-    {LOCK, IS(426, ENOSYS_, NEXT)},
-    {LOCK, IS(427, ENOSYS_, NEXT)},
+    {LOCK, IS(41, FAMILY, NEXT)}, /* socket */
+    {LOCK, IS(53, FAMILY, NEXT)}, /* socketpair */
+    {BOTH, RET(RET_ALLOW)},
+    {AT(HIGH64), FROM(251, NEXT, ENOSYS_)}, /* add_key, request_key, keyctl */
+    {BOTH, IS(272, CLONE, NEXT)},	    /* unshare */
+    {BOTH, FROM(425, NEXT, ALLOW)},	    /* 251-424 but 272 */
+    {LOCK, FROM(428, NEXT, ENOSYS_)},	    /* io_uring_setup, _enter, _register */
+    {BOTH, IS(435, ENOSYS_, NEXT)},	    /* clone3 */
+    {BOTH, IS(514, IOCTL, NEXT)},	    /* x32's */
     {BOTH, RET(RET_ALLOW)},
     {AT(ABI32), LOAD(NR)},
+    {BOTH, FROM(286, HIGH32, NEXT)},
+    {BOTH, FROM(121, ALLOW, NEXT)}, /* 121-285 */
     {BOTH, IS(54, IOCTL, NEXT)},
     {BOTH, IS(120, CLONE, NEXT)},
-    {BOTH, IS(310, CLONE, NEXT)},   /* unshare */
-    {BOTH, IS(435, ENOSYS_, NEXT)}, /* clone3 */
-    {BOTH, IS(286, ENOSYS_, NEXT)}, /* add_key */
-    {BOTH, IS(287, ENOSYS_, NEXT)}, /* request_key */
-    {BOTH, IS(288, ENOSYS_, NEXT)}, /* keyctl */
-    {LOCK, IS(359, FAMILY, NEXT)},  /* socket */
-    {LOCK, IS(360, FAMILY, NEXT)},  /* socketpair */
     {LOCK, IS(102, SOCKETCALL, NEXT)},
-    {LOCK, IS(425, ENOSYS_, NEXT)}, /* io_uring_setup */
-    {LOCK, IS(426, ENOSYS_, NEXT)},
-    {LOCK, IS(427, ENOSYS_, NEXT)},
+    {BOTH, RET(RET_ALLOW)},
+    {AT(HIGH32), FROM(289, NEXT, ENOSYS_)}, /* add_key, request_key, keyctl */
+    {BOTH, IS(310, CLONE, NEXT)},	    /* unshare */
+    {LOCK, IS(359, FAMILY, NEXT)},	    /* socket */
+    {LOCK, IS(360, FAMILY, NEXT)},	    /* socketpair */
+    {BOTH, FROM(425, NEXT, ALLOW)},	    /* 289-424 but those */
+    {LOCK, FROM(428, NEXT, ENOSYS_)},	    /* io_uring_setup, _enter, _register */
+    {BOTH, IS(435, ENOSYS_, NEXT)},	    /* clone3 */
     {BOTH, RET(RET_ALLOW)},
 #else
     {BOTH, IS(NATIVE_ARCH, NEXT, KILL)},

@@ -32,6 +32,7 @@ struct seccomp_data {
 #define RET_KILL_PROCESS	       0x80000000U /* Linux 4.14 */
 #define BPF_LD_W_ABS		       0x20	   /* BPF_LD | BPF_W | BPF_ABS */
 #define BPF_JEQ_K		       0x15	   /* BPF_JMP | BPF_JEQ | BPF_K */
+#define BPF_JGE_K		       0x35	   /* BPF_JMP | BPF_JGE | BPF_K */
 #define BPF_JSET_K		       0x45	   /* BPF_JMP | BPF_JSET | BPF_K */
 #define BPF_AND_K		       0x54	   /* BPF_ALU | BPF_AND | BPF_K */
 #define BPF_RET_K		       0x06	   /* BPF_RET | BPF_K */

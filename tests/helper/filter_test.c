@@ -40,6 +40,9 @@ static uint32_t run(enum tier tier, const struct seccomp_data *d)
 		case BPF_JSET_K:
 			pc += (a & i->k) ? i->jt : i->jf;
 			break;
+		case BPF_JGE_K:
+			pc += a >= i->k ? i->jt : i->jf;
+			break;
 		case BPF_RET_K:
 			return i->k;
 		default:
@@ -92,7 +95,8 @@ static void test_shape(void)
 		CU_ASSERT_PTR_NOT_NULL_FATAL(f);
 		CU_ASSERT_TRUE(len[t] > 1 && len[t] <= MAXINSNS);
 		for (size_t i = 0; i < len[t]; i++) {
-			bool jumps = f[i].code == BPF_JEQ_K || f[i].code == BPF_JSET_K;
+			bool jumps = f[i].code == BPF_JEQ_K || f[i].code == BPF_JSET_K ||
+				     f[i].code == BPF_JGE_K;
 			CU_ASSERT_TRUE(jumps || f[i].code == BPF_LD_W_ABS ||
 				       f[i].code == BPF_AND_K || f[i].code == BPF_RET_K);
 			if (jumps) {
@@ -207,6 +211,31 @@ static void test_compat_abis(void)
 	    {"x32 socketpair AF_TIPC", x86_64, X32(53), AF_TIPC, SOCK_SEQPACKET, ok,
 	     eafno},
 	    {"x32 io_uring_setup", x86_64, X32(425), 8, 0, ok, enosys},
+	    /* Around the ranges the filter compares with >=. */
+	    {"x86_64 55 (getsockopt)", x86_64, 55, 0, 0, ok, ok},
+	    {"x86_64 57 (fork)", x86_64, 57, 0, 0, ok, ok},
+	    {"x86_64 247 (waitid)", x86_64, 247, 0, 0, ok, ok},
+	    {"x86_64 251 (ioprio_set)", x86_64, 251, 0, 0, ok, ok},
+	    {"x86_64 273 (set_robust_list)", x86_64, 273, 0, 0, ok, ok},
+	    {"x86_64 424 (pidfd_send_signal)", x86_64, 424, 0, 0, ok, ok},
+	    {"x86_64 426 (io_uring_enter)", x86_64, 426, 0, 0, ok, enosys},
+	    {"x86_64 428 (open_tree)", x86_64, 428, 0, 0, ok, ok},
+	    {"x86_64 436 (close_range)", x86_64, 436, 0, 0, ok, ok},
+	    {"x32 251", x86_64, X32(251), 0, 0, ok, ok},
+	    {"x32 512 (x32's rt_sigaction)", x86_64, X32(512), 0, 0, ok, ok},
+	    {"x32 515 (x32's readv)", x86_64, X32(515), 0, 0, ok, ok},
+	    {"i386 285", i386, 285, 0, 0, ok, ok},
+	    {"i386 289 (ioprio_set)", i386, 289, 0, 0, ok, ok},
+	    {"i386 358 (execveat)", i386, 358, 0, 0, ok, ok},
+	    {"i386 361 (bind)", i386, 361, 0, 0, ok, ok},
+	    {"i386 424", i386, 424, 0, 0, ok, ok},
+	    {"i386 427 (io_uring_register)", i386, 427, 3, 0, ok, enosys},
+	    {"i386 428", i386, 428, 0, 0, ok, ok},
+	    {"i386 101 (ioperm)", i386, 101, 1, 0, ok, ok},
+	    {"i386 119 (sigreturn)", i386, 119, 1, 0, ok, ok},
+	    {"i386 121 (setdomainname)", i386, 121, 1, 0, ok, ok},
+	    {"i386 311 (set_robust_list)", i386, 311, 1, 0, ok, ok},
+	    {"i386 103 (syslog)", i386, 103, 1, 0, ok, ok},
 	    /* i386: ioctl is 54 (16 is lchown there). */
 	    {"i386 ioctl TIOCSTI", i386, 54, 3, TIOCSTI, eperm, eperm},
 	    {"i386 ioctl TIOCLINUX", i386, 54, 3, TIOCLINUX, eperm, eperm},
