@@ -13,7 +13,7 @@ struct entry {
 	bool search;
 };
 
-/* The test hosts of tests/shim/hosts and the function each one calls. */
+/* The test hosts (tests/lib/progs/host.c) and the function each one calls. */
 static const struct entry entries[] = {
     {"execve", "execve", false},
     {"execv", "execv", false},
@@ -29,6 +29,8 @@ static const struct entry entries[] = {
     {"posix_spawnp_compat", "posix_spawnp", true},
     {"fexecve", "fexecve", false},
     {"execveat", "execveat", false},
+    {"pidfd_spawn", "pidfd_spawn", false},
+    {"pidfd_spawnp", "pidfd_spawnp", true},
 };
 
 /* One host at tier, /bin/true (or "true" in PATH=/bin) with argv
@@ -66,7 +68,7 @@ static void test_entry_none(void)
 
 static void test_entry_sandboxed(void)
 {
-	if (!s_sandbox_ok())
+	if (!tst_sandbox_ok())
 		return;
 	for (size_t i = 0; i < sizeof(entries) / sizeof(entries[0]); i++)
 		entry_at(&entries[i], "hardened", "sandboxed");
@@ -105,7 +107,7 @@ static void shell_at(const char *tier, const char *decision)
 static void test_system_popen(void)
 {
 	shell_at("none", "passthrough");
-	if (s_sandbox_ok())
+	if (tst_sandbox_ok())
 		shell_at("hardened", "sandboxed");
 }
 
@@ -198,7 +200,7 @@ static void test_raised_tier(void)
 {
 	char *ex[] = {(char *)s_host("execve"), "-t", "lockdown", "/bin/true", "t", NULL};
 
-	if (!s_sandbox_ok())
+	if (!tst_sandbox_ok())
 		return;
 	decision(
 	    "hardened", NULL, ex,
@@ -212,12 +214,9 @@ static void test_raised_tier(void)
 static void test_pid(void)
 {
 	const char *log = l_log("pid.log");
-	char *argv[] = {(char *)tst_build("tests/log/logcalls"),
-			"pid",
-			"exec:/nonexistent/a",
-			"spawn:/bin/true",
-			"system:exec /bin/true",
-			NULL};
+	char *argv[] = {(char *)s_host("do"),	 "pid",
+			"exec:/nonexistent/a",	 "spawn:/bin/true",
+			"system:exec /bin/true", NULL};
 	char want[512];
 	struct tst_proc r;
 

@@ -3,7 +3,6 @@
  * shares with its host: cgroup.kill, cgroup.freeze or the v1 freezer there
  * kill or freeze the host and its siblings. The attempts here stop at the
  * mount, which is what the kill and the freeze need. */
-#include "tests/helper/hutil.h"
 #include "tests/security/sec.h"
 
 #include <stdio.h>
@@ -37,7 +36,7 @@ static void test_cgroupns_refused(void)
 		CU_ASSERT_STRING_EQUAL(out ? out : "", "ok\n");
 	free(out);
 	for (size_t t = 0; t < 2; t++)
-		sec_expect(tiers[t], NULL, mount, "EPERM\n");
+		sec_expect_ns(tiers[t], NULL, mount, "EPERM\n");
 
 	static const char *const attempts[][2] = {{"clone-cgroupns", "EPERM\n"},
 						  {"clone3", "ENOSYS\n"}};
@@ -45,24 +44,28 @@ static void test_cgroupns_refused(void)
 		char *argv[] = {kernel, (char *)attempts[i][0], NULL};
 		sec_expect(NULL, NULL, argv, "ok\n");
 		for (size_t t = 0; t < 2; t++)
-			sec_expect(tiers[t], NULL, argv, attempts[i][1]);
+			sec_expect_ns(tiers[t], NULL, argv, attempts[i][1]);
 	}
 }
 
 /* The same with util-linux: `unshare -U -C` (a user namespace too, so that
- * it needs no privilege). */
+ * it needs no privilege), started through nsreport so that its refusal is
+ * known to come from inside the tier's namespaces. */
 static void test_unshare_tool(void)
 {
-	char *argv[] = {"unshare", "-U", "-C", "true", NULL};
+	char *argv[] = {(char *)tst_nsreport(), "unshare", "-U", "-C", "true", NULL};
 	struct tst_proc r;
 
 	if (!sec_sandbox_ok())
 		return;
-	CU_ASSERT_EQUAL_FATAL(tst_run(argv, NULL, &r), 0);
+	CU_ASSERT_EQUAL_FATAL(tst_run(argv + 1, NULL, &r), 0);
 	CU_ASSERT_EQUAL(r.status, 0);
 	tst_proc_free(&r);
 	for (size_t t = 0; t < 2; t++) {
-		CU_ASSERT_EQUAL_FATAL(h_run(tiers[t], NULL, argv, NULL, &r), 0);
+		struct tst_how how = {.via = TST_HELPER, .tier = tiers[t]};
+		tst_ns_reset();
+		CU_ASSERT_EQUAL_FATAL(tst_cordon_run(&how, argv, &r), 0);
+		CU_ASSERT_EQUAL(tst_ns_check(tiers[t], tiers[t]), 1);
 		CU_ASSERT_TRUE(WIFEXITED(r.status) && WEXITSTATUS(r.status) != 0);
 		CU_ASSERT_PTR_NOT_NULL(strstr(r.err, "Operation not permitted"));
 		tst_proc_free(&r);
@@ -89,7 +92,7 @@ static void test_clone3_fallback(void)
 	}
 	sec_expect(NULL, NULL, argv, "thread ok\nspawn 0\n");
 	for (size_t t = 0; t < 2; t++)
-		sec_expect(tiers[t], NULL, argv, "thread ok\nspawn 0\n");
+		sec_expect_ns(tiers[t], NULL, argv, "thread ok\nspawn 0\n");
 }
 
 static CU_TestInfo tests[] = {

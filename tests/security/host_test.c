@@ -138,7 +138,7 @@ static void test_keyring(void)
 	for (size_t i = 0; i < sizeof(attempts) / sizeof(attempts[0]); i++) {
 		sec_expect(NULL, wrap, attempts[i], "ok\n");
 		for (size_t t = 0; t < 2; t++)
-			sec_expect(tiers[t], wrap, attempts[i], "ENOSYS\n");
+			sec_expect_ns(tiers[t], wrap, attempts[i], "ENOSYS\n");
 	}
 }
 
@@ -159,8 +159,8 @@ static void test_proc_keys(void)
 	if (!sec_sandbox_ok())
 		return;
 	for (size_t t = 0; t < 3; t++) {
-		sec_expect(tiers[t], wrap, has, "ok\n");
-		sec_expect(tiers[t], wrap, payload, "ENODATA\n");
+		sec_expect_ns(tiers[t], wrap, has, "ok\n");
+		sec_expect_ns(tiers[t], wrap, payload, "ENODATA\n");
 	}
 }
 

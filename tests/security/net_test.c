@@ -1,6 +1,5 @@
 /* Host listeners a job tries to reach, and socket families the kernel does
  * not keep per network namespace. */
-#include "tests/helper/hutil.h"
 #include "tests/security/sec.h"
 
 #include <errno.h>
@@ -12,7 +11,6 @@
 #include <string.h>
 #include <sys/socket.h>
 #include <sys/un.h>
-#include <sys/wait.h>
 #include <unistd.h>
 
 static const char *const tiers[] = SEC_TIERS;
@@ -127,14 +125,14 @@ static void test_vsock(void)
 	char *bind_it[] = {(char *)sec_prog("kernel"), "vsock-bind", port, NULL};
 	sec_expect(NULL, NULL, bind_it, "EADDRINUSE\n");
 	sec_expect(NULL, netns, bind_it, "EADDRINUSE\n");
-	sec_expect("hardened", NULL, bind_it, "EADDRINUSE\n");
-	sec_expect("lockdown", NULL, bind_it, "EAFNOSUPPORT\n");
+	sec_expect_ns("hardened", NULL, bind_it, "EADDRINUSE\n");
+	sec_expect_ns("lockdown", NULL, bind_it, "EAFNOSUPPORT\n");
 	close(fd);
 
 	char *high[] = {(char *)sec_prog("kernel"), "socket", "0x100000028", "1", NULL};
 	sec_expect(NULL, NULL, high, "ok\n");
-	sec_expect("hardened", NULL, high, "ok\n");
-	sec_expect("lockdown", NULL, high, "EAFNOSUPPORT\n");
+	sec_expect_ns("hardened", NULL, high, "ok\n");
+	sec_expect_ns("lockdown", NULL, high, "EAFNOSUPPORT\n");
 }
 
 /* Every other family than UNIX, INET, INET6 and NETLINK: refused at
@@ -165,12 +163,12 @@ static void test_families(void)
 	if (!sec_sandbox_ok())
 		return;
 	sec_expect(NULL, NULL, packet, "ok\n");
-	sec_expect("hardened", NULL, packet, "ok\n");
+	sec_expect_ns("hardened", NULL, packet, "ok\n");
 	for (size_t i = 0; i < sizeof(refused) / sizeof(refused[0]); i++) {
 		char *argv[] = {(char *)sec_prog("kernel"), (char *)refused[i][0],
 				(char *)refused[i][1],	    (char *)refused[i][2],
 				(char *)refused[i][3],	    NULL};
-		sec_expect("lockdown", NULL, argv, "EAFNOSUPPORT\n");
+		sec_expect_ns("lockdown", NULL, argv, "EAFNOSUPPORT\n");
 	}
 }
 
@@ -189,8 +187,8 @@ static void test_uring(void)
 		    "the control cannot make a socket through io_uring here (%.40s): "
 		    "only lockdown's refusal is checked",
 		    plain);
-	sec_expect("hardened", NULL, uring, plain);
-	sec_expect("lockdown", NULL, uring, "setup-ENOSYS\n");
+	sec_expect_ns("hardened", NULL, uring, plain);
+	sec_expect_ns("lockdown", NULL, uring, "setup-ENOSYS\n");
 	free(plain);
 }
 
@@ -219,7 +217,7 @@ static void test_i386_sockets(void)
 	}
 	for (size_t i = 0; i < 3; i++) {
 		sec_expect(NULL, NULL, i386[i], "ok\n");
-		sec_expect("lockdown", NULL, i386[i], want[i]);
+		sec_expect_ns("lockdown", NULL, i386[i], want[i]);
 	}
 }
 
@@ -238,7 +236,7 @@ static void test_families_kept(void)
 	    {"socket", "10", "2"},	    /* AF_INET6 */
 	    {"socket", "16", "3", "0"},	    /* AF_NETLINK, NETLINK_ROUTE */
 	};
-	struct tst_proc r;
+	char *ip[] = {"ip", "-o", "link", "show", NULL};
 
 	if (!sec_sandbox_ok())
 		return;
@@ -247,15 +245,14 @@ static void test_families_kept(void)
 				(char *)kept[i][1],	    (char *)kept[i][2],
 				(char *)kept[i][3],	    NULL};
 		char *plain = line(NULL, NULL, argv), *own = line(NULL, netns, argv);
-		sec_expect("hardened", NULL, argv, plain);
-		sec_expect("lockdown", NULL, argv, own);
+		sec_expect_ns("hardened", NULL, argv, plain);
+		sec_expect_ns("lockdown", NULL, argv, own);
 		free(plain);
 		free(own);
 	}
-	CU_ASSERT_EQUAL_FATAL(h_sh("lockdown", "ip -o link show", &r), 0);
-	CU_ASSERT_EQUAL(r.status, 0);
-	CU_ASSERT_PTR_NOT_NULL(strstr(r.out, ": lo: "));
-	tst_proc_free(&r);
+	char *links = sec_out_ns("lockdown", NULL, ip);
+	CU_ASSERT_PTR_NOT_NULL(links && strstr(links, ": lo: "));
+	free(links);
 }
 
 static CU_TestInfo tests[] = {

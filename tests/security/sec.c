@@ -1,6 +1,5 @@
 /* See sec.h. */
 #include "tests/security/sec.h"
-#include "tests/helper/hutil.h"
 
 #include <stdio.h>
 #include <stdlib.h>
@@ -16,23 +15,12 @@ const char *sec_prog(const char *name)
 
 char *sec_out(const char *tier, const char *const *wrap, char *const argv[])
 {
-	char **cmd = tier ? h_cmdline(tier, NULL, argv) : NULL;
-	char *const *inner = cmd ? cmd : argv;
-	size_t nw = 0, ni = 0;
+	struct tst_how how = {
+	    .via = TST_HELPER, .tier = tier, .wrap = wrap, .timeout_ms = 20000};
 	struct tst_proc r;
 	char *out = NULL;
 
-	while (wrap && wrap[nw])
-		nw++;
-	while (inner[ni])
-		ni++;
-	char **v = calloc(nw + ni + 1, sizeof(*v));
-	for (size_t i = 0; i < nw; i++)
-		v[i] = (char *)wrap[i];
-	for (size_t i = 0; i < ni; i++)
-		v[nw + i] = inner[i];
-	struct tst_opts o = {.timeout_ms = 20000};
-	if (tst_run(v, &o, &r) == 0) {
+	if (tst_cordon_run(&how, argv, &r) == 0) {
 		CU_ASSERT_EQUAL(r.status, 0);
 		if (r.status == 0)
 			out = strdup(r.out);
@@ -43,16 +31,35 @@ char *sec_out(const char *tier, const char *const *wrap, char *const argv[])
 	} else {
 		CU_FAIL("could not start the command");
 	}
-	free(v);
-	h_free(cmd);
 	return out;
 }
 
-void sec_expect(const char *tier, const char *const *wrap, char *const argv[],
-		const char *want)
+char *sec_out_ns(const char *tier, const char *const *wrap, char *const argv[])
 {
-	char *out = sec_out(tier, wrap, argv);
+	size_t n = 0;
+	char *out;
 
+	if (!tier)
+		return sec_out(NULL, wrap, argv);
+	while (argv[n])
+		n++;
+	char **v = calloc(n + 2, sizeof(*v));
+	CU_ASSERT_PTR_NOT_NULL_FATAL(v);
+	v[0] = (char *)tst_nsreport();
+	memcpy(v + 1, argv, (n + 1) * sizeof(*v));
+	tst_ns_reset();
+	out = sec_out(tier, wrap, v);
+	if (tst_ns_check(tier, tier) != 1) {
+		CU_FAIL("the attempt did not report its namespaces once");
+		printf("\n    %s %s: no proof it ran sandboxed\n", tier, argv[0]);
+	}
+	free(v);
+	return out;
+}
+
+static void expect(const char *tier, const char *out, char *const argv[],
+		   const char *want)
+{
 	if (!out)
 		return;
 	CU_ASSERT_STRING_EQUAL(out, want);
@@ -62,29 +69,27 @@ void sec_expect(const char *tier, const char *const *wrap, char *const argv[],
 			printf(" %s", *a);
 		printf("\n      got  %s      want %s", out, want);
 	}
+}
+
+void sec_expect(const char *tier, const char *const *wrap, char *const argv[],
+		const char *want)
+{
+	char *out = sec_out(tier, wrap, argv);
+
+	expect(tier, out, argv, want);
+	free(out);
+}
+
+void sec_expect_ns(const char *tier, const char *const *wrap, char *const argv[],
+		   const char *want)
+{
+	char *out = sec_out_ns(tier, wrap, argv);
+
+	expect(tier, out, argv, want);
 	free(out);
 }
 
 bool sec_sandbox_ok(void)
 {
-	static int ok = -1;
-	static char why[256];
-
-	if (ok < 0) {
-		struct tst_proc r;
-		if (h_sh("hardened", "true", &r) < 0) {
-			ok = 0;
-			snprintf(why, sizeof(why), "cannot run the helper");
-		} else {
-			ok = r.status == 0;
-			if (!ok)
-				snprintf(why, sizeof(why),
-					 "the helper cannot build a sandbox here: %s",
-					 r.err);
-			tst_proc_free(&r);
-		}
-	}
-	if (!ok)
-		tst_skip("%s", why);
-	return ok;
+	return tst_sandbox_ok();
 }

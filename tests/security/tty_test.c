@@ -142,7 +142,7 @@ static void test_winch(void)
 	/* t = 0: plainly (the control); then each of tiers[]. */
 	for (size_t t = 0; t < 3; t++) {
 		char *argv[] = {(char *)sec_prog("tty"), "winsz", NULL};
-		char **v = t ? h_cmdline(tiers[t - 1], NULL, argv) : NULL;
+		char **v = t ? tst_helper_cmdline(tiers[t - 1], argv) : NULL;
 		fflush(stdout);
 		pid_t host = fork();
 		if (host == 0)
@@ -153,7 +153,7 @@ static void test_winch(void)
 		if (!WIFEXITED(st) || WEXITSTATUS(st))
 			printf("\n    %s: host status %#x\n", t ? tiers[t - 1] : "plain",
 			       st);
-		h_free(v);
+		tst_hcmd_free(v);
 	}
 }
 
@@ -188,20 +188,24 @@ static int excl_host(char **cmd, bool host_excl, int out)
 	return 0;
 }
 
+/* In a tier, the job starts through nsreport: its report proves where the
+ * ioctl ran. */
 static char *excl_run(const char *tier, const char *what, bool host_excl)
 {
-	char *argv[] = {(char *)sec_prog("tty"), (char *)what, NULL};
-	char **v = tier ? h_cmdline(tier, NULL, argv) : NULL;
+	char *argv[] = {(char *)tst_nsreport(), (char *)sec_prog("tty"), (char *)what,
+			NULL};
+	char **v = tier ? tst_helper_cmdline(tier, argv) : NULL;
 	char buf[256] = "";
 	int p[2], st;
 	ssize_t n, got = 0;
 
 	CU_ASSERT_EQUAL_FATAL(pipe(p), 0);
 	fflush(stdout);
+	tst_ns_reset();
 	pid_t host = fork();
 	if (host == 0) {
 		close(p[0]);
-		_exit(excl_host(v ? v : argv, host_excl, p[1]));
+		_exit(excl_host(v ? v : argv + 1, host_excl, p[1]));
 	}
 	close(p[1]);
 	while ((n = read(p[0], buf + got, sizeof(buf) - 1 - (size_t)got)) > 0)
@@ -210,7 +214,9 @@ static char *excl_run(const char *tier, const char *what, bool host_excl)
 	close(p[0]);
 	CU_ASSERT_EQUAL(waitpid(host, &st, 0), host);
 	CU_ASSERT_TRUE(WIFEXITED(st) && WEXITSTATUS(st) == 0);
-	h_free(v);
+	if (tier)
+		CU_ASSERT_EQUAL(tst_ns_check(tier, tier), 1);
+	tst_hcmd_free(v);
 	return strdup(buf);
 }
 

@@ -12,6 +12,7 @@
  * itself runs natively (--trace-children=no). The static musl helper has
  * no malloc valgrind can replace: heap block checks do not apply,
  * definedness and address checks on stack and static data do. */
+#include "tests/lib/hcmd.h"
 #include "tests/lib/tst.h"
 
 #include <dirent.h>
@@ -74,31 +75,34 @@ static void run(const char *tier, const char *file, const char *devino_of,
 		char *const job[], int want_status, const char *want_out)
 {
 	static unsigned serial;
-	char prefix[64], logopt[4400], supp[4400], devino[64], helper[4200];
+	char prefix[64], logopt[4400], supp[4400], helper[4200];
 	struct stat st;
 
 	CU_ASSERT_EQUAL_FATAL(stat(devino_of, &st), 0);
-	snprintf(devino, sizeof(devino), "%llu:%llu", (unsigned long long)st.st_dev,
-		 (unsigned long long)st.st_ino);
 	snprintf(prefix, sizeof(prefix), "vg-%d-%u.", (int)getpid(), serial++);
 	snprintf(logopt, sizeof(logopt), "--log-file=%s/%s%%p", tst_scratch(), prefix);
 	snprintf(supp, sizeof(supp), "--suppressions=%s",
 		 tst_build("tests/valgrind/helper.supp"));
 	snprintf(helper, sizeof(helper), "%s", tst_build("cordon-helper"));
 
+	struct tst_hcmd c = {.helper = helper,
+			     .dirfd = -1,
+			     .cloexec = -1,
+			     .tier = tier,
+			     .dev = st.st_dev,
+			     .ino = st.st_ino,
+			     .path = file,
+			     .argv = job};
+	char **cmd = tst_hcmd_argv(&c);
 	char *argv[32] = {"valgrind",
 			  "--tool=memcheck",
 			  "--trace-children=no",
 			  "--track-origins=yes",
 			  logopt,
-			  supp,
-			  helper,
-			  (char *)tier,
-			  devino,
-			  (char *)file};
-	int n = 10;
-	for (int i = 0; job[i] && n < 31; i++)
-		argv[n++] = job[i];
+			  supp};
+	int n = 6;
+	for (int i = 0; cmd[i] && n < 31; i++)
+		argv[n++] = cmd[i];
 	argv[n] = NULL;
 
 	struct tst_proc r;
@@ -112,6 +116,7 @@ static void run(const char *tier, const char *file, const char *devino_of,
 	/* The monitor and init at least; the target's log ends at its exec. */
 	CU_ASSERT(check_logs(tst_scratch(), prefix) >= 2);
 	tst_proc_free(&r);
+	tst_hcmd_free(cmd);
 }
 
 static void jobs_run(void)
