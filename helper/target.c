@@ -107,7 +107,7 @@ void target_run(struct job *j)
 	if (msg_send(j->late[1], MSG_TARGET, 0) < 0)
 		_exit(EXIT_SETUP);
 	pinned_check(a);
-	rc = drop_privileges();
+	rc = drop_privileges(a->tier);
 	if (rc < 0)
 		die(EXIT_SETUP, "cannot drop the job's privileges: %s", strerror(-rc));
 	fill_userns(j);

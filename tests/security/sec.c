@@ -34,11 +34,32 @@ char *sec_out(const char *tier, const char *const *wrap, char *const argv[])
 	return out;
 }
 
-void sec_expect(const char *tier, const char *const *wrap, char *const argv[],
-		const char *want)
+char *sec_out_ns(const char *tier, const char *const *wrap, char *const argv[])
 {
-	char *out = sec_out(tier, wrap, argv);
+	size_t n = 0;
+	char *out;
 
+	if (!tier)
+		return sec_out(NULL, wrap, argv);
+	while (argv[n])
+		n++;
+	char **v = calloc(n + 2, sizeof(*v));
+	CU_ASSERT_PTR_NOT_NULL_FATAL(v);
+	v[0] = (char *)tst_nsreport();
+	memcpy(v + 1, argv, (n + 1) * sizeof(*v));
+	tst_ns_reset();
+	out = sec_out(tier, wrap, v);
+	if (tst_ns_check(tier, tier) != 1) {
+		CU_FAIL("the attempt did not report its namespaces once");
+		printf("\n    %s %s: no proof it ran sandboxed\n", tier, argv[0]);
+	}
+	free(v);
+	return out;
+}
+
+static void expect(const char *tier, const char *out, char *const argv[],
+		   const char *want)
+{
 	if (!out)
 		return;
 	CU_ASSERT_STRING_EQUAL(out, want);
@@ -48,6 +69,23 @@ void sec_expect(const char *tier, const char *const *wrap, char *const argv[],
 			printf(" %s", *a);
 		printf("\n      got  %s      want %s", out, want);
 	}
+}
+
+void sec_expect(const char *tier, const char *const *wrap, char *const argv[],
+		const char *want)
+{
+	char *out = sec_out(tier, wrap, argv);
+
+	expect(tier, out, argv, want);
+	free(out);
+}
+
+void sec_expect_ns(const char *tier, const char *const *wrap, char *const argv[],
+		   const char *want)
+{
+	char *out = sec_out_ns(tier, wrap, argv);
+
+	expect(tier, out, argv, want);
 	free(out);
 }
 

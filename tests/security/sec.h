@@ -26,6 +26,15 @@ char *sec_out(const char *tier, const char *const *wrap, char *const argv[]);
 void sec_expect(const char *tier, const char *const *wrap, char *const argv[],
 		const char *want);
 
+/* sec_out and sec_expect with the proof (tests/lib/cordon.h): at a tier
+ * argv runs through nsreport, and its one report must show the tier's
+ * namespaces. For attempts whose output alone cannot tell a sandboxed run
+ * from one left outside (the same answer as the control, a refusal that a
+ * host could make too). Plain runs (tier NULL) are sec_out's. */
+char *sec_out_ns(const char *tier, const char *const *wrap, char *const argv[]);
+void sec_expect_ns(const char *tier, const char *const *wrap, char *const argv[],
+		   const char *want);
+
 /* Whether a sandbox can be built here; else the test is skipped (tst_skip)
  * with the reason and false returned (tst_sandbox_ok). */
 bool sec_sandbox_ok(void);
