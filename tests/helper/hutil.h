@@ -43,6 +43,11 @@ void h_tmpdir_remove(char *dir);
 
 bool h_sanitized(void);
 
+/* Whether the host's devpts gives its ptmx no permission (ptmxmode=000, the
+ * kernel's default): a root caller's job, which has no capability, then
+ * opens no new pty (docs/security.md). */
+bool h_devpts_closed(void);
+
 /* Asserts that cmd behaves the same plainly and through the helper. */
 void h_assert_transparent(const char *tier, char *const argv[]);
 

@@ -5,6 +5,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 const char *sec_prog(const char *name)
 {
@@ -16,7 +17,13 @@ const char *sec_prog(const char *name)
 
 char *sec_out(const char *tier, const char *const *wrap, char *const argv[])
 {
-	char **cmd = tier ? h_cmdline(tier, NULL, argv) : NULL;
+	return sec_out_opts(tier, NULL, wrap, argv);
+}
+
+char *sec_out_opts(const char *tier, const char *const *hopts, const char *const *wrap,
+		   char *const argv[])
+{
+	char **cmd = tier ? h_cmdline(tier, hopts, argv) : NULL;
 	char *const *inner = cmd ? cmd : argv;
 	size_t nw = 0, ni = 0;
 	struct tst_proc r;
@@ -27,7 +34,7 @@ char *sec_out(const char *tier, const char *const *wrap, char *const argv[])
 	while (inner[ni])
 		ni++;
 	char **v = calloc(nw + ni + 1, sizeof(*v));
-	for (size_t i = 0; i < nw; i++)
+	for (size_t i = 0; wrap && i < nw; i++)
 		v[i] = (char *)wrap[i];
 	for (size_t i = 0; i < ni; i++)
 		v[nw + i] = inner[i];
@@ -51,7 +58,56 @@ char *sec_out(const char *tier, const char *const *wrap, char *const argv[])
 void sec_expect(const char *tier, const char *const *wrap, char *const argv[],
 		const char *want)
 {
-	char *out = sec_out(tier, wrap, argv);
+	sec_expect_opts(tier, NULL, wrap, argv, want);
+}
+
+void sec_assert_sandboxed(const char *tier, const char *const *hopts)
+{
+	static const char *const nss[] = {"user", "pid", "ipc", "mnt", "net"};
+	char *argv[] = {
+	    "sh", "-c",
+	    "for n in user pid ipc mnt net; do readlink /proc/self/ns/$n; done", NULL};
+	char *out = sec_out_opts(tier, hopts, NULL, argv);
+
+	if (!out)
+		return;
+	for (size_t i = 0; i < sizeof(nss) / sizeof(nss[0]); i++) {
+		char link[64], own[64] = "";
+		snprintf(link, sizeof(link), "/proc/self/ns/%s", nss[i]);
+		ssize_t n = readlink(link, own, sizeof(own) - 1);
+		CU_ASSERT_TRUE_FATAL(n > 0);
+		own[n] = '\0';
+		bool fresh = i < 4 || strcmp(tier, "lockdown") == 0;
+		CU_ASSERT_EQUAL(strstr(out, own) == NULL, fresh);
+		if ((strstr(out, own) == NULL) != fresh)
+			printf("\n    %s: %s is %s the runner's", tier, nss[i],
+			       fresh ? "still" : "not");
+	}
+	free(out);
+}
+
+int sec_landlock_abi(void)
+{
+	static int abi = -1;
+
+	if (abi < 0) {
+		char *argv[] = {(char *)tst_build("cordon-helper"), "--features", NULL};
+		struct tst_proc r;
+		const char *l;
+		abi = 0;
+		if (tst_run(argv, NULL, &r) == 0) {
+			if ((l = strstr(r.out, "landlock ")))
+				abi = atoi(l + 9);
+			tst_proc_free(&r);
+		}
+	}
+	return abi;
+}
+
+void sec_expect_opts(const char *tier, const char *const *hopts, const char *const *wrap,
+		     char *const argv[], const char *want)
+{
+	char *out = sec_out_opts(tier, hopts, wrap, argv);
 
 	if (!out)
 		return;

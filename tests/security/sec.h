@@ -26,6 +26,21 @@ char *sec_out(const char *tier, const char *const *wrap, char *const argv[]);
 void sec_expect(const char *tier, const char *const *wrap, char *const argv[],
 		const char *want);
 
+/* The same with helper options hopts (e.g. {"--writable", DIR, NULL}). */
+char *sec_out_opts(const char *tier, const char *const *hopts, const char *const *wrap,
+		   char *const argv[]);
+void sec_expect_opts(const char *tier, const char *const *hopts, const char *const *wrap,
+		     char *const argv[], const char *want);
+
+/* Asserts that a job run through the helper at tier with hopts gets the
+ * tier's namespaces (user, pid, ipc, mnt; net at lockdown): the premise of
+ * a test that claims the job was sandboxed. */
+void sec_assert_sandboxed(const char *tier, const char *const *hopts);
+
+/* The kernel's Landlock ABI, as the helper sees it (cordon-helper
+ * --features); 0 without Landlock. */
+int sec_landlock_abi(void);
+
 /* Whether a sandbox can be built here; else the test is skipped (tst_skip)
  * with the reason and false returned. */
 bool sec_sandbox_ok(void);
