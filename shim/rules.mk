@@ -4,7 +4,7 @@
 SHIM_SRCS := $(sort $(wildcard shim/*.c)) common/contract.c
 SHIM_HDRS := $(wildcard shim/*.h) common/contract.h
 # probe.c only makes syscalls: tested directly against the kernel.
-SHIM_PURE := shim/tier.c shim/path.c shim/env.c shim/probe.c shim/mem.c shim/calls.c \
+SHIM_PURE := shim/tier.c shim/path.c shim/env.c shim/probe.c shim/mem.c shim/calls.c shim/policy.c \
 	     common/contract.c
 SHIM_HELPER_PATH := $(LIBEXECDIR)/cordon/cordon-helper
 
@@ -38,7 +38,7 @@ $(B)/tests/shim/early.so: tests/shim/early/early.c | $(B)/tests/shim/.dir
 # against shim/exec-path.allow (async-signal-safe functions only).
 SHIM_EXEC_PATH := shim/call.c shim/calls.c shim/exec.c shim/spawn.c shim/mem.c shim/pin.c \
 		  shim/log.c shim/logfmt.c shim/actions.c shim/probe.c shim/path.c \
-		  shim/env.c shim/tier.c common/contract.c
+		  shim/env.c shim/tier.c shim/policy.c common/contract.c
 SHIM_LINT_OBJS := $(patsubst %.c,$(B)/lint/%.o,$(SHIM_EXEC_PATH))
 $(B)/lint/%.o: %.c $(SHIM_HDRS) | $(B)/lint/.dir
 	@mkdir -p $(@D)
