@@ -4,18 +4,24 @@
 # the harness is a plain dynamic host, as the hosts cordon serves are.
 BENCH_CC := $(if $(shell command -v musl-gcc 2>/dev/null),musl-gcc,$(CC))
 
-$(B)/bench/spawn: bench/spawn.c bench/rules.mk | $(B)/bench/.dir
-	$(CC) $(BASE_CPPFLAGS) $(CPPFLAGS) $(BASE_CFLAGS) $(CFLAGS) -o $@ $< \
+$(B)/bench/spawn: bench/spawn.c bench/rules.mk
+	@mkdir -p $(@D)
+	$(CC) $(BASE_CPPFLAGS) $(CPPFLAGS) $(BASE_CFLAGS) $(CFLAGS) $(DEPFLAGS) -o $@ $< \
 	  $(BASE_LDFLAGS) $(LDFLAGS)
 
-$(B)/bench/floor: bench/floor.c helper/caps.c helper/helper.h helper/seccomp.h bench/rules.mk | $(B)/bench/.dir
-	$(BENCH_CC) $(BASE_CPPFLAGS) $(CPPFLAGS) $(BASE_CFLAGS) $(CFLAGS) -o $@ bench/floor.c helper/caps.c \
+BENCH_COMPILE = $(BENCH_CC) $(BASE_CPPFLAGS) $(CPPFLAGS) $(BASE_CFLAGS) $(CFLAGS)
+$(eval $(call OBJ_FLAVOUR,bench,BENCH_COMPILE,bench/rules.mk))
+BENCH_FLOOR_OBJS := $(call objs,bench,bench/floor.c helper/caps.c)
+$(B)/bench/floor: $(BENCH_FLOOR_OBJS)
+	@mkdir -p $(@D)
+	$(BENCH_CC) $(BASE_CFLAGS) $(CFLAGS) -o $@ $(BENCH_FLOOR_OBJS) \
 	  $(BASE_LDFLAGS) -static $(LDFLAGS)
 
 # The reference for libcordon.so's load cost: a preload that does nothing,
 # linked as libcordon.so is.
-$(B)/bench/empty.so: bench/empty.c bench/rules.mk | $(B)/bench/.dir
-	$(CC) $(BASE_CPPFLAGS) $(CPPFLAGS) $(BASE_CFLAGS) $(CFLAGS) -fPIC -shared -o $@ $< \
+$(B)/bench/empty.so: bench/empty.c bench/rules.mk
+	@mkdir -p $(@D)
+	$(CC) $(BASE_CPPFLAGS) $(CPPFLAGS) $(BASE_CFLAGS) $(CFLAGS) $(DEPFLAGS) -fPIC -shared -o $@ $< \
 	  $(BASE_LDFLAGS) $(LDFLAGS)
 
 BENCH_BINS := $(B)/bench/spawn $(B)/bench/floor $(B)/bench/empty.so

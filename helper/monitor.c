@@ -94,11 +94,39 @@ static const char userns_fixes[] =
 static bool chrooted(void)
 {
 	struct stat ours, init;
+	char buf[4096];
+	ssize_t n;
+	int fd;
 
-	return stat("/", &ours) == 0 && stat("/proc/1/root/", &init) == 0 &&
-	       (ours.st_dev != init.st_dev || ours.st_ino != init.st_ino);
+	if (stat("/", &ours) == 0 && stat("/proc/1/root/", &init) == 0)
+		return ours.st_dev != init.st_dev || ours.st_ino != init.st_ino;
+	/* init's root out of reach (fewer capabilities than pid 1): a root
+	 * that is a plain directory, not a mount, has no line in mountinfo
+	 * (the kernel shows only mounts reachable from the caller's root). */
+	fd = open("/proc/self/mountinfo", O_RDONLY | O_CLOEXEC);
+	if (fd < 0)
+		return false;
+	bool root_line = false;
+	char *line = buf;
+	size_t have = 0;
+	while (!root_line && (n = read(fd, buf + have, sizeof(buf) - 1 - have)) > 0) {
+		have += (size_t)n;
+		buf[have] = '\0';
+		char *nl;
+		for (line = buf; (nl = strchr(line, '\n')); line = nl + 1) {
+			/* ID PARENT MAJ:MIN ROOT MOUNTPOINT ...: the fifth field. */
+			const char *f = line;
+			for (int k = 0; k < 4 && f; k++)
+				f = strchr(f, ' ') ? strchr(f, ' ') + 1 : NULL;
+			if (f && f[0] == '/' && f[1] == ' ')
+				root_line = true;
+		}
+		have = strlen(line);
+		memmove(buf, line, have);
+	}
+	close(fd);
+	return !root_line;
 }
-
 static _Noreturn void die_clone(int e)
 {
 	if (e == EPERM && chrooted())

@@ -19,7 +19,9 @@
 #include <string.h>
 #include <sys/mman.h>
 #include <sys/resource.h>
+#include <signal.h>
 #include <sys/stat.h>
+#include <sys/syscall.h>
 #include <time.h>
 #include <unistd.h>
 
@@ -41,40 +43,109 @@ static void log_failed_to(const char *why)
 
 /* A record of which only w bytes reached the file (a full disk), at the
  * end of what this fd wrote: overwritten in place, with O_APPEND off (on
- * Linux pwrite appends otherwise), by a JSON value of the same length. The
- * next record starts its own line (log_write). */
+ * Linux pwrite appends otherwise), by a line of the same length: a JSON
+ * value, blanks, a newline ({"torn":true}, or {} or 0 when shorter). A
+ * single byte becomes a blank: it starts the next record's line (JSON
+ * allows leading whitespace). The file's other writers append only whole
+ * records after it, so no one else's bytes are touched. */
 static void mend_cut(int fd, size_t w)
 {
 	static const char torn[] = "{\"torn\":true}";
-	char fill[64];
-	off_t end = lseek(fd, 0, SEEK_CUR);
+	const char *value = w > sizeof(torn) - 1 ? torn
+			    : w > 2		 ? "{}"
+			    : w == 2		 ? "0"
+						 : "";
+	off_t at = lseek(fd, 0, SEEK_CUR) - (off_t)w;
 	int fl = fcntl(fd, F_GETFL);
+	char blank[64];
 
-	if (end < (off_t)w || fl < 0 || fcntl(fd, F_SETFL, fl & ~O_APPEND) < 0)
+	if (at < 0 || fl < 0 || fcntl(fd, F_SETFL, fl & ~O_APPEND) < 0)
 		return;
-	memset(fill, ' ', sizeof(fill));
-	if (w >= sizeof(torn) - 1)
-		memcpy(fill, torn, sizeof(torn) - 1);
-	else if (w >= 2)
-		memcpy(fill, "{}", 2);
-	else
-		fill[0] = '0'; /* one byte: the only JSON values that fit are digits */
+	memset(blank, ' ', sizeof(blank));
 	for (size_t done = 0; done < w;) {
-		size_t k = w - done < sizeof(fill) ? w - done : sizeof(fill);
-		if (pwrite(fd, fill, k, end - (off_t)(w - done)) != (ssize_t)k)
+		size_t k = w - done < sizeof(blank) ? w - done : sizeof(blank);
+		if (pwrite(fd, blank, k, at + (off_t)done) != (ssize_t)k)
 			return;
 		done += k;
-		memset(fill, ' ', sizeof(fill));
 	}
+	if (w > 1 && pwrite(fd, value, strlen(value), at) == (ssize_t)strlen(value))
+		(void)!pwrite(fd, "\n", 1, at + (off_t)w - 1);
 }
 
-/* line[0] is a spare byte: a newline goes there when the file does not end
- * with one (a record cut before, on a disk full then). */
-static void log_write(char *line, size_t n)
+/* struct open_how and openat2(2) (Linux 5.6), which glibc 2.36 lacks. */
+struct log_open_how {
+	uint64_t flags, mode, resolve;
+};
+#ifndef SYS_openat2
+#define SYS_openat2 437
+#endif
+#define LOG_RESOLVE_NO_SYMLINKS 0x04
+
+/* The log file, or -1 with *why set. No symbolic link anywhere on the path
+ * (it had none at load), no blocking open, a regular file with no other
+ * name (a hard link made to another file would aim the host's appends at
+ * it). */
+static int open_log(const char **why)
 {
+	int flags = O_WRONLY | O_APPEND | O_CREAT | O_CLOEXEC | O_NOCTTY | O_NONBLOCK;
+	struct log_open_how how = {(uint64_t)flags, 0600, LOG_RESOLVE_NO_SYMLINKS};
 	struct stat st;
+	int fd = (int)syscall(SYS_openat2, AT_FDCWD, log_state.path, &how, sizeof(how));
+
+	if (fd < 0 && (errno == ENOSYS || errno == EPERM))
+		fd = open(log_state.path, flags | O_NOFOLLOW, 0600);
+	if (fd < 0) {
+		*why = errno == ELOOP	? "a symbolic link is on its path"
+		       : errno == ENXIO ? "it is a FIFO with no reader"
+					: strerrordesc_np(errno);
+		return -1;
+	}
+	if (fstat(fd, &st) < 0 || !S_ISREG(st.st_mode) || st.st_nlink != 1) {
+		close(fd);
+		*why = st.st_nlink != 1 && S_ISREG(st.st_mode)
+			   ? "it has other names (hard links)"
+			   : "it is not a regular file";
+		return -1;
+	}
+	return fd;
+}
+
+/* One write(2) (O_APPEND records of concurrent processes do not
+ * interleave). Past the host's RLIMIT_FSIZE the kernel would end the host
+ * with SIGXFSZ: with a finite limit the signal is blocked for the write and
+ * a SIGXFSZ it raised is taken back. */
+static ssize_t write_record(int fd, const char *line, size_t n)
+{
 	struct rlimit fsize;
-	char last = '\n';
+	sigset_t xfsz, old, pending;
+	bool guard =
+	    getrlimit(RLIMIT_FSIZE, &fsize) == 0 && fsize.rlim_cur != RLIM_INFINITY;
+	bool was = false;
+	ssize_t w;
+
+	if (guard) {
+		sigemptyset(&xfsz);
+		sigaddset(&xfsz, SIGXFSZ);
+		guard = sigprocmask(SIG_BLOCK, &xfsz, &old) == 0;
+		was =
+		    guard && sigpending(&pending) == 0 && sigismember(&pending, SIGXFSZ);
+	}
+	while ((w = write(fd, line, n)) < 0 && errno == EINTR)
+		;
+	if (guard) {
+		int err = errno;
+		struct timespec now = {0, 0};
+		if (!was && sigpending(&pending) == 0 && sigismember(&pending, SIGXFSZ))
+			sigtimedwait(&xfsz, NULL, &now);
+		sigprocmask(SIG_SETMASK, &old, NULL);
+		errno = err;
+	}
+	return w;
+}
+
+static void log_write(const char *line, size_t n)
+{
+	const char *why = "";
 	ssize_t w;
 	int fd;
 
@@ -82,42 +153,18 @@ static void log_write(char *line, size_t n)
 		log_failed_to(strerrordesc_np(log_state.load_err));
 		return;
 	}
-	fd = open(log_state.path,
-		  O_WRONLY | O_APPEND | O_CREAT | O_CLOEXEC | O_NOCTTY | O_NONBLOCK |
-		      O_NOFOLLOW,
-		  0600);
-	if (fd < 0) {
-		log_failed_to(errno == ELOOP ? "it is a symbolic link"
-					     : strerrordesc_np(errno));
+	if ((fd = open_log(&why)) < 0) {
+		log_failed_to(why);
 		return;
 	}
-	if (fstat(fd, &st) < 0 || !S_ISREG(st.st_mode)) {
-		close(fd);
-		log_failed_to("it is not a regular file");
-		return;
-	}
-	if (st.st_size > 0 && pread(fd, &last, 1, st.st_size - 1) != 1)
-		last = '\n';
-	if (last != '\n')
-		line[0] = '\n';
-	else
-		line++, n--;
-	if (getrlimit(RLIMIT_FSIZE, &fsize) == 0 && fsize.rlim_cur != RLIM_INFINITY &&
-	    (uint64_t)st.st_size + n > fsize.rlim_cur) {
-		close(fd);
-		log_failed_to("the host's file size limit (RLIMIT_FSIZE) is reached");
-		return;
-	}
-	/* One write(2): O_APPEND records of concurrent processes do not
-	 * interleave. */
-	while ((w = write(fd, line, n)) < 0 && errno == EINTR)
-		;
+	w = write_record(fd, line, n);
 	if (w < 0)
-		log_failed_to(strerrordesc_np(errno));
+		log_failed_to(errno == EFBIG
+				  ? "the host's file size limit (RLIMIT_FSIZE) is reached"
+				  : strerrordesc_np(errno));
 	else if ((size_t)w != n) {
-		size_t ended = line[0] == '\n' && last != '\n' ? 1 : 0;
-		if ((size_t)w > ended)
-			mend_cut(fd, (size_t)w - ended);
+		if (w > 0)
+			mend_cut(fd, (size_t)w);
 		log_failed_to("a record was cut short (disk full?)");
 	}
 	close(fd);
@@ -130,7 +177,7 @@ int log_event(const struct call *c, enum log_decision dec, const char *path, int
 
 	if (!log_state.path[0])
 		return err;
-	if (mem_open(&m, LOG_LINE_MAX + 1) == 0) {
+	if (mem_open(&m, LOG_LINE_MAX) == 0) {
 		struct log_rec r = {.fn = c->fn,
 				    .dec = dec,
 				    .err = err,
@@ -142,7 +189,7 @@ int log_event(const struct call *c, enum log_decision dec, const char *path, int
 				    .argv = c->shown_argv ? c->shown_argv : c->argv,
 				    .pid = getpid()};
 		clock_gettime(CLOCK_REALTIME, &r.time);
-		log_write(m.base, log_format(m.base + 1, &r) + 1);
+		log_write(m.base, log_format(m.base, &r));
 		mem_close(&m);
 	} else {
 		log_failed_to(strerrordesc_np(ENOMEM));

@@ -1,53 +1,30 @@
 # libcordon.so: the preloaded shim (docs/shim.md). Never sanitized: it runs
-# inside uninstrumented hosts. Its pure logic is linked into the (sanitized)
-# test runner instead.
+# inside uninstrumented hosts. Its suites are in tests/shim/rules.mk.
 SHIM_SRCS := $(sort $(wildcard shim/*.c)) common/contract.c
-SHIM_HDRS := $(wildcard shim/*.h) common/contract.h
-# probe.c only makes syscalls: tested directly against the kernel.
-SHIM_PURE := shim/tier.c shim/path.c shim/env.c shim/probe.c shim/mem.c shim/calls.c shim/policy.c \
-	     common/contract.c
 SHIM_HELPER_PATH := $(LIBEXECDIR)/cordon/cordon-helper
 
-$(B)/libcordon.so: $(SHIM_SRCS) $(SHIM_HDRS) shim/exports.map shim/rules.mk $(PATHS_STAMP) | $(B)/.dir
-	$(CC) $(BASE_CPPFLAGS) $(CPPFLAGS) -DCORDON_HELPER_PATH='"$(SHIM_HELPER_PATH)"' \
-	  $(BASE_CFLAGS) $(CFLAGS) -fPIC -shared -fvisibility=hidden \
-	  -o $@ $(SHIM_SRCS) $(BASE_LDFLAGS) $(LDFLAGS) \
+SHIM_COMPILE = $(CC) $(BASE_CPPFLAGS) $(CPPFLAGS) -DCORDON_HELPER_PATH='"$(SHIM_HELPER_PATH)"' \
+	       $(BASE_CFLAGS) $(CFLAGS) -fPIC -fvisibility=hidden
+$(eval $(call OBJ_FLAVOUR,so,SHIM_COMPILE,shim/rules.mk $(PATHS_STAMP)))
+SHIM_OBJS := $(call objs,so,$(SHIM_SRCS))
+
+$(B)/libcordon.so: $(SHIM_OBJS) shim/exports.map shim/rules.mk
+	$(CC) $(BASE_CFLAGS) $(CFLAGS) -fPIC -shared -o $@ $(SHIM_OBJS) \
+	  $(BASE_LDFLAGS) $(LDFLAGS) \
 	  -Wl,--version-script=shim/exports.map -Wl,--no-undefined -ldl -lpthread
 
 ALL += $(B)/libcordon.so
 
-# Tests: the pure logic and the suites in the one runner; test hosts (one
-# program per entry point) built plainly, as real hosts are.
-SHIM_HOSTS := $(patsubst tests/shim/hosts/%.c,$(B)/tests/shim/%,\
-		$(wildcard tests/shim/hosts/*.c))
-TEST_SRCS += $(SHIM_PURE) $(sort $(wildcard tests/shim/*.c))
-# The pipeline, in-process with fake real functions (tests/shim/pipeline_test.c).
-TEST_SRCS += shim/call.c shim/pin.c shim/log.c shim/actions.c
-TEST_DEPS += $(B)/libcordon.so $(SHIM_HOSTS) $(B)/cordon $(B)/tests/shim/early.so
-$(B)/tests/shim/%: tests/shim/hosts/%.c tests/shim/hosts/host.h | $(B)/tests/shim/.dir
-	$(CC) $(BASE_CPPFLAGS) $(CPPFLAGS) $(BASE_CFLAGS) $(CFLAGS) -o $@ $< \
-	  $(BASE_LDFLAGS) $(LDFLAGS) -lpthread
-
-# A preload whose constructor runs before the shim's and starts programs.
-$(B)/tests/shim/early.so: tests/shim/early/early.c | $(B)/tests/shim/.dir
-	$(CC) $(BASE_CPPFLAGS) $(CPPFLAGS) $(BASE_CFLAGS) $(CFLAGS) -fPIC -shared -o $@ $< \
-	  $(BASE_LDFLAGS) $(LDFLAGS)
-
 # The exec path: what runs between a vfork and the exec, and in a signal
-# handler that starts a program. `make lint` checks what these objects call
-# against shim/exec-path.allow (async-signal-safe functions only).
+# handler that starts a program. `make lint` checks what these objects (the
+# shim's own) call against shim/exec-path.allow: async-signal-safe only.
 SHIM_EXEC_PATH := shim/call.c shim/calls.c shim/exec.c shim/spawn.c shim/mem.c shim/pin.c \
 		  shim/log.c shim/logfmt.c shim/actions.c shim/probe.c shim/path.c \
 		  shim/env.c shim/tier.c shim/policy.c common/contract.c
-SHIM_LINT_OBJS := $(patsubst %.c,$(B)/lint/%.o,$(SHIM_EXEC_PATH))
-$(B)/lint/%.o: %.c $(SHIM_HDRS) | $(B)/lint/.dir
-	@mkdir -p $(@D)
-	$(CC) $(BASE_CPPFLAGS) $(CPPFLAGS) $(BASE_CFLAGS) $(CFLAGS) -fPIC -fvisibility=hidden \
-	  -c -o $@ $<
 .PHONY: lint-exec-path
 lint: lint-exec-path
-lint-exec-path: $(SHIM_LINT_OBJS)
-	scripts/check-exec-path shim/exec-path.allow $(SHIM_LINT_OBJS)
+lint-exec-path: $(call objs,so,$(SHIM_EXEC_PATH))
+	scripts/check-exec-path shim/exec-path.allow $^
 
 # The launcher in the build tree finds libcordon.so and the helper next to
 # it; its VERSION= line carries ./VERSION (install copies keep it from here).

@@ -7,6 +7,7 @@
 #include "tests/shim/sutil.h"
 
 #include <errno.h>
+#include <limits.h>
 #include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -18,21 +19,33 @@
 
 static const char *const calls[] = {"execve", "spawn", "spawnp", "system", "popen", NULL};
 
-/* fhost's arguments for call: the job prints "ran". */
-static void fhost_argv(const char *call, const char *const *opts, char **argv)
+/* The host of tests/lib/progs/host.c that makes call. */
+static const char *host_of(const char *call)
 {
+	return s_host(strcmp(call, "spawn") == 0    ? "posix_spawn"
+		      : strcmp(call, "spawnp") == 0 ? "posix_spawnp"
+						    : call);
+}
+
+/* The host's arguments for call, the call alone (-q), with opts: the job
+ * reports its namespaces and prints "ran". */
+static void host_argv(const char *call, const char *const *opts, char **argv)
+{
+	static char cmd[2 * PATH_MAX];
 	int n = 0;
 
-	argv[n++] = (char *)f_prog("fhost");
+	argv[n++] = (char *)host_of(call);
+	argv[n++] = "-q";
 	for (; opts && *opts; opts++)
 		argv[n++] = (char *)*opts;
-	argv[n++] = (char *)call;
 	if (strcmp(call, "system") == 0 || strcmp(call, "popen") == 0) {
-		argv[n++] = "echo ran";
-		argv[n++] = "x";
+		snprintf(cmd, sizeof(cmd), "%s; echo ran", tst_nsreport_sh());
+		argv[n++] = cmd;
+		argv[n++] = "r"; /* popen's mode */
 	} else {
+		argv[n++] = (char *)tst_nsreport();
+		argv[n++] = "nsreport";
 		argv[n++] = "/bin/echo";
-		argv[n++] = "echo";
 		argv[n++] = "ran";
 	}
 	argv[n] = NULL;
@@ -58,10 +71,12 @@ static void helper_refused(const char *helper, const char *reason)
 	for (const char *const *c = calls; *c; c++) {
 		char *argv[16];
 		struct tst_proc r;
-		fhost_argv(*c, NULL, argv);
+		host_argv(*c, NULL, argv);
+		tst_ns_reset();
 		CU_ASSERT_EQUAL_FATAL(
 		    s_run("hardened", (const char *[]){env, NULL}, argv, &r), 0);
 		CU_ASSERT_STRING_EQUAL(r.out, eperm_report(*c));
+		CU_ASSERT_EQUAL(tst_ns_check(NULL, "a refused call"), 0);
 		f_assert_one_line(r.err, msg);
 		tst_proc_free(&r);
 	}
@@ -126,7 +141,7 @@ static void test_helper_replaced(void)
 	char env[4300], path[4200], whole[4200], half[4200];
 	pid_t installer;
 
-	if (!s_sandbox_ok())
+	if (!tst_sandbox_ok())
 		return;
 	snprintf(whole, sizeof(whole), "%s", helper_cut("helper-whole", -1));
 	snprintf(half, sizeof(half), "%s", helper_cut("helper-half", 30000));
@@ -153,7 +168,7 @@ static void test_helper_replaced(void)
 		for (int k = 0; k < 40; k++) {
 			char *argv[16];
 			struct tst_proc r;
-			fhost_argv(*c, NULL, argv);
+			host_argv(*c, NULL, argv);
 			CU_ASSERT_EQUAL_FATAL(
 			    s_run("hardened", (const char *[]){env, NULL}, argv, &r), 0);
 			if (strstr(r.out, "ran\n"))
@@ -183,12 +198,12 @@ static void test_helper_replaced(void)
  * own refuses every sandbox below it. */
 static void test_userns_refused(void)
 {
-	if (!s_sandbox_ok())
+	if (!tst_sandbox_ok())
 		return;
 	for (const char *const *c = calls; *c; c++) {
 		char *argv[16];
 		struct tst_proc r;
-		fhost_argv(*c, NULL, argv);
+		host_argv(*c, NULL, argv);
 		if (f_run_unshared("echo 0 > /proc/sys/user/max_user_namespaces",
 				   "hardened", argv, &r) < 0)
 			return;
@@ -211,12 +226,12 @@ static void test_mount_refused(void)
 {
 	static const char *const tiers[] = {"hardened", "lockdown"};
 
-	if (!s_sandbox_ok())
+	if (!tst_sandbox_ok())
 		return;
 	for (const char *const *c = calls; *c; c++) {
 		char *argv[16];
 		struct tst_proc r;
-		fhost_argv(*c, NULL, argv);
+		host_argv(*c, NULL, argv);
 		for (size_t t = 0; t < 2; t++) {
 			if (f_run_unshared("mount -t tmpfs none /proc/sys", tiers[t],
 					   argv, &r) < 0)
@@ -264,7 +279,7 @@ static void kill_part(const char *tier, int depth)
 
 static void test_monitor_killed(void)
 {
-	if (!s_sandbox_ok())
+	if (!tst_sandbox_ok())
 		return;
 	kill_part("hardened", 0);
 	kill_part("lockdown", 0);
@@ -272,7 +287,7 @@ static void test_monitor_killed(void)
 
 static void test_init_killed(void)
 {
-	if (!s_sandbox_ok())
+	if (!tst_sandbox_ok())
 		return;
 	kill_part("hardened", 1);
 	kill_part("lockdown", 1);
@@ -280,13 +295,15 @@ static void test_init_killed(void)
 
 /* The host dies right after starting the job: the job's output still
  * arrives and the job is reparented to the nearest subreaper, as a plain
- * child would be (fhost orphan). */
+ * child would be (host orphan). */
 static void test_host_killed(void)
 {
-	char *argv[] = {(char *)f_prog("fhost"), "orphan", "/bin/sh", "sh", "-c",
-			"sleep 1; echo late",	 NULL};
+	char cmd[2 * PATH_MAX];
+	char *argv[] = {
+	    (char *)s_prog("host"), "orphan", "/bin/sh", "sh", "-c", cmd, NULL};
 	struct tst_proc r;
 
+	snprintf(cmd, sizeof(cmd), "%s; sleep 1; echo late", tst_nsreport_sh());
 	CU_ASSERT_EQUAL_FATAL(s_run(NULL, NULL, argv, &r), 0);
 	CU_ASSERT_STRING_EQUAL(
 	    r.out, "host killed\nlate\njob reparented to the subreaper\nexit 0\n");
@@ -300,8 +317,9 @@ static void test_out_of_fds(void)
 {
 	for (const char *const *c = calls; *c; c++) {
 		char *argv[16];
-		fhost_argv(*c, (const char *[]){"-n", NULL}, argv);
-		s_assert_same(argv);
+		host_argv(*c, (const char *[]){"-n", NULL}, argv);
+		s_assert_same_jobs(strcmp(*c, "popen") ? TST_JOBS : TST_NO_JOB, NULL,
+				   argv);
 	}
 }
 
@@ -309,7 +327,7 @@ static void test_out_of_fds(void)
  * the dynamic loader fails (127); the helper fails first, with one line. */
 static void test_out_of_fds_inherited(void)
 {
-	if (!s_sandbox_ok())
+	if (!tst_sandbox_ok())
 		return;
 	if (h_sanitized()) {
 		tst_skip("the sanitized helper is dynamically linked: its own loader "
@@ -321,7 +339,7 @@ static void test_out_of_fds_inherited(void)
 		struct tst_proc plain, r;
 		if (strcmp(*c, "popen") == 0)
 			continue; /* EMFILE either way: test_out_of_fds */
-		fhost_argv(*c, (const char *[]){"-N", NULL}, argv);
+		host_argv(*c, (const char *[]){"-N", NULL}, argv);
 		CU_ASSERT_EQUAL_FATAL(s_run(NULL, NULL, argv, &plain), 0);
 		CU_ASSERT_PTR_NULL(strstr(plain.out, "ran"));
 		CU_ASSERT_FATAL(s_run("hardened", NULL, argv, &r) == 0);
@@ -343,16 +361,15 @@ static void test_out_of_fds_enoexec(void)
 	const char *f = tst_write_file("not-a-program", "echo ran\n", 0755);
 	struct tst_proc r;
 
-	if (!s_sandbox_ok())
+	if (!tst_sandbox_ok())
 		return;
 	for (const char *const *c = enoexec_calls; *c; c++) {
-		char *argv[] = {
-		    (char *)f_prog("fhost"), "-n", (char *)*c, (char *)f, "x", NULL};
+		char *argv[] = {(char *)host_of(*c), "-q", "-n", (char *)f, "x", NULL};
 		CU_ASSERT_EQUAL_FATAL(s_run(NULL, NULL, argv, &r), 0);
 		CU_ASSERT_EQUAL(strncmp(r.out, "errno=ENOEXEC\n", 14), 0);
 		CU_ASSERT_PTR_NOT_NULL(strstr(r.out, "free fds 0\n"));
 		tst_proc_free(&r);
-		s_assert_same(argv);
+		s_assert_same_jobs(TST_NO_JOB, NULL, argv);
 	}
 }
 
@@ -367,17 +384,19 @@ static void test_out_of_memory(void)
 			 "run under a host's RLIMIT_AS");
 		return;
 	}
+	/* Whether the job fits in the host's address space is this machine's
+	 * (the sizes of its libc and programs): as many jobs as plainly. */
 	for (const char *const *s = slack; *s; s++)
 		for (const char *const *c = calls; *c; c++) {
 			char *argv[16];
-			fhost_argv(*c, (const char *[]){"-m", *s, NULL}, argv);
-			s_assert_same(argv);
+			host_argv(*c, (const char *[]){"-a", *s, NULL}, argv);
+			s_assert_same_jobs(TST_JOBS_AS_PLAIN, NULL, argv);
 		}
 }
 
 static long edge_of(const char *tier)
 {
-	char *argv[] = {(char *)f_prog("fhost"), "-e", "edge", "/bin/true", NULL};
+	char *argv[] = {(char *)s_prog("host"), "edge", "/bin/true", NULL};
 	struct tst_proc r;
 	long e = -1;
 
@@ -394,25 +413,13 @@ static void test_e2big(void)
 	static const char *const exec_calls[] = {"execve", "spawn", "spawnp", NULL};
 
 	for (const char *const *c = exec_calls; *c; c++) {
-		char *over[] = {(char *)f_prog("fhost"),
-				"-b",
-				"140000",
-				(char *)*c,
-				"/bin/true",
-				"true",
-				NULL};
-		s_assert_same(over);
-		char *total[] = {(char *)f_prog("fhost"),
-				 "-s",
-				 "262144",
-				 "-b",
-				 "131000",
-				 (char *)*c,
-				 "/bin/true",
-				 "x",
-				 "y",
-				 NULL};
-		s_assert_same(total);
+		char *over[] = {(char *)host_of(*c), "-q",   "-b", "140000",
+				"/bin/true",	     "true", NULL};
+		s_assert_same_jobs(TST_NO_JOB, NULL, over);
+		char *total[] = {
+		    (char *)host_of(*c), "-q", "-s", "262144", "-b", "131000",
+		    "/bin/true",	 "x",  "y",  NULL};
+		s_assert_same_jobs(TST_NO_JOB, NULL, total);
 	}
 }
 
@@ -426,7 +433,7 @@ static void test_e2big_edge(void)
 	static const char *const exec_calls[] = {"execve", "spawn", "spawnp", NULL};
 	char big[32];
 
-	if (!s_sandbox_ok())
+	if (!tst_sandbox_ok())
 		return;
 	/* Tier none passes the call through: the plain edge. */
 	long plain = edge_of("none"), sandboxed = edge_of("hardened");
@@ -438,16 +445,9 @@ static void test_e2big_edge(void)
 	CU_ASSERT(sandboxed < plain && plain - sandboxed < 4096);
 	snprintf(big, sizeof(big), "%ld", plain);
 	for (const char *const *c = exec_calls; *c; c++) {
-		char *argv[] = {(char *)f_prog("fhost"),
-				"-e",
-				"-s",
-				"262144",
-				"-b",
-				big,
-				(char *)*c,
-				"/bin/true",
-				"true",
-				NULL};
+		char *argv[] = {
+		    (char *)host_of(*c), "-q",	 "-e", "-s", "262144", "-b", big,
+		    "/bin/true",	 "true", NULL};
 		struct tst_proc r;
 		CU_ASSERT_EQUAL_FATAL(s_run("hardened", NULL, argv, &r), 0);
 		CU_ASSERT_EQUAL(strncmp(r.out, "errno=E2BIG\n", 12), 0);
@@ -463,11 +463,11 @@ static void test_tmpfs(void)
 {
 	char script[512];
 	char *argv[] = {
-	    (char *)f_prog("fhost"), "spawn", "/bin/sh", "sh", "-c", script, NULL};
+	    (char *)host_of("spawn"), "-q", "/bin/sh", "sh", "-c", script, NULL};
 	struct tst_proc r;
 	long size_kib = -1, avail_kib = -1;
 
-	if (!s_sandbox_ok())
+	if (!tst_sandbox_ok())
 		return;
 	snprintf(script, sizeof(script),
 		 "grep ' /tmp tmpfs ' /proc/self/mounts; "

@@ -9,14 +9,6 @@
 #include <time.h>
 #include <unistd.h>
 
-const char *f_prog(const char *name)
-{
-	char rel[256];
-
-	snprintf(rel, sizeof(rel), "tests/faults/%s", name);
-	return tst_build(rel);
-}
-
 void f_assert_one_line(const char *err, const char *prefix)
 {
 	const char *nl = strchr(err, '\n');
@@ -31,23 +23,13 @@ int f_run_unshared(const char *setup, const char *tier, char *const argv[],
 		   struct tst_proc *res)
 {
 	char script[8192];
-	char *v[64] = {"unshare", "-U", "-r", "-m", "sh", "-c", script, "sh"};
-	int n = 8;
 
-	snprintf(script, sizeof(script),
-		 "%s || exit 111; LD_PRELOAD=%s CORDON_TIER=%s CORDON_HELPER=%s "
-		 "exec \"$@\"",
-		 setup, tst_build("libcordon.so"), tier, tst_build("cordon-helper"));
-	for (; *argv && n < 63; argv++)
-		v[n++] = *argv;
-	v[n] = NULL;
-	struct tst_opts o = {.timeout_ms = 60000};
-	char *drop[] = {"LD_PRELOAD", "CORDON_TIER", "CORDON_HELPER", NULL};
-	char **env = tst_env(NULL, (const char *const *)drop);
-	o.envp = env;
-	int rc = tst_run(v, &o, res);
-	tst_env_free(env);
-	CU_ASSERT_EQUAL_FATAL(rc, 0);
+	/* The shim's variables reach argv alone: setup runs without them. */
+	snprintf(script, sizeof(script), "%s || exit 111; exec \"$@\"", setup);
+	const char *const wrap[] = {"unshare", "-U",   "-r", "-m", "sh",
+				    "-c",      script, "sh", NULL};
+	struct tst_how how = {.tier = tier, .wrap = wrap, .timeout_ms = 60000};
+	CU_ASSERT_EQUAL_FATAL(tst_cordon_run(&how, argv, res), 0);
 	if (WIFEXITED(res->status) && WEXITSTATUS(res->status) != 0 && !res->out[0]) {
 		tst_skip("unshare -U -r -m (then: %s) is refused here: %.200s", setup,
 			 res->err);
@@ -59,19 +41,9 @@ int f_run_unshared(const char *setup, const char *tier, char *const argv[],
 
 int f_run_long(const char *tier, char *const argv[], struct tst_proc *res)
 {
-	char pre[4200], helper[4200], tv[64];
-	const char *add[] = {pre, tv, helper, NULL};
-	const char *drop[] = {"LD_PRELOAD",	"CORDON_TIER",		 "CORDON_HELPER",
-			      "CORDON_SANDBOX", "CORDON_SANDBOX_USERNS", NULL};
+	struct tst_how how = {.tier = tier, .timeout_ms = 120000};
 
-	snprintf(pre, sizeof(pre), "LD_PRELOAD=%s", tst_build("libcordon.so"));
-	snprintf(helper, sizeof(helper), "CORDON_HELPER=%s", tst_build("cordon-helper"));
-	snprintf(tv, sizeof(tv), "CORDON_TIER=%s", tier ? tier : "");
-	char **env = tst_env(tier ? add : NULL, drop);
-	struct tst_opts o = {.envp = env, .timeout_ms = 120000};
-	int rc = tst_run(argv, &o, res);
-	tst_env_free(env);
-	return rc;
+	return tst_cordon_run(&how, argv, res);
 }
 
 static pid_t parent_of(pid_t pid)

@@ -2,14 +2,11 @@
 #ifndef CORDON_FUTIL_H
 #define CORDON_FUTIL_H
 
-#include "tests/lib/tst.h"
+#include "tests/lib/cordon.h"
 
 #include <sys/types.h>
 
 enum { F_MAX_DESC = 64 };
-
-/* A program of tests/faults/progs, e.g. f_prog("fhost"). */
-const char *f_prog(const char *name);
 
 /* err is exactly one line, and it starts with prefix. */
 void f_assert_one_line(const char *err, const char *prefix);

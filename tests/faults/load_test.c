@@ -1,6 +1,6 @@
 /* Load: many jobs in sequence, at once and from several threads, then
  * nothing left behind in the host (fds, zombies, processes, namespaces);
- * the memory that idle sandboxes cost. tests/faults/progs/lhost.c runs the
+ * the memory that idle sandboxes cost. tests/lib/progs/host.c runs the
  * jobs and checks each status; a job i exits with i % 100. */
 #include "tests/faults/futil.h"
 #include "tests/helper/hutil.h"
@@ -11,10 +11,10 @@
 #include <string.h>
 #include <sys/wait.h>
 
-/* lhost MODE N with a job that exits with its number, under tier. */
+/* host MODE N with a job that exits with its number, under tier. */
 static void load(const char *tier, const char *mode, const char *n, const char *want)
 {
-	char *argv[] = {(char *)f_prog("lhost"),
+	char *argv[] = {(char *)s_prog("host"),
 			(char *)mode,
 			(char *)n,
 			"/bin/sh",
@@ -38,7 +38,7 @@ static void load(const char *tier, const char *mode, const char *n, const char *
 static void test_sequence(void)
 {
 	load(NULL, "seq", "1000", "jobs 1000 wrong 0\nfds kept\nleftover 0\n");
-	if (!s_sandbox_ok())
+	if (!tst_sandbox_ok())
 		return;
 	load("hardened", "seq", "1000", "jobs 1000 wrong 0\nfds kept\nleftover 0\n");
 	load("lockdown", "seq", "300", "jobs 300 wrong 0\nfds kept\nleftover 0\n");
@@ -47,7 +47,7 @@ static void test_sequence(void)
 static void test_parallel(void)
 {
 	load(NULL, "par", "64", "jobs 64 wrong 0\nfds kept\nleftover 0\n");
-	if (!s_sandbox_ok())
+	if (!tst_sandbox_ok())
 		return;
 	load("hardened", "par", "64", "jobs 64 wrong 0\nfds kept\nleftover 0\n");
 	load("lockdown", "par", "64", "jobs 64 wrong 0\nfds kept\nleftover 0\n");
@@ -57,7 +57,7 @@ static void test_parallel(void)
 static void test_threads(void)
 {
 	load(NULL, "threads", "8", "jobs 128 wrong 0\nfds kept\nleftover 0\n");
-	if (!s_sandbox_ok())
+	if (!tst_sandbox_ok())
 		return;
 	load("hardened", "threads", "8", "jobs 128 wrong 0\nfds kept\nleftover 0\n");
 	load("lockdown", "threads", "8", "jobs 128 wrong 0\nfds kept\nleftover 0\n");
@@ -81,10 +81,10 @@ static void test_namespaces_released(void)
 	    {"2", "seq", "40", "exit $1", true},
 	};
 
-	if (!s_sandbox_ok())
+	if (!tst_sandbox_ok())
 		return;
 	for (size_t i = 0; i < sizeof(runs) / sizeof(runs[0]); i++) {
-		char *argv[] = {(char *)f_prog("lhost"),
+		char *argv[] = {(char *)s_prog("host"),
 				(char *)runs[i].mode,
 				(char *)runs[i].n,
 				"/bin/sh",
@@ -121,11 +121,11 @@ static void test_namespaces_released(void)
 static void test_idle_memory(void)
 {
 	char *argv[] = {
-	    (char *)f_prog("lhost"), "idle", "256", "/bin/sleep", "sleep", "30", NULL};
+	    (char *)s_prog("host"), "idle", "256", "/bin/sleep", "sleep", "30", NULL};
 	struct tst_proc r;
 	long pss = -1, rss = -1;
 
-	if (!s_sandbox_ok())
+	if (!tst_sandbox_ok())
 		return;
 	CU_ASSERT_EQUAL_FATAL(f_run_long("lockdown", argv, &r), 0);
 	const char *line = strstr(r.out, "idle 256 running 256 measured 256: ");

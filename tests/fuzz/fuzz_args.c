@@ -11,6 +11,7 @@
  * parse its own canonical form back to the same request. */
 #include "common/contract.h"
 #include "tests/fuzz/fuzz.h"
+#include "tests/lib/hcmd.h"
 
 #include <errno.h>
 #include <limits.h>
@@ -151,62 +152,37 @@ static void same(const struct helper_req *a, const struct helper_req *b)
 			   strcmp(a->argv[i], b->argv[i]) == 0);
 }
 
-/* The request written out the way the shim writes it, parsed again. */
+/* The request written out the way the shim writes it (by the tests' one
+ * writer of the command line), parsed again. */
 static void check_canonical(const struct helper_req *a)
 {
-	size_t n = 0;
-
-	while (a->argv[n])
-		n++;
-	char **v = calloc(n + 16, sizeof(*v));
-	char fd1[16], fd2[16], fd3[16], devino[48];
+	struct tst_hcmd c = {.helper = "cordon-helper",
+			     .sh = a->sh,
+			     .dirfd = a->dirfd,
+			     .cloexec = a->cloexec,
+			     .tmp_size = a->tmp_size,
+			     .writable = a->writable,
+			     .hidden = a->hidden,
+			     .status = a->status_fd >= 0,
+			     .status_fd = a->status_fd,
+			     .any_file = a->any_file,
+			     .tier = tier_name(a->tier),
+			     .dev = a->dev,
+			     .ino = a->ino,
+			     .path = a->path,
+			     .argv = a->argv};
+	char **v = tst_hcmd_argv(&c);
 	int k = 0;
+
 	if (!v)
 		abort();
-	v[k++] = "cordon-helper";
-	if (a->sh)
-		v[k++] = "--sh";
-	if (a->dirfd >= 0) {
-		snprintf(fd1, sizeof(fd1), "%d", a->dirfd);
-		v[k++] = "--dirfd";
-		v[k++] = fd1;
-	}
-	if (a->cloexec >= 0) {
-		snprintf(fd2, sizeof(fd2), "%d", a->cloexec);
-		v[k++] = "--cloexec";
-		v[k++] = fd2;
-	}
-	if (a->tmp_size) {
-		v[k++] = "--tmp-size";
-		v[k++] = (char *)a->tmp_size;
-	}
-	if (a->status_fd >= 0) {
-		snprintf(fd3, sizeof(fd3), "%d", a->status_fd);
-		v[k++] = "--status-fd";
-		v[k++] = fd3;
-	}
-	if (a->writable) {
-		v[k++] = "--writable";
-		v[k++] = (char *)a->writable;
-	}
-	if (a->hidden) {
-		v[k++] = "--hidden";
-		v[k++] = (char *)a->hidden;
-	}
-	v[k++] = (char *)tier_name(a->tier);
-	snprintf(devino, sizeof(devino), "%llu:%llu", (unsigned long long)a->dev,
-		 (unsigned long long)a->ino);
-	if (a->any_file)
-		snprintf(devino, sizeof(devino), "-");
-	v[k++] = devino;
-	v[k++] = (char *)a->path;
-	for (size_t i = 0; i < n; i++)
-		v[k++] = a->argv[i];
+	while (v[k])
+		k++;
 	struct helper_req b;
 	const char *why = NULL;
 	FUZZ_CHECK(req_parse(k, v, &b, &why) == 0);
 	same(a, &b);
-	free(v);
+	tst_hcmd_free(v);
 }
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);

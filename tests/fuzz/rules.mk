@@ -14,19 +14,19 @@ FUZZ_TARGETS := $(patsubst tests/fuzz/fuzz_%.c,%,$(wildcard tests/fuzz/fuzz_*.c)
 FUZZ_LINK_tier := shim/tier.c common/contract.c
 FUZZ_LINK_env := shim/env.c
 FUZZ_LINK_path := shim/path.c
-FUZZ_LINK_args := common/contract.c
+FUZZ_LINK_args := common/contract.c tests/lib/hcmd.c
 FUZZ_LINK_roundtrip := common/contract.c
 FUZZ_LINK_fmt := helper/fmt.c
 FUZZ_LINK_pathreal := shim/call.c shim/mem.c shim/pin.c shim/actions.c shim/probe.c \
 		      shim/path.c shim/env.c shim/log.c shim/logfmt.c shim/tier.c \
 		      shim/policy.c common/contract.c
 
+FUZZ_COMPILE = $(FUZZ_CC) $(BASE_CPPFLAGS) $(BASE_CFLAGS) $(FUZZ_CFLAGS)
+$(eval $(call OBJ_FLAVOUR,fuzz,FUZZ_COMPILE,tests/fuzz/rules.mk))
 define FUZZ_RULE
-$(B)/fuzz/fuzz_$(1): tests/fuzz/fuzz_$(1).c $(FUZZ_LINK_$(1)) tests/fuzz/fuzz.h \
-		     $(SHIM_HDRS) $(HELPER_HDRS) \
-		     tests/fuzz/rules.mk | $(B)/fuzz/.dir
-	$(FUZZ_CC) $(BASE_CPPFLAGS) $(BASE_CFLAGS) $(FUZZ_CFLAGS) -o $$@ \
-	  tests/fuzz/fuzz_$(1).c $(FUZZ_LINK_$(1))
+$(B)/fuzz/fuzz_$(1): $(call objs,fuzz,tests/fuzz/fuzz_$(1).c $(FUZZ_LINK_$(1)))
+	@mkdir -p $$(@D)
+	$$(FUZZ_COMPILE) -o $$@ $$^
 endef
 $(foreach t,$(FUZZ_TARGETS),$(eval $(call FUZZ_RULE,$(t))))
 

@@ -1,6 +1,7 @@
 /* Files the job sees: its own program even under a path lockdown hides,
  * its cwd without a way back to the host's /tmp, and the host's fds only. */
 #include "tests/helper/hutil.h"
+#include "tests/lib/hcmd.h"
 
 #include <fcntl.h>
 #include <poll.h>
@@ -43,7 +44,8 @@ static void test_target_in_tmp(void)
 	CU_ASSERT_EQUAL_FATAL(copy_file(tst_build("tests/helper/whoami"), bin, 0755), 0);
 	FILE *f = fopen(script, "w");
 	CU_ASSERT_PTR_NOT_NULL_FATAL(f);
-	fputs("#!/bin/sh\nread -r c </proc/self/comm; echo \"$0|$c|$#|$1\"\n", f);
+	fprintf(f, "#!/bin/sh\n%s\nread -r c </proc/self/comm; echo \"$0|$c|$#|$1\"\n",
+		tst_nsreport_sh());
 	fclose(f);
 	CU_ASSERT_EQUAL_FATAL(chmod(script, 0755), 0);
 
@@ -68,7 +70,7 @@ static void test_target_in_tmp(void)
 	/* And lockdown still hides the rest of that directory. */
 	struct tst_proc r;
 	char *ls[] = {"sh", "-c", "ls -A \"$0\"", dir, NULL};
-	CU_ASSERT_EQUAL_FATAL(h_run("lockdown", NULL, ls, NULL, &r), 0);
+	CU_ASSERT_EQUAL_FATAL(h_run("lockdown", ls, &r), 0);
 	CU_ASSERT_STRING_EQUAL(r.out, "");
 	tst_proc_free(&r);
 	h_tmpdir_remove(dir);
@@ -93,7 +95,7 @@ static void test_cwd_escape(void)
 	fclose(f);
 	CU_ASSERT_PTR_NOT_NULL_FATAL(getcwd(old, sizeof(old)));
 	CU_ASSERT_EQUAL_FATAL(chdir(secret), 0);
-	int rc = h_run("lockdown", NULL, argv, NULL, &r);
+	int rc = h_run("lockdown", argv, &r);
 	CU_ASSERT_EQUAL_FATAL(chdir(old), 0);
 	CU_ASSERT_EQUAL_FATAL(rc, 0);
 	char want[PATH_MAX + 32];
@@ -111,11 +113,11 @@ static void test_cwd_escape(void)
 	CU_ASSERT_EQUAL_FATAL(chdir(gone), 0);
 	CU_ASSERT_EQUAL_FATAL(rmdir(gone), 0);
 	char *up[] = {"sh", "-c", "ls -A .. | grep -c hostfile", NULL};
-	rc = h_run(NULL, NULL, up, NULL, &r);
+	rc = h_run(NULL, up, &r);
 	CU_ASSERT_EQUAL_FATAL(rc, 0);
 	CU_ASSERT_STRING_EQUAL(r.out, "1\n"); /* the way out, without cordon */
 	tst_proc_free(&r);
-	rc = h_run("lockdown", NULL, up, NULL, &r);
+	rc = h_run("lockdown", up, &r);
 	CU_ASSERT_EQUAL_FATAL(chdir(old), 0);
 	CU_ASSERT_EQUAL_FATAL(rc, 0);
 	CU_ASSERT_STRING_EQUAL(r.out, "0\n");
@@ -140,15 +142,18 @@ static void test_deleted_cwd(void)
 	snprintf(script, sizeof(script),
 		 "echo x > .%s; echo $?; pwd -P 2>/dev/null; echo $?", made);
 	char *argv[] = {"sh", "-c", script, NULL};
+	/* The same job, proving where it ran (its output is sh's). */
+	char *proved[] = {(char *)tst_nsreport(), "sh", "-c", script, NULL};
 	for (size_t p = 0; p < 2; p++) {
 		snprintf(gone, sizeof(gone), "%s/gone-%d", places[p], (int)getpid());
 		for (size_t t = 0; t < 2; t++) {
 			CU_ASSERT_EQUAL_FATAL(mkdir(gone, 0755), 0);
 			CU_ASSERT_EQUAL_FATAL(chdir(gone), 0);
 			CU_ASSERT_EQUAL_FATAL(rmdir(gone), 0);
-			CU_ASSERT_EQUAL_FATAL(h_run(NULL, NULL, argv, NULL, &plain), 0);
-			CU_ASSERT_EQUAL_FATAL(h_run(tiers[t], NULL, argv, NULL, &boxed),
-					      0);
+			CU_ASSERT_EQUAL_FATAL(h_run(NULL, argv, &plain), 0);
+			tst_ns_reset();
+			CU_ASSERT_EQUAL_FATAL(h_run(tiers[t], proved, &boxed), 0);
+			CU_ASSERT_EQUAL(tst_ns_check(tiers[t], tiers[t]), 1);
 			CU_ASSERT_EQUAL_FATAL(chdir(old), 0);
 			CU_ASSERT_NSTRING_EQUAL(plain.out, "2\n", 2); /* no file */
 			CU_ASSERT_STRING_EQUAL(boxed.out, plain.out);
@@ -166,63 +171,76 @@ static void test_deleted_cwd(void)
 	h_tmpdir_remove(tmp);
 }
 
+/* sh -c script with $0 = file and the helper's command line v after it. */
+static char **with_fd8(const char *script, const char *file, char **v)
+{
+	size_t n = 0;
+
+	while (v[n])
+		n++;
+	char **sh = calloc(n + 5, sizeof(*sh));
+	sh[0] = "sh";
+	sh[1] = "-c";
+	sh[2] = (char *)script;
+	sh[3] = (char *)file;
+	memcpy(sh + 4, v, n * sizeof(*v));
+	return sh;
+}
+
 /* The job's fds are the host's: none of the helper's, none missing; and
  * --cloexec N closes N for the job. */
 static void test_fd_set(void)
 {
-	char ls[PATH_MAX], script[PATH_MAX * 3];
+	char ls[PATH_MAX];
 	struct stat st;
+	/* The runner may leak fds of its own: compare, and look for ours. */
+	const char *const fds79[] = {
+	    "sh", "-c", "exec 7</dev/null 9>/dev/null; exec \"$@\"", "sh", NULL};
+	char *list[] = {(char *)tst_nsreport(), "ls", "/proc/self/fd", NULL};
+	struct tst_cmp same = {.how = {.via = TST_HELPER, .wrap = fds79},
+			       .plain_shows = "\n7\n9\n"};
 
-	CU_ASSERT_EQUAL_FATAL(h_resolve("ls", ls, sizeof(ls)), 0);
+	tst_assert_same(&same, list);
+	CU_ASSERT_EQUAL_FATAL(tst_resolve("ls", ls, sizeof(ls)), 0);
 	CU_ASSERT_EQUAL_FATAL(stat(ls, &st), 0);
+	const char *slash = strrchr(ls, '/');
 	for (size_t t = 0; t < 2; t++) {
-		char *list[] = {"sh", "-c", "exec 7</dev/null 9>/dev/null; exec \"$@\"",
-				"sh", "ls", "/proc/self/fd",
-				NULL};
-		char **v = h_cmdline(tiers[t], NULL, list + 4);
-		struct tst_proc plain, boxed;
-		CU_ASSERT_EQUAL_FATAL(tst_run(list, NULL, &plain), 0);
-		size_t n = 0;
-		while (v[n])
-			n++;
-		char **w = calloc(n + 5, sizeof(*w));
-		memcpy(w, list, 4 * sizeof(*w));
-		memcpy(w + 4, v, n * sizeof(*v));
-		CU_ASSERT_EQUAL_FATAL(tst_run(w, NULL, &boxed), 0);
-		/* The runner may leak fds of its own: compare, and look for ours. */
-		CU_ASSERT_PTR_NOT_NULL(strstr(plain.out, "\n7\n9\n"));
-		CU_ASSERT_STRING_EQUAL(boxed.out, plain.out);
-		tst_proc_free(&plain);
-		tst_proc_free(&boxed);
-		free(w);
-		h_free(v);
+		char *job[] = {"ls", "/proc/self/fd", NULL};
+		struct tst_proc boxed;
 
 		/* fexecve of fd 8 that the host had close-on-exec. */
-		snprintf(script, sizeof(script),
-			 "exec 8<%s 9>/dev/null; exec %s --dirfd 8 --cloexec 8 %s "
-			 "%llu:%llu '' "
-			 "ls /proc/self/fd",
-			 ls, tst_build("cordon-helper"), tiers[t],
-			 (unsigned long long)st.st_dev, (unsigned long long)st.st_ino);
-		char *fx[] = {"sh", "-c", script, NULL};
-		CU_ASSERT_EQUAL_FATAL(tst_run(fx, NULL, &boxed), 0);
+		struct tst_hcmd fexec = {.helper = tst_build("cordon-helper"),
+					 .dirfd = 8,
+					 .cloexec = 8,
+					 .tier = tiers[t],
+					 .dev = st.st_dev,
+					 .ino = st.st_ino,
+					 .path = "",
+					 .argv = job};
+		char **v = tst_hcmd_argv(&fexec);
+		char **sh = with_fd8("exec 8<\"$0\" 9>/dev/null; exec \"$@\"", ls, v);
+		CU_ASSERT_EQUAL_FATAL(tst_run(sh, NULL, &boxed), 0);
 		CU_ASSERT_EQUAL(boxed.status, 0);
 		CU_ASSERT_PTR_NOT_NULL(strstr(boxed.out, "\n3\n9\n"));
 		CU_ASSERT_PTR_NULL(strstr(boxed.out, "\n8\n"));
 		tst_proc_free(&boxed);
+		free(sh);
+		tst_hcmd_free(v);
 
 		/* --dirfd with a name relative to it (execveat); fd 8 stays. */
-		const char *slash = strrchr(ls, '/');
-		snprintf(
-		    script, sizeof(script),
-		    "exec 8<%.*s; exec %s --dirfd 8 %s %llu:%llu %s ls /proc/self/fd",
-		    (int)(slash - ls), ls, tst_build("cordon-helper"), tiers[t],
-		    (unsigned long long)st.st_dev, (unsigned long long)st.st_ino,
-		    slash + 1);
-		CU_ASSERT_EQUAL_FATAL(tst_run(fx, NULL, &boxed), 0);
+		char dir[PATH_MAX];
+		snprintf(dir, sizeof(dir), "%.*s", (int)(slash - ls), ls);
+		struct tst_hcmd at = fexec;
+		at.cloexec = -1;
+		at.path = slash + 1;
+		v = tst_hcmd_argv(&at);
+		sh = with_fd8("exec 8<\"$0\"; exec \"$@\"", dir, v);
+		CU_ASSERT_EQUAL_FATAL(tst_run(sh, NULL, &boxed), 0);
 		CU_ASSERT_EQUAL(boxed.status, 0);
 		CU_ASSERT_PTR_NOT_NULL(strstr(boxed.out, "\n3\n8\n"));
 		tst_proc_free(&boxed);
+		free(sh);
+		tst_hcmd_free(v);
 	}
 }
 

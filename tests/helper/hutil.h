@@ -1,9 +1,10 @@
-/* Helpers for the helper's suites: run a command through cordon-helper with
- * the documented command line, as the shim would, or plainly to compare. */
+/* Helpers for the helper's suites: a command through cordon-helper with the
+ * documented command line, as the shim would run it, or plainly to compare
+ * (tests/lib/cordon.h). */
 #ifndef CORDON_HUTIL_H
 #define CORDON_HUTIL_H
 
-#include "tests/lib/tst.h"
+#include "tests/lib/cordon.h"
 
 #include <stdbool.h>
 #include <sys/types.h>
@@ -13,21 +14,11 @@
 		"hardened", "lockdown"                                                   \
 	}
 
-/* argv[0] searched in PATH as execvp would; 0 or -errno. */
-int h_resolve(const char *name, char *out, size_t size);
-
-/* Runs argv through the helper in tier (NULL: plainly, no helper), with
- * extra helper options hopts (NULL-terminated, may be NULL) before TIER. */
-int h_run(const char *tier, const char *const *hopts, char *const argv[],
-	  const struct tst_opts *o, struct tst_proc *res);
+/* Runs argv through the helper in tier (NULL: plainly, no helper). */
+int h_run(const char *tier, char *const argv[], struct tst_proc *res);
 
 /* sh -c script, through the helper in tier (NULL: plainly). */
 int h_sh(const char *tier, const char *script, struct tst_proc *res);
-
-/* The helper command line for argv in a malloc'd, NULL-terminated vector
- * (free with h_free). */
-char **h_cmdline(const char *tier, const char *const *hopts, char *const argv[]);
-void h_free(char **v);
 
 /* Starts argv (through the helper when tier is set) in its own process
  * group with stdout on *out; stdin /dev/null, stderr inherited. */
@@ -48,7 +39,9 @@ bool h_sanitized(void);
  * opens no new pty (docs/security.md). */
 bool h_devpts_closed(void);
 
-/* Asserts that cmd behaves the same plainly and through the helper. */
+/* argv plainly, then through the helper at tier: status, stdout and stderr
+ * the same, and its jobs (at least one reports) in the tier's namespaces
+ * (tst_assert_same). */
 void h_assert_transparent(const char *tier, char *const argv[]);
 
 #endif

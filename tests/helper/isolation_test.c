@@ -157,7 +157,7 @@ static void test_tiocsti(void)
 	bool no_pty = tst_is_root() && h_devpts_closed();
 
 	for (size_t t = 0; t < 2; t++) {
-		CU_ASSERT_EQUAL_FATAL(h_run(tiers[t], NULL, argv, NULL, &r), 0);
+		CU_ASSERT_EQUAL_FATAL(h_run(tiers[t], argv, &r), 0);
 		CU_ASSERT_EQUAL(r.status, no_pty ? 1 << 8 : 0);
 		CU_ASSERT_STRING_EQUAL(
 		    r.out, no_pty ? "fd-1 EPERM\nhigh EPERM\nlinux EPERM\n"
@@ -167,7 +167,7 @@ static void test_tiocsti(void)
 		tst_proc_free(&r);
 	}
 	/* Without cordon the kernel answers first: proof the filter did it. */
-	CU_ASSERT_EQUAL_FATAL(h_run(NULL, NULL, argv, NULL, &r), 0);
+	CU_ASSERT_EQUAL_FATAL(h_run(NULL, argv, &r), 0);
 	const char *plain = "fd-1 EBADF\nhigh EBADF\nlinux EBADF\n";
 	CU_ASSERT_NSTRING_EQUAL(r.out, plain, strlen(plain));
 	tst_proc_free(&r);
@@ -193,8 +193,6 @@ static void test_env(void)
 {
 	static const char *const add[] = {"CORDON_SANDBOX=stale", "CORDON_TEST_MARK=kept",
 					  NULL};
-	char **env = tst_env(add, NULL);
-	struct tst_opts o = {.envp = env, .timeout_ms = 10000};
 	char *argv[] = {
 	    "sh", "-c",
 	    "env | grep -c '^CORDON_SANDBOX='; echo \"$CORDON_SANDBOX "
@@ -206,20 +204,24 @@ static void test_env(void)
 	for (size_t t = 0; t < 2; t++) {
 		struct tst_proc r;
 		char want[64];
-		CU_ASSERT_EQUAL_FATAL(h_run(tiers[t], NULL, argv, &o, &r), 0);
+		struct tst_how how = {
+		    .via = TST_HELPER, .tier = tiers[t], .env = add, .timeout_ms = 10000};
+		CU_ASSERT_EQUAL_FATAL(tst_cordon_run(&how, argv, &r), 0);
 		snprintf(want, sizeof(want), "1\n%s kept\nuserns-ok\n", tiers[t]);
 		CU_ASSERT_STRING_EQUAL(r.out, want);
 		tst_proc_free(&r);
 	}
-	tst_env_free(env);
 }
 
 /* What the job inherits besides: as without cordon. */
 static void test_inherited(void)
 {
-	char *argv[] = {
-	    "sh", "-c",
-	    "umask; ulimit -a; pwd; id; env | grep -v '^CORDON_SANDBOX' | sort", NULL};
+	char script[2 * PATH_MAX];
+	char *argv[] = {"sh", "-c", script, NULL};
+
+	snprintf(script, sizeof(script),
+		 "%s; umask; ulimit -a; pwd; id; env | grep -v '^CORDON_SANDBOX' | sort",
+		 tst_nsreport_sh());
 
 	for (size_t t = 0; t < 2; t++)
 		h_assert_transparent(tiers[t], argv);
@@ -231,12 +233,12 @@ static void test_inherited(void)
 static void test_nested(void)
 {
 	char *inner[] = {"sh", "-c", "echo $$; id -u", NULL};
-	char **v = h_cmdline("lockdown", NULL, inner);
+	char **v = tst_helper_cmdline("lockdown", inner);
 	struct tst_proc r;
 	char want[32];
 
 	for (size_t t = 0; t < 2; t++) {
-		CU_ASSERT_EQUAL_FATAL(h_run(tiers[t], NULL, v, NULL, &r), 0);
+		CU_ASSERT_EQUAL_FATAL(h_run(tiers[t], v, &r), 0);
 		snprintf(want, sizeof(want), "2\n%u\n", (unsigned)getuid());
 		if (getuid() == 0 && r.status == 125 << 8) {
 			CU_ASSERT_PTR_NOT_NULL(
@@ -246,7 +248,7 @@ static void test_nested(void)
 		}
 		tst_proc_free(&r);
 	}
-	h_free(v);
+	tst_hcmd_free(v);
 }
 
 static void test_static(void)

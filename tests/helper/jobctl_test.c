@@ -120,7 +120,7 @@ static void term_close(struct term *t)
 /* The command line that runs argv (through the helper in tier, if set). */
 static void command(const char *tier, char *const argv[], char *out, size_t size)
 {
-	char **v = tier ? h_cmdline(tier, NULL, argv) : NULL;
+	char **v = tier ? tst_helper_cmdline(tier, argv) : NULL;
 	char *const *w = v ? v : argv;
 	size_t len = 0;
 
@@ -139,7 +139,7 @@ static void command(const char *tier, char *const argv[], char *out, size_t size
 	}
 	out[len++] = '\n';
 	out[len] = '\0';
-	h_free(v);
+	tst_hcmd_free(v);
 }
 
 static void session(const char *tier)

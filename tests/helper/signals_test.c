@@ -115,7 +115,7 @@ static pid_t spawn_orphaned(const char *tier, char *const argv[], int *out)
 {
 	int o[2], p[2];
 	pid_t leader, pid = -1;
-	char **v = tier ? h_cmdline(tier, NULL, argv) : NULL;
+	char **v = tier ? tst_helper_cmdline(tier, argv) : NULL;
 
 	if (pipe2(o, O_CLOEXEC) < 0 || pipe2(p, O_CLOEXEC) < 0)
 		return -1;
@@ -134,7 +134,7 @@ static pid_t spawn_orphaned(const char *tier, char *const argv[], int *out)
 		_exit(write(p[1], &child, sizeof(child)) == (ssize_t)sizeof(child) ? 0
 										   : 1);
 	}
-	h_free(v);
+	tst_hcmd_free(v);
 	close(o[1]);
 	close(p[1]);
 	if (read(p[0], &pid, sizeof(pid)) != (ssize_t)sizeof(pid))
@@ -271,34 +271,13 @@ static void test_orphans_reaped(void)
 /* Blocked and ignored signals reach the job as the host set them. */
 static void test_host_mask(void)
 {
-	char *argv[] = {(char *)tst_build("tests/helper/sigexec"),
-			"grep",
-			"-E",
-			"^Sig(Blk|Ign)",
-			"/proc/self/status",
-			NULL};
+	const char *const sigexec[] = {tst_build("tests/helper/sigexec"), NULL};
+	char *argv[] = {(char *)tst_nsreport(), "grep", "-E", "^Sig(Blk|Ign)",
+			"/proc/self/status",	NULL};
+	struct tst_cmp c = {.how = {.via = TST_HELPER, .wrap = sigexec},
+			    .plain_shows = "SigBlk:\t0000008100000200"};
 
-	for (int t = 1; t < NTIERS; t++) {
-		struct tst_proc plain, boxed;
-		char **v = h_cmdline(tiers[t], NULL, argv + 1);
-		size_t n = 0;
-		while (v[n])
-			n++;
-		char **w = calloc(n + 2, sizeof(*w));
-		w[0] = argv[0];
-		memcpy(w + 1, v, n * sizeof(*v));
-		CU_ASSERT_EQUAL_FATAL(tst_run(argv, NULL, &plain), 0);
-		CU_ASSERT_EQUAL_FATAL(tst_run(w, NULL, &boxed), 0);
-		CU_ASSERT_STRING_EQUAL(boxed.out, plain.out);
-		if (strcmp(boxed.out, plain.out))
-			printf("\n    %s: %s vs plainly %s\n", tiers[t], boxed.out,
-			       plain.out);
-		CU_ASSERT_PTR_NOT_NULL(strstr(plain.out, "SigBlk:\t0000008100000200"));
-		tst_proc_free(&plain);
-		tst_proc_free(&boxed);
-		free(w);
-		h_free(v);
-	}
+	tst_assert_same(&c, argv);
 }
 
 /* A "Field:  N kB" line of /proc/PID/FILE, or -1. */

@@ -1,6 +1,7 @@
 /* What the host sees of the job: its exit status and death by signal
  * mirrored exactly, and the helper's own failures (docs/errors.md). */
 #include "tests/helper/hutil.h"
+#include "tests/lib/hcmd.h"
 
 #include <limits.h>
 #include <signal.h>
@@ -45,13 +46,17 @@ static void test_death_by_signal(void)
 		sigs[n++] = extra[i];
 	for (int i = 0; i < n; i++)
 		for (size_t t = 0; t < 2; t++) {
-			char script[64];
+			char script[2 * PATH_MAX];
 			struct tst_proc r, plain;
 			/* The job kills itself; the monitor must die the same way. */
-			snprintf(script, sizeof(script), "ulimit -c 0; kill -%d $$",
-				 sigs[i]);
+			snprintf(script, sizeof(script), "%s; ulimit -c 0; kill -%d $$",
+				 tst_nsreport_sh(), sigs[i]);
+			tst_ns_reset();
 			CU_ASSERT_EQUAL_FATAL(h_sh(NULL, script, &plain), 0);
+			CU_ASSERT_EQUAL(tst_ns_check(NULL, "plain"), 1);
+			tst_ns_reset();
 			CU_ASSERT_EQUAL_FATAL(h_sh(tiers[t], script, &r), 0);
+			CU_ASSERT_EQUAL(tst_ns_check(tiers[t], tiers[t]), 1);
 			/* glibc's sh may handle the signals glibc reserves: compare. */
 			CU_ASSERT_EQUAL(r.status, plain.status);
 			if (sigs[i] < 32)
@@ -69,32 +74,39 @@ static void test_death_by_signal(void)
 /* Output and status identical with and without the helper. */
 static void test_transparent_output(void)
 {
-	char *argv[] = {
-	    "sh",   "-c",  "echo out; echo err >&2; printf '%s|' \"$0\" \"$@\"; exit 3",
-	    "zero", "a b", "",
-	    "c",    NULL};
+	char script[2 * PATH_MAX];
+	char *argv[] = {"sh", "-c", script, "zero", "a b", "", "c", NULL};
+
+	snprintf(script, sizeof(script),
+		 "%s; echo out; echo err >&2; printf '%%s|' \"$0\" \"$@\"; exit 3",
+		 tst_nsreport_sh());
 
 	for (size_t t = 0; t < 2; t++)
 		h_assert_transparent(tiers[t], argv);
 }
 
-static void expect(const char *tier, const char *const *hopts, char *const argv[],
-		   const char *path, const char *devino, int code, const char *err)
+/* argv through the helper at tier, with the DEV:INO and PATH given where
+ * set (else argv[0]'s): exit code, and one line of ours with err. */
+static void expect(const char *tier, char *const argv[], const char *path,
+		   const struct stat *pinned, int code, const char *err)
 {
-	char **v = h_cmdline(tier, hopts, argv);
+	char resolved[PATH_MAX];
+	struct stat st = {0};
 	struct tst_proc r;
-	size_t k = 0;
 
-	while (v[k] && strcmp(v[k], tier))
-		k++;
-	if (devino) {
-		free(v[k + 1]);
-		v[k + 1] = strdup(devino);
-	}
-	if (path) {
-		free(v[k + 2]);
-		v[k + 2] = strdup(path);
-	}
+	if (tst_resolve(argv[0], resolved, sizeof(resolved)) == 0)
+		stat(resolved, &st);
+	if (pinned)
+		st = *pinned;
+	struct tst_hcmd c = {.helper = tst_build("cordon-helper"),
+			     .dirfd = -1,
+			     .cloexec = -1,
+			     .tier = tier,
+			     .dev = st.st_dev,
+			     .ino = st.st_ino,
+			     .path = path ? path : resolved,
+			     .argv = argv};
+	char **v = tst_hcmd_argv(&c);
 	CU_ASSERT_EQUAL_FATAL(tst_run(v, NULL, &r), 0);
 	CU_ASSERT_TRUE(WIFEXITED(r.status) && WEXITSTATUS(r.status) == code);
 	CU_ASSERT_PTR_NOT_NULL(strstr(r.err, err));
@@ -104,7 +116,7 @@ static void expect(const char *tier, const char *const *hopts, char *const argv[
 	if (!WIFEXITED(r.status) || WEXITSTATUS(r.status) != code || !strstr(r.err, err))
 		printf("\n    %s: status %#x, stderr: %s\n", tier, r.status, r.err);
 	tst_proc_free(&r);
-	h_free(v);
+	tst_hcmd_free(v);
 }
 
 static void test_exec_failures(void)
@@ -115,24 +127,25 @@ static void test_exec_failures(void)
 	    tst_write_file("garbage", "echo from sh \"$0\" \"$1\"\n", 0755);
 	char *argv_ne[] = {(char *)noexec, NULL};
 	char *argv_g[] = {(char *)garbage, "arg1", NULL};
-	const char *const sh[] = {"--sh", NULL};
 
 	snprintf(nx, sizeof(nx), "%s/does-not-exist", tst_scratch());
 	char *argv_nx[] = {nx, NULL};
 	for (size_t t = 0; t < 2; t++) {
 		snprintf(line, sizeof(line),
 			 "cannot execute %s: No such file or directory\n", nx);
-		expect(tiers[t], NULL, argv_nx, NULL, "1:1", 127, line);
+		expect(tiers[t], argv_nx, NULL, &(struct stat){.st_dev = 1, .st_ino = 1},
+		       127, line);
 		snprintf(line, sizeof(line), "cannot execute %s: Permission denied\n",
 			 noexec);
-		expect(tiers[t], NULL, argv_ne, NULL, NULL, 126, line);
+		expect(tiers[t], argv_ne, NULL, NULL, 126, line);
 		snprintf(line, sizeof(line), "cannot execute %s: Exec format error\n",
 			 garbage);
-		expect(tiers[t], NULL, argv_g, NULL, NULL, 126, line);
+		expect(tiers[t], argv_g, NULL, NULL, 126, line);
 
 		/* --sh: the exec*p fallback, as glibc runs it. */
 		struct tst_proc r;
-		CU_ASSERT_EQUAL_FATAL(h_run(tiers[t], sh, argv_g, NULL, &r), 0);
+		struct tst_how sh = {.via = TST_HELPER, .tier = tiers[t], .sh = true};
+		CU_ASSERT_EQUAL_FATAL(tst_cordon_run(&sh, argv_g, &r), 0);
 		CU_ASSERT_EQUAL(r.status, 0);
 		snprintf(line, sizeof(line), "from sh %s arg1\n", garbage);
 		CU_ASSERT_STRING_EQUAL(r.out, line);
@@ -146,23 +159,29 @@ static void test_pinned_mismatch(void)
 	char *argv[] = {"true", NULL};
 	char falsepath[PATH_MAX];
 
-	CU_ASSERT_EQUAL_FATAL(h_resolve("false", falsepath, sizeof(falsepath)), 0);
+	CU_ASSERT_EQUAL_FATAL(tst_resolve("false", falsepath, sizeof(falsepath)), 0);
 	for (size_t t = 0; t < 2; t++)
-		expect(tiers[t], NULL, argv, falsepath, NULL, 126,
+		expect(tiers[t], argv, falsepath, NULL, 126,
 		       "not the file that was resolved");
 }
 
 static void test_bad_command_line(void)
 {
-	char *argv[] = {(char *)tst_build("cordon-helper"),
-			"sandbox",
-			"1:2",
-			"/bin/true",
-			"true",
-			NULL};
+	char *job[] = {"true", NULL};
+	/* Not a tier. */
+	struct tst_hcmd c = {.helper = tst_build("cordon-helper"),
+			     .dirfd = -1,
+			     .cloexec = -1,
+			     .tier = "sandbox",
+			     .dev = 1,
+			     .ino = 2,
+			     .path = "/bin/true",
+			     .argv = job};
+	char **argv = tst_hcmd_argv(&c);
 	struct tst_proc r;
 
 	CU_ASSERT_EQUAL_FATAL(tst_run(argv, NULL, &r), 0);
+	tst_hcmd_free(argv);
 	CU_ASSERT_TRUE(WIFEXITED(r.status) && WEXITSTATUS(r.status) == 125);
 	CU_ASSERT_PTR_NOT_NULL(strstr(r.err, "cordon: bad helper command line"));
 	tst_proc_free(&r);
@@ -178,21 +197,21 @@ static void test_userns_refused(void)
 		const char *kind;
 		int want[2]; /* hardened, lockdown */
 	} runs[] = {{"user", {125, 125}}, {"pid", {125, 125}}, {"net", {0, 125}}};
-	char script[PATH_MAX * 2], named[256];
+	char script[256], named[256];
 	struct tst_proc r;
 
 	for (size_t k = 0; k < sizeof(runs) / sizeof(runs[0]); k++) {
 		for (size_t t = 0; t < 2; t++) {
 			char *argv[] = {"true", NULL};
-			char **v = h_cmdline(tiers[t], NULL, argv);
 			snprintf(
 			    script, sizeof(script),
-			    "echo 0 > /proc/sys/user/max_%s_namespaces && exec %s %s %s "
-			    "%s %s",
-			    runs[k].kind, v[0], v[1], v[2], v[3], v[4]);
-			h_free(v);
-			char *un[] = {"unshare", "-U", "-r", "sh", "-c", script, NULL};
-			CU_ASSERT_EQUAL_FATAL(tst_run(un, NULL, &r), 0);
+			    "echo 0 > /proc/sys/user/max_%s_namespaces && exec \"$@\"",
+			    runs[k].kind);
+			const char *const un[] = {"unshare", "-U",   "-r", "sh",
+						  "-c",	     script, "sh", NULL};
+			struct tst_how how = {
+			    .via = TST_HELPER, .tier = tiers[t], .wrap = un};
+			CU_ASSERT_EQUAL_FATAL(tst_cordon_run(&how, argv, &r), 0);
 			CU_ASSERT_TRUE(WIFEXITED(r.status) &&
 				       WEXITSTATUS(r.status) == runs[k].want[t]);
 			snprintf(
@@ -218,16 +237,11 @@ static void test_userns_refused(void)
 	}
 	for (size_t t = 0; t < 2; t++) {
 		char *argv[] = {"true", NULL};
-		char **v = h_cmdline(tiers[t], NULL, argv);
-		char *sc[] = {(char *)tst_build("tests/launcher/nouserns"),
-			      v[0],
-			      v[1],
-			      v[2],
-			      v[3],
-			      v[4],
-			      NULL};
-		CU_ASSERT_EQUAL_FATAL(tst_run(sc, NULL, &r), 0);
-		h_free(v);
+		const char *const nouserns[] = {tst_build("tests/launcher/nouserns"),
+						NULL};
+		struct tst_how how = {
+		    .via = TST_HELPER, .tier = tiers[t], .wrap = nouserns};
+		CU_ASSERT_EQUAL_FATAL(tst_cordon_run(&how, argv, &r), 0);
 		CU_ASSERT_TRUE(WIFEXITED(r.status) && WEXITSTATUS(r.status) == 125);
 		CU_ASSERT_PTR_NOT_NULL(strstr(r.err,
 					      "cordon: the kernel refused the sandbox's "

@@ -1,7 +1,7 @@
 /* scripts/cordon as the build tree holds it ($(B)/cordon): options and their
  * errors, the environment it gives a host, `cordon run` at each tier,
  * `cordon check`, a real host through it, and the man pages. */
-#include "tests/lib/tst.h"
+#include "tests/lib/cordon.h"
 
 #include <limits.h>
 #include <stdio.h>
@@ -9,11 +9,6 @@
 #include <string.h>
 #include <sys/stat.h>
 #include <unistd.h>
-
-/* Nothing of an outer cordon reaches the launcher under test. */
-static const char *const drop[] = {
-    "CORDON_TIER",	     "CORDON_HELPER", "CORDON_LOG", "CORDON_SANDBOX",
-    "CORDON_SANDBOX_USERNS", "LD_PRELOAD",    NULL};
 
 static char *cordon(void)
 {
@@ -24,14 +19,13 @@ static char *cordon(void)
 	return path;
 }
 
-/* Runs argv with the extra "NAME=value" entries (may be NULL). */
+/* Runs argv with the extra "NAME=value" entries (may be NULL), nothing of
+ * an outer cordon in its env. */
 static void run_env(const char *const *add, char *const argv[], struct tst_proc *r)
 {
-	char **env = tst_env(add, drop);
-	struct tst_opts o = {.envp = env, .timeout_ms = 30000};
+	struct tst_how how = {.env = add, .timeout_ms = 30000};
 
-	CU_ASSERT_EQUAL_FATAL(tst_run(argv, &o, r), 0);
-	tst_env_free(env);
+	CU_ASSERT_EQUAL_FATAL(tst_cordon_run(&how, argv, r), 0);
 }
 
 static void run(char *const argv[], struct tst_proc *r)
@@ -484,28 +478,37 @@ static void test_run_no_preload(void)
 	tst_proc_free(&r);
 }
 
-/* A shell run through the launcher sees what it sees without it. */
+/* A shell run through the launcher sees what it sees without it, and its
+ * jobs run in the sandbox (nsreport, which reports its own namespaces,
+ * alone and in a pipe). */
 static void test_dash_transparent(void)
 {
-	static const char jobs[] = "echo start; ls / >/dev/null && echo ls-ok\n"
-				   "printf '%s\\n' b a c | sort | tr a-z A-Z\n"
-				   "cat /nonexistent-file; echo \"cat=$?\"\n"
-				   "nosuch-cmd-xyz; echo \"nf=$?\"\n"
-				   "sh -c 'kill -TERM $$'; echo \"sig=$?\"\n"
-				   "echo \"sub=$(echo inner)\"; exit 7\n";
+	char jobs[4 * PATH_MAX];
 	struct tst_proc plain, r;
-	char *direct[] = {"dash", "-c", (char *)jobs, NULL};
-	char *through[] = {cordon(), "--tier", "lockdown",   "--",
-			   "dash",   "-c",     (char *)jobs, NULL};
+	char *direct[] = {"dash", "-c", jobs, NULL};
+	char *through[] = {cordon(), "--tier", "lockdown", "--",
+			   "dash",   "-c",     jobs,	   NULL};
 
+	snprintf(jobs, sizeof(jobs),
+		 "echo start; ls / >/dev/null && echo ls-ok\n"
+		 "printf '%%s\\n' b a c | sort | tr a-z A-Z\n"
+		 "cat /nonexistent-file; echo \"cat=$?\"\n"
+		 "nosuch-cmd-xyz; echo \"nf=$?\"\n"
+		 "sh -c 'kill -TERM $$'; echo \"sig=$?\"\n"
+		 "'%s'; echo piped | '%s' cat\n"
+		 "echo \"sub=$(echo inner)\"; exit 7\n",
+		 tst_nsreport(), tst_nsreport());
 	if (!userns_ok())
 		return;
+	tst_ns_reset();
 	run(direct, &plain);
+	CU_ASSERT_EQUAL(tst_ns_check(NULL, "dash"), 2);
+	tst_ns_reset();
 	run(through, &r);
+	CU_ASSERT_EQUAL(tst_ns_check("lockdown", "dash through cordon --tier lockdown"),
+			2);
 	CU_ASSERT_EQUAL(tst_shell_status(plain.status), 7);
-	CU_ASSERT_EQUAL(r.status, plain.status);
-	CU_ASSERT_STRING_EQUAL(r.out, plain.out);
-	CU_ASSERT_STRING_EQUAL(r.err, plain.err);
+	tst_assert_same_run("dash through cordon --tier lockdown", &plain, &r);
 	tst_proc_free(&plain);
 	tst_proc_free(&r);
 }
@@ -762,6 +765,54 @@ static void test_check_seccomp(void)
 	tst_proc_free(&r);
 }
 
+/* A chrooted root host: the kernel refuses new user namespaces in a
+ * chroot whatever the sysctls say, and check says that, not sysctl advice.
+ * The chroot is a bind of / (the kernel counts any root that is not the
+ * mount namespace's as a chroot), in a mount namespace of the test's own. */
+static void test_check_chroot(void)
+{
+	char cmd[3 * PATH_MAX], helper[PATH_MAX + 32];
+	char *argv[] = {"unshare", "-m", "sh", "-c", cmd, NULL};
+	const char *fake =
+	    tst_write_file("chroot-helper",
+			   "#!/bin/sh\necho chroot >&3\n"
+			   "echo 'cordon: the kernel refused ... in a chroot' >&2\n"
+			   "exit 125\n",
+			   0755);
+	struct tst_proc r;
+
+	/* check's reading of the helper's cause: a stand-in that says it. */
+	snprintf(helper, sizeof(helper), "CORDON_HELPER=%s", fake);
+	run_env((const char *[]){helper, NULL}, (char *[]){cordon(), "check", NULL}, &r);
+	CU_ASSERT_EQUAL(tst_shell_status(r.status), 1);
+	CU_ASSERT_PTR_NOT_NULL(strstr(r.out,
+				      "hardened: FAILED: this process runs in a chroot, "
+				      "where Linux allows no new user namespace; fix: "));
+	CU_ASSERT_PTR_NULL(strstr(r.out, "sysctl"));
+	tst_proc_free(&r);
+	if (!tst_is_root()) {
+		tst_skip("chroot(2) needs root: the helper's own chroot diagnosis is "
+			 "tested in the run as root");
+		return;
+	}
+	/* The helper itself in a chroot: a plain directory holding it and the
+	 * host's /proc, in a mount namespace of the test's own. */
+	snprintf(cmd, sizeof(cmd),
+		 "d=$(mktemp -d '%s/chroot.XXXXXX') && mkdir \"$d/proc\" && "
+		 "cp '%s' \"$d/h\" && mount --bind /proc \"$d/proc\" && "
+		 "chroot \"$d\" /h --status-fd 3 hardened - /h x 3>&1; rc=$?; "
+		 "umount \"$d/proc\"; rm -rf \"$d\"; exit $rc",
+		 tst_scratch(), tst_build("cordon-helper"));
+	run(argv, &r);
+	CU_ASSERT_EQUAL(tst_shell_status(r.status), 125);
+	CU_ASSERT_STRING_EQUAL(r.out, "chroot\n");
+	CU_ASSERT_TRUE(one_cordon_line(r.err));
+	CU_ASSERT_PTR_NOT_NULL(strstr(r.err, "the caller runs in a chroot"));
+	CU_ASSERT_PTR_NULL(strstr(r.err, "sysctl"));
+	if (tst_shell_status(r.status) != 125)
+		printf("\n    status %#x\n%s%s", r.status, r.out, r.err);
+	tst_proc_free(&r);
+}
 /* A helper that is not there fails the sandboxed tiers, not none. */
 static void test_check_no_helper(void)
 {
@@ -841,6 +892,7 @@ static CU_TestInfo check_tests[] = {
     {"no mount_setattr, no scopes, no open_tree", test_check_old_kernel},
     {"AppArmor's userns restriction (simulated): names the sysctl", test_check_apparmor},
     {"no helper", test_check_no_helper},
+    {"a chrooted host: names the chroot", test_check_chroot},
     CU_TEST_INFO_NULL,
 };
 static CU_TestInfo man_tests[] = {

@@ -9,10 +9,5 @@ TEST_DEPS += $(B)/cordon $(LAUNCHER_MAN)
 $(LAUNCHER_MAN_DIR)/man1/%: man/% ; @mkdir -p $(@D) && cp $< $@
 $(LAUNCHER_MAN_DIR)/man7/%: man/% ; @mkdir -p $(@D) && cp $< $@
 $(LAUNCHER_MAN_DIR)/man8/%: man/% ; @mkdir -p $(@D) && cp $< $@
-# A seccomp filter that refuses user namespaces, as a container's would.
-LAUNCHER_PROGS := $(patsubst tests/launcher/progs/%.c,$(B)/tests/launcher/%,\
-		  $(wildcard tests/launcher/progs/*.c))
-TEST_DEPS += $(LAUNCHER_PROGS)
-$(B)/tests/launcher/%: tests/launcher/progs/%.c | $(B)/tests/launcher/.dir
-	$(CC) $(BASE_CPPFLAGS) $(CPPFLAGS) $(BASE_CFLAGS) $(CFLAGS) -o $@ $< \
-	  $(BASE_LDFLAGS) $(LDFLAGS)
+# tests/launcher/progs/nouserns: a seccomp filter that refuses user
+# namespaces, as a container's would.

@@ -1,8 +1,15 @@
 /* The one CUnit runner: every suite registered with TST_SUITE, in name
- * order. Optional arguments select suites by name prefix. */
-#include "tests/lib/tst.h"
+ * order.
+ *
+ *	cordon-tests [-x PREFIX]... [PREFIX | SUITE/TEST-PREFIX]...
+ *
+ * PREFIX arguments select the suites whose names start with one of them,
+ * SUITE/TEST-PREFIX the tests of suite SUITE whose names start so (none:
+ * all); -x PREFIX leaves out the suites starting with PREFIX. */
+#include "tests/lib/cordon.h"
 
 #include <CUnit/Basic.h>
+#include <stdbool.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -33,14 +40,38 @@ static int by_name(const void *a, const void *b)
 	return strcmp(((const struct reg *)a)->name, ((const struct reg *)b)->name);
 }
 
-static int selected(const char *name, int argc, char **argv)
+static bool starts(const char *name, const char *prefix)
 {
-	if (argc < 2)
-		return 1;
-	for (int i = 1; i < argc; i++)
-		if (strncmp(name, argv[i], strlen(argv[i])) == 0)
-			return 1;
-	return 0;
+	return strncmp(name, prefix, strlen(prefix)) == 0;
+}
+
+/* Whether selector (SUITE-PREFIX, or SUITE/TEST-PREFIX: that suite's
+ * tests whose names start so) takes test of suite; test NULL: any of it. */
+static bool takes(const char *sel, const char *suite, const char *test)
+{
+	const char *slash = strchr(sel, '/');
+
+	if (!slash)
+		return starts(suite, sel);
+	return strlen(suite) == (size_t)(slash - sel) &&
+	       strncmp(suite, sel, (size_t)(slash - sel)) == 0 &&
+	       (!test || starts(test, slash + 1));
+}
+
+static bool selected(const char *suite, const char *test, int argc, char **argv)
+{
+	bool chosen = false, any = false;
+
+	for (int i = 1; i < argc; i++) {
+		if (strcmp(argv[i], "-x") == 0 && i + 1 < argc) {
+			if (starts(suite, argv[++i]))
+				return false;
+			continue;
+		}
+		any = true;
+		chosen |= takes(argv[i], suite, test);
+	}
+	return chosen || !any;
 }
 
 int main(int argc, char **argv)
@@ -49,12 +80,17 @@ int main(int argc, char **argv)
 	if (CU_initialize_registry() != CUE_SUCCESS)
 		return 2;
 	for (size_t i = 0; i < nregs; i++) {
-		if (!selected(regs[i].name, argc, argv))
+		if (!selected(regs[i].name, NULL, argc, argv))
 			continue;
 		CU_pSuite s = CU_add_suite(regs[i].name, NULL, NULL);
 		for (CU_TestInfo *t = regs[i].tests; s && t->pName; t++)
-			CU_add_test(s, t->pName, t->pTestFunc);
+			if (selected(regs[i].name, t->pName, argc, argv))
+				CU_add_test(s, t->pName, t->pTestFunc);
 	}
+	/* Where every job of the comparisons reports its namespaces. */
+	if (setenv(TST_NS_VAR, tst_ns_file(), 1) < 0)
+		return 2;
+	tst_ns_reset();
 	printf("cordon tests as uid %u\n", (unsigned)getuid());
 	CU_basic_set_mode(CU_BRM_VERBOSE);
 	CU_basic_run_tests();

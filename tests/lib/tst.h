@@ -27,7 +27,7 @@ void tst_register(const char *name, CU_TestInfo *tests);
 void tst_skip(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
 
 /* Path of an artifact in the build tree the runner belongs to, e.g.
- * tst_build("cordon-helper"), tst_build("tests/hosts/spawn"). The string
+ * tst_build("cordon-helper"), tst_build("tests/shim/execve"). The string
  * lives until the next 16 calls. */
 const char *tst_build(const char *rel);
 

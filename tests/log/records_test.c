@@ -14,7 +14,7 @@ struct entry {
 	bool search;
 };
 
-/* The test hosts of tests/shim/hosts and the function each one calls. */
+/* The test hosts (tests/lib/progs/host.c) and the function each one calls. */
 static const struct entry entries[] = {
     {"execve", "execve", false},
     {"execv", "execv", false},
@@ -30,6 +30,8 @@ static const struct entry entries[] = {
     {"posix_spawnp_compat", "posix_spawnp", true},
     {"fexecve", "fexecve", false},
     {"execveat", "execveat", false},
+    {"pidfd_spawn", "pidfd_spawn", false},
+    {"pidfd_spawnp", "pidfd_spawnp", true},
 };
 
 /* One host at tier, /bin/true (or "true" in PATH=/bin) with argv
@@ -67,7 +69,7 @@ static void test_entry_none(void)
 
 static void test_entry_sandboxed(void)
 {
-	if (!s_sandbox_ok())
+	if (!tst_sandbox_ok())
 		return;
 	for (size_t i = 0; i < sizeof(entries) / sizeof(entries[0]); i++)
 		entry_at(&entries[i], "hardened", "sandboxed");
@@ -106,7 +108,7 @@ static void shell_at(const char *tier, const char *decision)
 static void test_system_popen(void)
 {
 	shell_at("none", "passthrough");
-	if (s_sandbox_ok())
+	if (tst_sandbox_ok())
 		shell_at("hardened", "sandboxed");
 }
 
@@ -199,7 +201,7 @@ static void test_raised_tier(void)
 {
 	char *ex[] = {(char *)s_host("execve"), "-t", "lockdown", "/bin/true", "t", NULL};
 
-	if (!s_sandbox_ok())
+	if (!tst_sandbox_ok())
 		return;
 	decision(
 	    "hardened", NULL, ex,
@@ -213,12 +215,9 @@ static void test_raised_tier(void)
 static void test_pid(void)
 {
 	const char *log = l_log("pid.log");
-	char *argv[] = {(char *)tst_build("tests/log/logcalls"),
-			"pid",
-			"exec:/nonexistent/a",
-			"spawn:/bin/true",
-			"system:exec /bin/true",
-			NULL};
+	char *argv[] = {(char *)s_host("do"),	 "pid",
+			"exec:/nonexistent/a",	 "spawn:/bin/true",
+			"system:exec /bin/true", NULL};
 	char want[512];
 	struct tst_proc r;
 
@@ -258,7 +257,7 @@ static void test_policy(void)
 	const char *log = l_log("policy.log");
 	char dir[512], w[1800], script[2400];
 
-	if (!s_sandbox_ok())
+	if (!tst_sandbox_ok())
 		return;
 	snprintf(dir, sizeof(dir), "%s/logpolicy", tst_scratch());
 	mkdir(dir, 0755);

@@ -13,9 +13,31 @@
 #include <sys/wait.h>
 #include <unistd.h>
 
+/* The host's list of calls (tests/lib/progs/host.c: do ACTION...). */
 static const char *logcalls(void)
 {
-	return tst_build("tests/log/logcalls");
+	return s_host("do");
+}
+
+/* "CALL:" followed by a shell command that reports its namespaces first. */
+static const char *reporting(const char *call, const char *cmd)
+{
+	static char buf[8][2 * PATH_MAX];
+	static unsigned next;
+	char *b = buf[next++ % 8];
+
+	snprintf(b, sizeof(buf[0]), "%s:%s%s%s", call, tst_nsreport_sh(),
+		 *cmd ? "; " : "", cmd);
+	return b;
+}
+
+/* "spawn:" the program that reports and exits 0. */
+static const char *spawn_reporting(void)
+{
+	static char buf[PATH_MAX + 8];
+
+	snprintf(buf, sizeof(buf), "spawn:%s", tst_nsreport());
+	return buf;
 }
 
 static bool exists(const char *path)
@@ -84,24 +106,35 @@ static char *fds_lines(const char *out)
  * the log written and with a log that cannot be opened. */
 static void test_no_fd_left(void)
 {
-	char *argv[] = {(char *)logcalls(),	    "fds",	   "exec:/nonexistent/a",
-			"spawn:/bin/true",	    "system:true", "popen:echo hi",
-			"exec:/bin/../nonexistent", "fds",	   NULL};
+	char *argv[] = {(char *)logcalls(),
+			"fds",
+			"exec:/nonexistent/a",
+			(char *)spawn_reporting(),
+			(char *)reporting("system", ""),
+			(char *)reporting("popen", "echo hi"),
+			"exec:/bin/../nonexistent",
+			"fds",
+			NULL};
 	const char *logs[] = {l_log("fds.log"), "/nonexistent/dir/fds.log"};
 	static const char *const tiers[] = S_TIERS;
 	struct tst_proc plain;
 
+	tst_ns_reset();
 	CU_ASSERT_EQUAL_FATAL(l_run(NULL, NULL, NULL, argv, &plain), 0);
+	/* The spawn, system's and popen's shells: three jobs. */
+	CU_ASSERT_EQUAL(tst_ns_check(NULL, "plain"), 3);
 	char *want = fds_lines(plain.out);
 	tst_proc_free(&plain);
 	CU_ASSERT_PTR_NOT_NULL_FATAL(want);
 	for (int t = 0; t < S_NTIERS; t++) {
-		if (t > 0 && !s_sandbox_ok())
+		if (t > 0 && !tst_sandbox_ok())
 			break;
 		for (size_t i = 0; i < 2; i++) {
 			struct tst_proc r;
+			tst_ns_reset();
 			CU_ASSERT_EQUAL_FATAL(l_run(tiers[t], logs[i], NULL, argv, &r),
 					      0);
+			CU_ASSERT_EQUAL(tst_ns_check(tiers[t], tiers[t]), 3);
 			char *f = fds_lines(r.out);
 			CU_ASSERT_PTR_NOT_NULL_FATAL(f);
 			/* Before and after the same, and as without the shim. */
@@ -131,6 +164,7 @@ static void test_same_view(void)
 					    "execveat",
 					    "posix_spawn",
 					    "posix_spawnp_compat",
+					    "pidfd_spawn",
 					    NULL};
 
 	snprintf(var, sizeof(var), "CORDON_LOG=%s", l_log("view.log"));
@@ -140,14 +174,18 @@ static void test_same_view(void)
 			      NULL};
 		char *bad[] = {(char *)s_host(*h), (char *)fx("err/noexec"), "t", NULL};
 		s_assert_same_env(extra, ok);
-		s_assert_same_env(extra, bad);
+		s_assert_same_jobs(TST_NO_JOB, extra, bad);
 	}
-	char *sys[] = {(char *)s_host("system"), "echo hi; exit 7", "x", NULL};
-	char *pop[] = {(char *)s_host("popen"), "echo hi", "r", NULL};
+	char sys_cmd[2 * PATH_MAX], pop_cmd[2 * PATH_MAX];
+	snprintf(sys_cmd, sizeof(sys_cmd), "%s; echo hi; exit 7", tst_nsreport_sh());
+	snprintf(pop_cmd, sizeof(pop_cmd), "%s; echo hi", tst_nsreport_sh());
+	char *sys[] = {(char *)s_host("system"), sys_cmd, "x", NULL};
+	char *pop[] = {(char *)s_host("popen"), pop_cmd, "r", NULL};
 	s_assert_same_env(extra, sys);
 	s_assert_same_env(extra, pop);
 	char *calls[] = {(char *)logcalls(), "exec:/nonexistent/a",
-			 "spawn:/nonexistent/b", "popen:exit 5", NULL};
+			 "spawn:/nonexistent/b", (char *)reporting("popen", "exit 5"),
+			 NULL};
 	s_assert_same_env(extra, calls);
 }
 
@@ -159,7 +197,7 @@ static void unwritable(const char *log, const char *why)
 	char *argv[] = {(char *)logcalls(),
 			"exec:/nonexistent/a",
 			"exec:/nonexistent/b",
-			"spawn:/bin/true",
+			(char *)spawn_reporting(),
 			"system:exit 4",
 			"popen:echo hi",
 			NULL};
@@ -176,8 +214,16 @@ static void unwritable(const char *log, const char *why)
 		 log, why);
 	for (int h = 0; h < 3; h++) {
 		char *const *a = h == 2 ? shell : h ? host : argv;
+		tst_ns_reset();
 		CU_ASSERT_EQUAL_FATAL(l_run(NULL, NULL, NULL, a, &plain), 0);
+		int jobs = tst_ns_check(NULL, "plain");
+		/* The spawn's job; the shells exec nothing (they would say it
+		 * once more each, hosts of their own at tier none); the shell's
+		 * jobs (/bin/true, which would be such a host) report nothing. */
+		CU_ASSERT_EQUAL(jobs, h == 2 ? 0 : 1);
+		tst_ns_reset();
 		CU_ASSERT_EQUAL_FATAL(l_run("none", log, NULL, a, &r), 0);
+		CU_ASSERT_EQUAL(tst_ns_check("none", "none, the log unwritable"), jobs);
 		CU_ASSERT_EQUAL(r.status, plain.status);
 		CU_ASSERT_STRING_EQUAL(r.out, plain.out);
 		CU_ASSERT_STRING_EQUAL(r.err, want);

@@ -151,7 +151,7 @@ static void test_exec_privileged(void)
 	for (size_t t = 0; t < 2; t++) {
 		sec_expect(tiers[t], wrap, suid, want);
 		sec_expect(tiers[t], wrap, fc, want);
-		char **v = h_cmdline(tiers[t], NULL, ep), **w = v;
+		char **v = tst_helper_cmdline(tiers[t], ep), **w = v;
 		struct tst_proc r;
 		if (wrap) {
 			size_t k = 0;
@@ -170,7 +170,7 @@ static void test_exec_privileged(void)
 		tst_proc_free(&r);
 		if (w != v)
 			free(w);
-		h_free(v);
+		tst_hcmd_free(v);
 	}
 }
 

@@ -1,6 +1,5 @@
 /* See sec.h. */
 #include "tests/security/sec.h"
-#include "tests/helper/hutil.h"
 
 #include <stdio.h>
 #include <stdlib.h>
@@ -15,31 +14,52 @@ const char *sec_prog(const char *name)
 	return tst_build(rel);
 }
 
-char *sec_out(const char *tier, const char *const *wrap, char *const argv[])
+static struct tst_how how_of(const char *tier, const struct sec_fs *fs,
+			     const char *const *wrap)
 {
-	return sec_out_opts(tier, NULL, wrap, argv);
+	return (struct tst_how){.via = TST_HELPER,
+				.tier = tier,
+				.wrap = wrap,
+				.timeout_ms = 20000,
+				.writable = fs ? fs->writable : NULL,
+				.hidden = fs ? fs->hidden : NULL};
 }
 
-char *sec_out_opts(const char *tier, const char *const *hopts, const char *const *wrap,
-		   char *const argv[])
+int sec_run(const char *tier, const struct sec_fs *fs, char *const argv[],
+	    struct tst_proc *res)
 {
-	char **cmd = tier ? h_cmdline(tier, hopts, argv) : NULL;
-	char *const *inner = cmd ? cmd : argv;
-	size_t nw = 0, ni = 0;
+	struct tst_how how = how_of(tier, fs, NULL);
+
+	return tst_cordon_run(&how, argv, res);
+}
+
+/* "TIER: ARGV0" for messages. */
+static const char *describe(const char *tier, char *const argv[])
+{
+	static char buf[400];
+
+	snprintf(buf, sizeof(buf), "%s: %.300s", tier ? tier : "plain", argv[0]);
+	return buf;
+}
+
+char *sec_out_fs(const char *tier, const struct sec_fs *fs, const char *const *wrap,
+		 char *const argv[])
+{
+	struct tst_how how = how_of(tier, fs, wrap);
+	bool prove = tier && !wrap;
+	size_t n = 0;
 	struct tst_proc r;
 	char *out = NULL;
 
-	while (wrap && wrap[nw])
-		nw++;
-	while (inner[ni])
-		ni++;
-	char **v = calloc(nw + ni + 1, sizeof(*v));
-	for (size_t i = 0; wrap && i < nw; i++)
-		v[i] = (char *)wrap[i];
-	for (size_t i = 0; i < ni; i++)
-		v[nw + i] = inner[i];
-	struct tst_opts o = {.timeout_ms = 20000};
-	if (tst_run(v, &o, &r) == 0) {
+	while (argv[n])
+		n++;
+	char **v = calloc(n + 2, sizeof(*v));
+	CU_ASSERT_PTR_NOT_NULL_FATAL(v);
+	v[0] = (char *)tst_nsreport();
+	memcpy(v + 1, argv, n * sizeof(*argv));
+	if (prove)
+		tst_ns_reset();
+	if (tst_cordon_run(&how, prove ? v : argv, &r) == 0) {
 		CU_ASSERT_EQUAL(r.status, 0);
 		if (r.status == 0)
 			out = strdup(r.out);
@@ -47,43 +67,50 @@ char *sec_out_opts(const char *tier, const char *const *hopts, const char *const
 			printf("\n    %s %s: status %#x, stderr: %s\n",
 			       tier ? tier : "plain", argv[0], r.status, r.err);
 		tst_proc_free(&r);
+		if (prove && tst_ns_check(tier, describe(tier, argv)) < 1) {
+			CU_FAIL("the job did not prove it ran in the sandbox");
+			printf("\n    %s: no namespace report", describe(tier, argv));
+		}
 	} else {
 		CU_FAIL("could not start the command");
 	}
 	free(v);
-	h_free(cmd);
 	return out;
+}
+
+char *sec_out(const char *tier, const char *const *wrap, char *const argv[])
+{
+	return sec_out_fs(tier, NULL, wrap, argv);
+}
+
+void sec_expect_fs(const char *tier, const struct sec_fs *fs, const char *const *wrap,
+		   char *const argv[], const char *want)
+{
+	char *out = sec_out_fs(tier, fs, wrap, argv);
+
+	if (!out)
+		return;
+	CU_ASSERT_STRING_EQUAL(out, want);
+	if (strcmp(out, want)) {
+		printf("\n    %s:", tier ? tier : "plain (control)");
+		for (char *const *a = argv; *a; a++)
+			printf(" %s", *a);
+		printf("\n      got  %s      want %s", out, want);
+	}
+	free(out);
 }
 
 void sec_expect(const char *tier, const char *const *wrap, char *const argv[],
 		const char *want)
 {
-	sec_expect_opts(tier, NULL, wrap, argv, want);
+	sec_expect_fs(tier, NULL, wrap, argv, want);
 }
 
-void sec_assert_sandboxed(const char *tier, const char *const *hopts)
+void sec_assert_sandboxed(const char *tier, const struct sec_fs *fs)
 {
-	static const char *const nss[] = {"user", "pid", "ipc", "mnt", "net"};
-	char *argv[] = {
-	    "sh", "-c",
-	    "for n in user pid ipc mnt net; do readlink /proc/self/ns/$n; done", NULL};
-	char *out = sec_out_opts(tier, hopts, NULL, argv);
+	char *argv[] = {"true", NULL};
 
-	if (!out)
-		return;
-	for (size_t i = 0; i < sizeof(nss) / sizeof(nss[0]); i++) {
-		char link[64], own[64] = "";
-		snprintf(link, sizeof(link), "/proc/self/ns/%s", nss[i]);
-		ssize_t n = readlink(link, own, sizeof(own) - 1);
-		CU_ASSERT_TRUE_FATAL(n > 0);
-		own[n] = '\0';
-		bool fresh = i < 4 || strcmp(tier, "lockdown") == 0;
-		CU_ASSERT_EQUAL(strstr(out, own) == NULL, fresh);
-		if ((strstr(out, own) == NULL) != fresh)
-			printf("\n    %s: %s is %s the runner's", tier, nss[i],
-			       fresh ? "still" : "not");
-	}
-	free(out);
+	free(sec_out_fs(tier, fs, NULL, argv));
 }
 
 int sec_landlock_abi(void)
@@ -104,43 +131,7 @@ int sec_landlock_abi(void)
 	return abi;
 }
 
-void sec_expect_opts(const char *tier, const char *const *hopts, const char *const *wrap,
-		     char *const argv[], const char *want)
-{
-	char *out = sec_out_opts(tier, hopts, wrap, argv);
-
-	if (!out)
-		return;
-	CU_ASSERT_STRING_EQUAL(out, want);
-	if (strcmp(out, want)) {
-		printf("\n    %s:", tier ? tier : "plain (control)");
-		for (char *const *a = argv; *a; a++)
-			printf(" %s", *a);
-		printf("\n      got  %s      want %s", out, want);
-	}
-	free(out);
-}
-
 bool sec_sandbox_ok(void)
 {
-	static int ok = -1;
-	static char why[256];
-
-	if (ok < 0) {
-		struct tst_proc r;
-		if (h_sh("hardened", "true", &r) < 0) {
-			ok = 0;
-			snprintf(why, sizeof(why), "cannot run the helper");
-		} else {
-			ok = r.status == 0;
-			if (!ok)
-				snprintf(why, sizeof(why),
-					 "the helper cannot build a sandbox here: %s",
-					 r.err);
-			tst_proc_free(&r);
-		}
-	}
-	if (!ok)
-		tst_skip("%s", why);
-	return ok;
+	return tst_sandbox_ok();
 }

@@ -3,7 +3,7 @@
 #ifndef CORDON_SEC_H
 #define CORDON_SEC_H
 
-#include "tests/lib/tst.h"
+#include "tests/lib/cordon.h"
 
 #include <stdbool.h>
 
@@ -16,33 +16,45 @@
 /* An attack program of tests/security/progs, e.g. sec_prog("escape"). */
 const char *sec_prog(const char *name);
 
-/* Runs argv through the helper at tier (NULL: plainly) and returns its
- * stdout (malloc'd), or NULL after a failed assertion when it did not exit
- * 0. wrap: argv words put before the helper (or the plain command), e.g.
- * {"unshare", "-Ur", NULL}; NULL for none. */
+/* A filesystem policy for the helper: --writable, --hidden (NULL: not
+ * given). */
+struct sec_fs {
+	const char *writable, *hidden;
+};
+
+/* Runs argv through the helper at tier (NULL: plainly) with the policy fs
+ * (NULL: none) and returns its stdout (malloc'd), or NULL after a failed
+ * assertion when it did not exit 0. wrap: argv words put before the helper
+ * (or the plain command), e.g. {"unshare", "-Ur", NULL}; NULL for none.
+ * Without wrap, a sandboxed run proves where it ran: the job is
+ * tst_nsreport() running argv, and its report must name the tier's
+ * namespaces (tst_ns_check). */
 char *sec_out(const char *tier, const char *const *wrap, char *const argv[]);
+char *sec_out_fs(const char *tier, const struct sec_fs *fs, const char *const *wrap,
+		 char *const argv[]);
 
 /* sec_out, then asserts stdout is want; prints what differed. */
 void sec_expect(const char *tier, const char *const *wrap, char *const argv[],
 		const char *want);
+void sec_expect_fs(const char *tier, const struct sec_fs *fs, const char *const *wrap,
+		   char *const argv[], const char *want);
 
-/* The same with helper options hopts (e.g. {"--writable", DIR, NULL}). */
-char *sec_out_opts(const char *tier, const char *const *hopts, const char *const *wrap,
-		   char *const argv[]);
-void sec_expect_opts(const char *tier, const char *const *hopts, const char *const *wrap,
-		     char *const argv[], const char *want);
+/* argv through the helper at tier with fs, as tst_cordon_run (no proof:
+ * for runs that must fail). */
+int sec_run(const char *tier, const struct sec_fs *fs, char *const argv[],
+	    struct tst_proc *res);
 
-/* Asserts that a job run through the helper at tier with hopts gets the
- * tier's namespaces (user, pid, ipc, mnt; net at lockdown): the premise of
- * a test that claims the job was sandboxed. */
-void sec_assert_sandboxed(const char *tier, const char *const *hopts);
+/* Asserts that a job run through the helper at tier with fs reports the
+ * tier's namespaces (tst_ns_check): the premise of a test that claims the
+ * job was sandboxed. */
+void sec_assert_sandboxed(const char *tier, const struct sec_fs *fs);
 
 /* The kernel's Landlock ABI, as the helper sees it (cordon-helper
  * --features); 0 without Landlock. */
 int sec_landlock_abi(void);
 
 /* Whether a sandbox can be built here; else the test is skipped (tst_skip)
- * with the reason and false returned. */
+ * with the reason and false returned (tst_sandbox_ok). */
 bool sec_sandbox_ok(void);
 
 #endif

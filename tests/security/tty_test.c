@@ -147,7 +147,7 @@ static void test_winch(void)
 	/* t = 0: plainly (the control); then each of tiers[]. */
 	for (size_t t = 0; t < 3; t++) {
 		char *argv[] = {(char *)sec_prog("tty"), "winsz", NULL};
-		char **v = t ? h_cmdline(tiers[t - 1], NULL, argv) : NULL;
+		char **v = t ? tst_helper_cmdline(tiers[t - 1], argv) : NULL;
 		fflush(stdout);
 		pid_t host = fork();
 		if (host == 0)
@@ -158,7 +158,7 @@ static void test_winch(void)
 		if (!WIFEXITED(st) || WEXITSTATUS(st))
 			printf("\n    %s: host status %#x\n", t ? tiers[t - 1] : "plain",
 			       st);
-		h_free(v);
+		tst_hcmd_free(v);
 	}
 }
 

@@ -3,5 +3,6 @@
 # Its suppressions travel with the build tree, which scripts/check stages.
 TEST_SRCS += $(sort $(wildcard tests/valgrind/*.c))
 TEST_DEPS += $(B)/tests/valgrind/helper.supp
-$(B)/tests/valgrind/helper.supp: tests/valgrind/helper.supp | $(B)/tests/valgrind/.dir
+$(B)/tests/valgrind/helper.supp: tests/valgrind/helper.supp
+	@mkdir -p $(@D)
 	cp $< $@

@@ -18,6 +18,7 @@
  * itself runs natively (--trace-children=no). The static musl helper has
  * no malloc valgrind can replace: heap block checks do not apply,
  * definedness and address checks on stack and static data do. */
+#include "tests/lib/hcmd.h"
 #include "tests/lib/tst.h"
 
 #include <stdio.h>
@@ -70,12 +71,10 @@ static void run(const char *tier, const char *file, const char *devino_of,
 		char *const job[], int want_status, const char *want_out)
 {
 	static unsigned serial;
-	char log[4400], supp[4400], devino[64], helper[4200], script[4500];
+	char log[4400], supp[4400], helper[4200], script[4500];
 	struct stat st;
 
 	CU_ASSERT_EQUAL_FATAL(stat(devino_of, &st), 0);
-	snprintf(devino, sizeof(devino), "%llu:%llu", (unsigned long long)st.st_dev,
-		 (unsigned long long)st.st_ino);
 	snprintf(log, sizeof(log), "%s/vg-%d-%u.log", tst_scratch(), (int)getpid(),
 		 serial++);
 	snprintf(supp, sizeof(supp), "--suppressions=%s",
@@ -83,6 +82,15 @@ static void run(const char *tier, const char *file, const char *devino_of,
 	snprintf(helper, sizeof(helper), "%s", tst_build("cordon-helper"));
 	snprintf(script, sizeof(script), "exec \"$@\" 9>>'%s'", log);
 
+	struct tst_hcmd c = {.helper = helper,
+			     .dirfd = -1,
+			     .cloexec = -1,
+			     .tier = tier,
+			     .dev = st.st_dev,
+			     .ino = st.st_ino,
+			     .path = file,
+			     .argv = job};
+	char **cmd = tst_hcmd_argv(&c);
 	char *argv[40] = {"sh",
 			  "-c",
 			  script,
@@ -93,14 +101,11 @@ static void run(const char *tier, const char *file, const char *devino_of,
 			  "--track-origins=yes",
 			  "--vgdb=no",
 			  "--log-fd=9",
-			  supp,
-			  helper,
-			  (char *)tier,
-			  devino,
-			  (char *)file};
-	int n = 15;
-	for (int i = 0; job[i] && n < 39; i++)
-		argv[n++] = job[i];
+			  supp};
+	int n = 11;
+	CU_ASSERT_PTR_NOT_NULL_FATAL(cmd);
+	for (int i = 0; cmd[i] && n < 39; i++)
+		argv[n++] = cmd[i];
 	argv[n] = NULL;
 
 	struct tst_proc r;
@@ -114,6 +119,7 @@ static void run(const char *tier, const char *file, const char *devino_of,
 	/* The monitor and init at least; the target's log ends at its exec. */
 	CU_ASSERT(check_log(log) >= 2);
 	tst_proc_free(&r);
+	tst_hcmd_free(cmd);
 }
 
 /* A root caller's sandbox needs clones (its device nodes), which valgrind

@@ -1,7 +1,10 @@
-/* The job the test hosts start: prints what the host's caller must see
+/* The job the test hosts start: reports its namespaces to the tests'
+ * channel (tests/lib/nsreport.h), prints what the host's caller must see
  * unchanged (argv, env minus CORDON_*, open fds, cwd), then acts on its
- * argv words "exit:N", "kill:SIG", "ns" (namespace inodes, which differ by
- * tier and are printed only when asked). */
+ * argv words "exit:N", "kill:SIG", "ns" (namespace inodes on stdout, which
+ * differ by tier and are printed only when asked). */
+#include "tests/lib/nsreport.h"
+
 #include <dirent.h>
 #include <signal.h>
 #include <stdio.h>
@@ -89,6 +92,7 @@ int main(int argc, char **argv)
 {
 	char cwd[4096];
 
+	tst_report_ns(argv);
 	for (int i = 0; i < argc; i++)
 		printf("argv[%d]=%s\n", i, argv[i]);
 	print_env();

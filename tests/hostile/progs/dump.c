@@ -1,7 +1,10 @@
-/* The target of the hostile suite: prints what it was started with, in a
- * form two runs can be compared by. cordon's own variables (CORDON_*,
+/* The target of the hostile suite: reports its namespaces (the tests'
+ * channel, tests/lib/nsreport.h), then prints what it was started with,
+ * in a form two runs can be compared by. cordon's own variables (CORDON_*,
  * LD_PRELOAD=) are left out: the shim's runs have them, the plain one
  * does not. Bytes outside printable ASCII are written as \xHH. */
+#include "tests/lib/nsreport.h"
+
 #include <stdint.h>
 #include <stdio.h>
 #include <string.h>
@@ -46,6 +49,7 @@ int main(int argc, char **argv, char **envp)
 {
 	long n = 0;
 
+	tst_report_ns(argv);
 	/* Many arguments: a few shown, all of them hashed. */
 	printf("argc %d\n", argc);
 	for (int i = 0; i < argc; i++) {

@@ -4,7 +4,7 @@
  *	hostile [thread:|thread-vfork:]FUNCTION CASE TARGET
  *
  * FUNCTION is execve, execvp, posix_spawn or posix_spawnp; CASE one of
- * the cases below; TARGET the program to start (tests/hostile/hosts/
+ * the cases below; TARGET the program to start (tests/hostile/progs/
  * dump.c). It prints what the caller sees: "errno=NAME" when an exec
  * failed, the job's "exit N" or "signal N" after the job's own output, and
  * "ret=NAME" for what posix_spawn* returned. A host that crashes in
@@ -73,6 +73,13 @@ static int setup(const char *c, const char *target, struct call *k)
 
 	plain[0] = (char *)target;
 	plain[1] = "one";
+	/* Where the job reports its namespaces (tests/lib/nsreport.h): its
+	 * env, but a NULL envp leaves it none, so an argument then. */
+	static char ns[4200];
+	const char *file = getenv("TST_NS");
+	if (file && snprintf(ns, sizeof(ns), "TST_NS=%s", file) < (int)sizeof(ns) &&
+	    strcmp(c, "null-envp") == 0)
+		plain[1] = ns;
 	k->file = target;
 	k->argv = plain;
 	k->envp = environ;

@@ -1,8 +1,0 @@
-/* Test host for posix_spawnp (see host.h). */
-#define HOST_SPAWN
-#include "tests/shim/hosts/host.h"
-
-static int call(const char *file, char **argv)
-{
-	return host_spawn(posix_spawnp, file, argv);
-}
