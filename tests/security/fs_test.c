@@ -71,7 +71,7 @@ static void test_proc(void)
 static void test_host_uid(void)
 {
 	char dir[256], made[300];
-	struct sec_fs hopts = {.writable = dir};
+	struct sec_fs policy = {.writable = dir};
 	struct stat st;
 
 	if (!sec_sandbox_ok())
@@ -84,7 +84,7 @@ static void test_host_uid(void)
 		char *argv[] = {(char *)sec_prog("escape"), "create", made, NULL};
 		sec_expect(NULL, NULL, argv, "ok\n");
 		CU_ASSERT_EQUAL(unlink(made), 0);
-		sec_expect_fs(tiers[t], &hopts, NULL, argv, "ok\n");
+		sec_expect_fs(tiers[t], &policy, NULL, argv, "ok\n");
 		CU_ASSERT_EQUAL(stat(made, &st), 0);
 		CU_ASSERT_EQUAL(st.st_uid, getuid());
 		unlink(made);

@@ -67,14 +67,14 @@ static void fixture(void)
 static void test_unreadable(void)
 {
 	char script[4096];
-	struct sec_fs hopts = {.writable = at("w")};
+	struct sec_fs policy = {.writable = at("w")};
 	char hidden[1100];
 
 	if (!sec_sandbox_ok())
 		return;
 	fixture();
 	snprintf(hidden, sizeof(hidden), "%s:%s", at("hid"), at("hidfile"));
-	hopts.hidden = hidden;
+	policy.hidden = hidden;
 	snprintf(
 	    script, sizeof(script),
 	    "e=%s; $e read %s; $e read %s/../hid/sub/key; $e read /proc/self/root%s; "
@@ -85,9 +85,9 @@ static void test_unreadable(void)
 	char *argv[] = {"sh", "-c", script, NULL};
 	sec_expect(NULL, NULL, argv, "ok\nok\nok\nok\nok\nok\ntopsecret\n");
 	for (size_t t = 0; t < 2; t++)
-		sec_assert_sandboxed(tiers[t], &hopts);
+		sec_assert_sandboxed(tiers[t], &policy);
 	for (size_t t = 0; t < 2; t++)
-		sec_expect_fs(tiers[t], &hopts, NULL, argv,
+		sec_expect_fs(tiers[t], &policy, NULL, argv,
 			      "EACCES\nEACCES\nEACCES\nEACCES\nEACCES\nEACCES\nnone\n");
 	rm_rf(at("hid"));
 	rm_rf(at("w"));
@@ -100,7 +100,7 @@ static void test_nested(void)
 {
 	static const char *const steps[] = {"umount", "move", "bind-root", "open-tree"};
 	char script[1400];
-	struct sec_fs hopts = {.writable = at("w"), .hidden = at("hid")};
+	struct sec_fs policy = {.writable = at("w"), .hidden = at("hid")};
 
 	if (!sec_sandbox_ok())
 		return;
@@ -122,7 +122,7 @@ static void test_nested(void)
 				(char *)at("w"),
 				NULL};
 		for (size_t t = 0; t < 2; t++) {
-			char *out = sec_out_fs(tiers[t], &hopts, NULL, argv);
+			char *out = sec_out_fs(tiers[t], &policy, NULL, argv);
 			if (!out)
 				continue;
 			bool held = strncmp(out, "ok ", 3) && strstr(out, " hidden\n");
@@ -182,8 +182,8 @@ static void test_fail_closed(void)
 static void test_ancestors(void)
 {
 	char script[1400];
-	struct sec_fs hopts = {.writable = at("w"), .hidden = at("w/proj/secret")};
-	struct sec_fs hopts2 = {.hidden = at("w/proj/secret")};
+	struct sec_fs policy = {.writable = at("w"), .hidden = at("w/proj/secret")};
+	struct sec_fs policy2 = {.hidden = at("w/proj/secret")};
 
 	if (!sec_sandbox_ok())
 		return;
@@ -199,10 +199,10 @@ static void test_ancestors(void)
 		 at("w"));
 	char *argv[] = {"sh", "-c", script, NULL};
 	sec_expect(NULL, NULL, argv, "moved\ntopsecret\ntopsecret\n");
-	sec_assert_sandboxed("hardened", &hopts2);
+	sec_assert_sandboxed("hardened", &policy2);
 	for (size_t t = 0; t < 2; t++)
-		sec_expect_fs(tiers[t], &hopts, NULL, argv, "refused\nnone\n");
-	sec_expect_fs("hardened", &hopts2, NULL, argv, "refused\nnone\n");
+		sec_expect_fs(tiers[t], &policy, NULL, argv, "refused\nnone\n");
+	sec_expect_fs("hardened", &policy2, NULL, argv, "refused\nnone\n");
 	rm_rf(at("hid"));
 	rm_rf(at("w"));
 	unlink(at("hidfile"));
@@ -214,7 +214,7 @@ static void test_socket(void)
 {
 	struct sockaddr_un a = {.sun_family = AF_UNIX};
 	const char *path = at("hidsock");
-	struct sec_fs hopts = {.hidden = path};
+	struct sec_fs policy = {.hidden = path};
 	char *argv[] = {(char *)sec_prog("escape"), "unix", (char *)path, NULL};
 
 	if (!sec_sandbox_ok())
@@ -229,7 +229,7 @@ static void test_socket(void)
 	for (size_t t = 0; t < 2; t++) {
 		sec_expect(tiers[t], NULL, argv, "ok\n"); /* without the cover: reached */
 		/* The cover's superblock is read-only. */
-		sec_expect_fs(tiers[t], &hopts, NULL, argv, "EROFS\n");
+		sec_expect_fs(tiers[t], &policy, NULL, argv, "EROFS\n");
 	}
 	close(fd);
 	unlink(path);
@@ -240,7 +240,7 @@ static void test_socket(void)
 static void test_private_tmp(void)
 {
 	char *dir = h_tmpdir(), w[300], h[320], other[320], script[2000], hl[700];
-	struct sec_fs hopts = {.writable = w, .hidden = hl};
+	struct sec_fs policy = {.writable = w, .hidden = hl};
 
 	if (!sec_sandbox_ok() || !dir)
 		return;
@@ -269,7 +269,7 @@ static void test_private_tmp(void)
 	fclose(f);
 	snprintf(other, sizeof(other), "%s/w/new", dir);
 	unlink(other);
-	sec_expect_fs("lockdown", &hopts, NULL, argv, "made\nnone\ngone\n");
+	sec_expect_fs("lockdown", &policy, NULL, argv, "made\nnone\ngone\n");
 	CU_ASSERT_EQUAL(access(other, F_OK), 0); /* written to the host's, shared */
 	h_tmpdir_remove(dir);
 }

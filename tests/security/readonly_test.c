@@ -83,7 +83,7 @@ static void test_change_kinds(void)
 {
 	const char *out = scratch_path("ro"), *w = scratch_path("w"),
 		   *in = scratch_path("w/in");
-	struct sec_fs hopts = {.writable = w};
+	struct sec_fs policy = {.writable = w};
 	const char *chr = tst_is_root() ? "ok" : "EPERM";
 
 	if (!sec_sandbox_ok())
@@ -95,12 +95,12 @@ static void test_change_kinds(void)
 	char *probe_in[] = {(char *)sec_prog("fsprobe"), "change", (char *)in, NULL};
 	sec_expect(NULL, NULL, probe_out, expect("ok", chr));
 	for (size_t t = 0; t < 2; t++) {
-		sec_assert_sandboxed(tiers[t], &hopts);
+		sec_assert_sandboxed(tiers[t], &policy);
 		fixture(out);
 		fixture(in);
-		sec_expect_fs(tiers[t], &hopts, NULL, probe_out,
+		sec_expect_fs(tiers[t], &policy, NULL, probe_out,
 			      expect("EROFS", "EROFS"));
-		sec_expect_fs(tiers[t], &hopts, NULL, probe_in, expect("ok", "EPERM"));
+		sec_expect_fs(tiers[t], &policy, NULL, probe_in, expect("ok", "EPERM"));
 	}
 	rm_rf(out);
 	rm_rf(w);
@@ -141,7 +141,7 @@ static void test_nested(void)
 	const char *dir = scratch_path("nest"), *w = scratch_path("nw"),
 		   *alt = scratch_path("nw/alt");
 	char file[600], script[2400];
-	struct sec_fs hopts = {.writable = w};
+	struct sec_fs policy = {.writable = w};
 
 	if (!sec_sandbox_ok())
 		return;
@@ -169,10 +169,10 @@ static void test_nested(void)
 			 "write",
 			 NULL};
 	for (size_t t = 0; t < 2; t++) {
-		sec_assert_sandboxed(tiers[t], &hopts);
-		sec_expect_fs(tiers[t], &hopts, NULL, nremount,
+		sec_assert_sandboxed(tiers[t], &policy);
+		sec_expect_fs(tiers[t], &policy, NULL, nremount,
 			      "remount-rw EPERM\nsetattr-rw EPERM\nwrite EROFS\n");
-		sec_expect_fs(tiers[t], &hopts, NULL, nbind,
+		sec_expect_fs(tiers[t], &policy, NULL, nbind,
 			      "bind ok\nremount-rw EPERM\nwrite EROFS\n");
 	}
 	rm_rf(dir);
@@ -208,9 +208,9 @@ static void test_nested_tools(void)
 	char nested[1600];
 	snprintf(nested, sizeof(nested), "unshare -U -r -m sh -c \"%s\"", attempt);
 	char *argv[] = {"sh", "-c", nested, NULL};
-	struct sec_fs hopts = {.writable = scratch_path("elsewhere")};
+	struct sec_fs policy = {.writable = scratch_path("elsewhere")};
 	for (size_t t = 0; t < 2; t++)
-		sec_expect_fs(tiers[t], &hopts, NULL, argv, "refused\n");
+		sec_expect_fs(tiers[t], &policy, NULL, argv, "refused\n");
 	rm_rf(dir);
 }
 
@@ -220,7 +220,7 @@ static void test_nested_tools(void)
 static void test_build_inside(void)
 {
 	const char *w = scratch_path("build");
-	struct sec_fs hopts = {.writable = w};
+	struct sec_fs policy = {.writable = w};
 	char script[1024];
 
 	if (!sec_sandbox_ok())
@@ -236,8 +236,8 @@ static void test_build_inside(void)
 	CU_ASSERT_EQUAL_FATAL(mkdir(w, 0755), 0);
 	sec_expect(NULL, NULL, argv, "f\nx.o\n");
 	for (size_t t = 0; t < 2; t++) {
-		sec_assert_sandboxed(tiers[t], &hopts);
-		sec_expect_fs(tiers[t], &hopts, NULL, argv, "f\nx.o\n");
+		sec_assert_sandboxed(tiers[t], &policy);
+		sec_expect_fs(tiers[t], &policy, NULL, argv, "f\nx.o\n");
 	}
 	rm_rf(w);
 }
@@ -247,7 +247,7 @@ static void test_build_inside(void)
 static void test_missing_writable(void)
 {
 	const char *w = scratch_path("not-there");
-	struct sec_fs hopts = {.writable = w};
+	struct sec_fs policy = {.writable = w};
 	char *argv[] = {(char *)sec_prog("escape"), "create", (char *)w, NULL};
 
 	if (!sec_sandbox_ok())
@@ -256,7 +256,7 @@ static void test_missing_writable(void)
 	sec_expect(NULL, NULL, argv, "ok\n");
 	unlink(w);
 	for (size_t t = 0; t < 2; t++)
-		sec_expect_fs(tiers[t], &hopts, NULL, argv, "EROFS\n");
+		sec_expect_fs(tiers[t], &policy, NULL, argv, "EROFS\n");
 	CU_ASSERT_NOT_EQUAL(access(w, F_OK), 0);
 }
 
@@ -266,7 +266,7 @@ static void test_writable_symlink(void)
 {
 	const char *w = scratch_path("wlink"), *real = scratch_path("wreal");
 	char sub[600];
-	struct sec_fs hopts = {.writable = w}, hsub = {.writable = sub};
+	struct sec_fs policy = {.writable = w}, policy_sub = {.writable = sub};
 
 	if (!sec_sandbox_ok())
 		return;
@@ -280,7 +280,7 @@ static void test_writable_symlink(void)
 		for (int k = 0; k < 2; k++) {
 			struct tst_proc r;
 			CU_ASSERT_EQUAL_FATAL(
-			    sec_run(tiers[t], k ? &hsub : &hopts, argv, &r), 0);
+			    sec_run(tiers[t], k ? &policy_sub : &policy, argv, &r), 0);
 			CU_ASSERT_EQUAL(r.status, 125 << 8);
 			CU_ASSERT_PTR_NOT_NULL(strstr(r.err,
 						      "is a symbolic link; give the "
@@ -387,7 +387,7 @@ static void test_old_kernel(void)
 {
 	const char *out = scratch_path("ro510"), *w = scratch_path("w510"),
 		   *in = scratch_path("w510/in");
-	struct sec_fs hopts = {.writable = w};
+	struct sec_fs policy = {.writable = w};
 	const char *wrap[] = {tst_build("tests/helper/nosyscall"), "38", "442,437", NULL};
 	char want_out[1024], want_in[1024];
 	char *probe_out[] = {(char *)sec_prog("fsprobe"), "change", (char *)out, NULL};
@@ -402,8 +402,8 @@ static void test_old_kernel(void)
 	for (size_t t = 0; t < 2; t++) {
 		fixture(out);
 		fixture(in);
-		sec_expect_fs(tiers[t], &hopts, wrap, probe_out, want_out);
-		sec_expect_fs(tiers[t], &hopts, wrap, probe_in, want_in);
+		sec_expect_fs(tiers[t], &policy, wrap, probe_out, want_out);
+		sec_expect_fs(tiers[t], &policy, wrap, probe_in, want_in);
 	}
 	rm_rf(out);
 	rm_rf(w);

@@ -169,12 +169,12 @@ static void test_run_kept(void)
 	sec_expect("lockdown", NULL, argv, want);
 	unlink(marker);
 	/* A writable path under /run: shared into the private one. */
-	struct sec_fs hopts = {.writable = "/run/lock"};
+	struct sec_fs policy = {.writable = "/run/lock"};
 	char *shared[] = {"sh", "-c", "ls -A /run/lock | grep -c cordon-test-run", NULL};
 	fd = open(marker, O_WRONLY | O_CREAT | O_CLOEXEC, 0644);
 	CU_ASSERT_TRUE_FATAL(fd >= 0);
 	close(fd);
-	sec_expect_fs("lockdown", &hopts, NULL, shared, "1\n");
+	sec_expect_fs("lockdown", &policy, NULL, shared, "1\n");
 	unlink(marker);
 }
 
