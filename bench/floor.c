@@ -14,7 +14,7 @@
  * (PID 1 ignores signals it has no handler for). hardened+drop and
  * lockdown+drop add what the contract requires of the job's privileges,
  * with the helper's own code (helper/caps.c: bounding set, ambient set,
- * no_new_privs, the TIOCSTI filter, capabilities): the least any launcher
+ * no_new_privs, the tier's seccomp filter, capabilities): the least any launcher
  * meeting cordon's contract can do. hardened+mq is hardened on a host whose
  * mqueue filesystem is on /dev/mqueue (systemd's): a mount namespace, and a
  * fresh mqueue fs over /dev/mqueue, nothing else. hardened+proc is what
@@ -171,7 +171,8 @@ child(const struct mode *m, unsigned uid, unsigned gid, char **argv)
 		if (job > 0)
 			_exit(wait_status(job));
 	}
-	if (m->drop && drop_privileges() < 0)
+	if (m->drop &&
+	    drop_privileges(m->flags & CLONE_NEWNET ? TIER_LOCKDOWN : TIER_HARDENED) < 0)
 		fail("drop_privileges");
 	execv(argv[0], argv);
 	fail(argv[0]);

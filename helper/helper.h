@@ -153,9 +153,8 @@ int landlock_abi(void);
 void landlock_scope(void);
 /* net.c */
 int net_lo_up(void);
-/* caps.c: drop every capability, no_new_privs, the TIOCSTI filter (every
- * tier). */
-int drop_privileges(void);
+/* caps.c: drop every capability, no_new_privs, the tier's seccomp filter. */
+int drop_privileges(enum tier tier);
 bool caps_can_map_ids(void);
 /* target.c */
 struct stat;

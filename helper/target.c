@@ -109,7 +109,7 @@ void target_run(struct job *j)
 	pinned_check(a);
 	if (a->tier == TIER_HARDENED)
 		landlock_scope();
-	rc = drop_privileges();
+	rc = drop_privileges(a->tier);
 	if (rc < 0)
 		die(EXIT_SETUP, "cannot drop the job's privileges: %s", strerror(-rc));
 	fill_userns(j);

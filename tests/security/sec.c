@@ -33,33 +33,14 @@ int sec_run(const char *tier, const struct sec_fs *fs, char *const argv[],
 	return tst_cordon_run(&how, argv, res);
 }
 
-/* "TIER: ARGV0" for messages. */
-static const char *describe(const char *tier, char *const argv[])
-{
-	static char buf[400];
-
-	snprintf(buf, sizeof(buf), "%s: %.300s", tier ? tier : "plain", argv[0]);
-	return buf;
-}
-
-char *sec_out_fs(const char *tier, const struct sec_fs *fs, const char *const *wrap,
-		 char *const argv[])
+static char *out_of(const char *tier, const struct sec_fs *fs, const char *const *wrap,
+		    char *const argv[])
 {
 	struct tst_how how = how_of(tier, fs, wrap);
-	bool prove = tier && !wrap;
-	size_t n = 0;
 	struct tst_proc r;
 	char *out = NULL;
 
-	while (argv[n])
-		n++;
-	char **v = calloc(n + 2, sizeof(*v));
-	CU_ASSERT_PTR_NOT_NULL_FATAL(v);
-	v[0] = (char *)tst_nsreport();
-	memcpy(v + 1, argv, n * sizeof(*argv));
-	if (prove)
-		tst_ns_reset();
-	if (tst_cordon_run(&how, prove ? v : argv, &r) == 0) {
+	if (tst_cordon_run(&how, argv, &r) == 0) {
 		CU_ASSERT_EQUAL(r.status, 0);
 		if (r.status == 0)
 			out = strdup(r.out);
@@ -67,27 +48,49 @@ char *sec_out_fs(const char *tier, const struct sec_fs *fs, const char *const *w
 			printf("\n    %s %s: status %#x, stderr: %s\n",
 			       tier ? tier : "plain", argv[0], r.status, r.err);
 		tst_proc_free(&r);
-		if (prove && tst_ns_check(tier, describe(tier, argv)) < 1) {
-			CU_FAIL("the job did not prove it ran in the sandbox");
-			printf("\n    %s: no namespace report", describe(tier, argv));
-		}
 	} else {
 		CU_FAIL("could not start the command");
 	}
-	free(v);
 	return out;
 }
 
 char *sec_out(const char *tier, const char *const *wrap, char *const argv[])
 {
+	return out_of(tier, NULL, wrap, argv);
+}
+
+char *sec_out_fs(const char *tier, const struct sec_fs *fs, const char *const *wrap,
+		 char *const argv[])
+{
+	size_t n = 0;
+	char *out;
+
+	if (!tier)
+		return out_of(NULL, fs, wrap, argv);
+	while (argv[n])
+		n++;
+	char **v = calloc(n + 2, sizeof(*v));
+	CU_ASSERT_PTR_NOT_NULL_FATAL(v);
+	v[0] = (char *)tst_nsreport();
+	memcpy(v + 1, argv, (n + 1) * sizeof(*v));
+	tst_ns_reset();
+	out = out_of(tier, fs, wrap, v);
+	if (tst_ns_check(tier, tier) != 1) {
+		CU_FAIL("the attempt did not report its namespaces once");
+		printf("\n    %s %s: no proof it ran sandboxed\n", tier, argv[0]);
+	}
+	free(v);
+	return out;
+}
+
+char *sec_out_ns(const char *tier, const char *const *wrap, char *const argv[])
+{
 	return sec_out_fs(tier, NULL, wrap, argv);
 }
 
-void sec_expect_fs(const char *tier, const struct sec_fs *fs, const char *const *wrap,
-		   char *const argv[], const char *want)
+static void expect(const char *tier, const char *out, char *const argv[],
+		   const char *want)
 {
-	char *out = sec_out_fs(tier, fs, wrap, argv);
-
 	if (!out)
 		return;
 	CU_ASSERT_STRING_EQUAL(out, want);
@@ -97,13 +100,33 @@ void sec_expect_fs(const char *tier, const struct sec_fs *fs, const char *const 
 			printf(" %s", *a);
 		printf("\n      got  %s      want %s", out, want);
 	}
-	free(out);
 }
 
 void sec_expect(const char *tier, const char *const *wrap, char *const argv[],
 		const char *want)
 {
-	sec_expect_fs(tier, NULL, wrap, argv, want);
+	char *out = sec_out(tier, wrap, argv);
+
+	expect(tier, out, argv, want);
+	free(out);
+}
+
+void sec_expect_ns(const char *tier, const char *const *wrap, char *const argv[],
+		   const char *want)
+{
+	char *out = sec_out_ns(tier, wrap, argv);
+
+	expect(tier, out, argv, want);
+	free(out);
+}
+
+void sec_expect_fs(const char *tier, const struct sec_fs *fs, const char *const *wrap,
+		   char *const argv[], const char *want)
+{
+	char *out = sec_out_fs(tier, fs, wrap, argv);
+
+	expect(tier, out, argv, want);
+	free(out);
 }
 
 void sec_assert_sandboxed(const char *tier, const struct sec_fs *fs)

@@ -16,26 +16,34 @@
 /* An attack program of tests/security/progs, e.g. sec_prog("escape"). */
 const char *sec_prog(const char *name);
 
+/* Runs argv through the helper at tier (NULL: plainly) and returns its
+ * stdout (malloc'd), or NULL after a failed assertion when it did not exit
+ * 0. wrap: argv words put before the helper (or the plain command), e.g.
+ * {"unshare", "-Ur", NULL}; NULL for none. */
+char *sec_out(const char *tier, const char *const *wrap, char *const argv[]);
+
+/* sec_out, then asserts stdout is want; prints what differed. */
+void sec_expect(const char *tier, const char *const *wrap, char *const argv[],
+		const char *want);
+
+/* sec_out and sec_expect with the proof (tests/lib/cordon.h): at a tier
+ * argv runs through nsreport, and its one report must show the tier's
+ * namespaces. For attempts whose output alone cannot tell a sandboxed run
+ * from one left outside (the same answer as the control, a refusal that a
+ * host could make too). Plain runs (tier NULL) are sec_out's. */
+char *sec_out_ns(const char *tier, const char *const *wrap, char *const argv[]);
+void sec_expect_ns(const char *tier, const char *const *wrap, char *const argv[],
+		   const char *want);
+
 /* A filesystem policy for the helper: --writable, --hidden (NULL: not
  * given). */
 struct sec_fs {
 	const char *writable, *hidden;
 };
 
-/* Runs argv through the helper at tier (NULL: plainly) with the policy fs
- * (NULL: none) and returns its stdout (malloc'd), or NULL after a failed
- * assertion when it did not exit 0. wrap: argv words put before the helper
- * (or the plain command), e.g. {"unshare", "-Ur", NULL}; NULL for none.
- * Without wrap, a sandboxed run proves where it ran: the job is
- * tst_nsreport() running argv, and its report must name the tier's
- * namespaces (tst_ns_check). */
-char *sec_out(const char *tier, const char *const *wrap, char *const argv[]);
+/* sec_out_ns and sec_expect_ns with the policy fs (NULL: none). */
 char *sec_out_fs(const char *tier, const struct sec_fs *fs, const char *const *wrap,
 		 char *const argv[]);
-
-/* sec_out, then asserts stdout is want; prints what differed. */
-void sec_expect(const char *tier, const char *const *wrap, char *const argv[],
-		const char *want);
 void sec_expect_fs(const char *tier, const struct sec_fs *fs, const char *const *wrap,
 		   char *const argv[], const char *want);
 
