@@ -96,11 +96,61 @@ _Noreturn void init_run(struct job *j);
 /* idmap.c */
 int idmap_write_self(uid_t uid, gid_t gid);
 int idmap_write_child(pid_t pid);
-/* mounts.c: lockdown's mount namespace, run by init; hardened's, only where
- * the host's mqueue filesystem must be covered. */
-void mounts_lockdown(struct job *j);
+/* mounts.c: the job's mount namespace (both tiers), built by init. */
+void mounts_build(struct job *j);
 bool mounts_host_mqueue(void);
-void mounts_hardened(void);
+/* mkdir -p of path up to (not including) its last len bytes; 0 or -errno. */
+int mkdir_parents(const char *path, size_t len);
+
+/* mountapi.c: the newer mount calls (0 or -errno). fs_open: an O_PATH fd of
+ * path reached without a symbolic link (-ELOOP else), its stat in st.
+ * fs_clone: a detached copy of the mount at fd (open_tree). fs_move: a
+ * detached tree onto the place of fd. fs_setattr: mount_setattr of path
+ * relative to dfd ("": dfd itself), -ENOSYS where it is missing or refused;
+ * fs_remount, fs_remount_all: what stands in for it there, one mount point,
+ * or every one within under. fs_set:
+ * fs_setattr by path, else the remounts. flags: MS_RDONLY, MS_NOSUID,
+ * MS_NODEV, MS_NOEXEC. */
+struct stat;
+int fs_open(const char *path, struct stat *st);
+int fs_clone(int fd, bool recursive);
+int fs_move(int tree, int target);
+int fs_setattr(int dfd, const char *path, bool recursive, unsigned long set,
+	       unsigned long clr, unsigned long propagation);
+int fs_remount(const char *path, unsigned long set, unsigned long clr);
+int fs_remount_all(const char *under, unsigned long set, unsigned long clr);
+int fs_set(const char *path, bool recursive, unsigned long set, unsigned long clr);
+/* Where the last failure of fs_set or fs_remount_all was: a mount point. */
+const char *fs_failed(void);
+enum { FS_HAS_SETATTR = 1, FS_HAS_CLONE = 2, FS_HAS_OPENAT2 = 4 };
+int fs_features(void);
+
+/* fspolicy.c: the read-only host with its writable paths (docs/helper.md),
+ * in init, in the order mounts_build calls them. fs_private: a private
+ * mount made at path (a writable path under it is shared into it). */
+void fs_prepare(struct job *j);
+bool fs_ro(void);
+void fs_readonly(struct job *j);
+void fs_private(const char *path);
+bool fs_is_private(const char *path);
+void fs_attach(struct job *j);
+/* The writable path put back that holds p (the longest), or NULL. */
+const char *fs_writable_root(const char *p);
+int fs_put(int tree, int target, const char *path, bool rec, unsigned long set);
+/* A list's paths into buf, NUL-separated, pointers in out, sorted; how many. */
+size_t fs_split(const char *list, char *buf, const char **out);
+void fs_proc_ro(struct job *j);
+void fs_sys_ro(void);
+/* hidden.c: the --hidden paths covered (a tmpfs staged on /proc first). */
+void fs_hide(struct job *j);
+/* rundir.c: the private /run: what it keeps of the host's, then the mount. */
+void run_prepare(void);
+void run_mount(const char *size, uid_t uid);
+/* landlock.c: hardened's scopes (abstract unix sockets, signals) when the
+ * kernel has them (ABI 6); landlock_abi: the ABI, or -errno. */
+enum { LANDLOCK_SCOPES_ABI = 6 };
+int landlock_abi(void);
+void landlock_scope(void);
 /* net.c */
 int net_lo_up(void);
 /* caps.c: drop every capability, no_new_privs, the tier's seccomp filter. */

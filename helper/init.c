@@ -1,5 +1,5 @@
 /* init: PID 1 of the sandbox. Ties its life to the monitor's, gets its id
- * maps, builds lockdown's mounts, starts the target and reaps every process
+ * maps, builds the job's mounts, starts the target and reaps every process
  * until the target ends; then it exits and the kernel kills whatever is left
  * in the pid namespace, so no process of the job outlives it. */
 #include "helper/helper.h"
@@ -115,10 +115,7 @@ void init_run(struct job *j)
 	if (setpgid(0, 0) < 0)
 		die(EXIT_SETUP, "init: setpgid: %s", strerror(errno));
 	get_ids(j);
-	if (j->a->tier == TIER_LOCKDOWN)
-		mounts_lockdown(j);
-	else if (j->cover_mqueue)
-		mounts_hardened();
+	mounts_build(j);
 	target = start_target(j);
 	if (target < 0)
 		die(EXIT_SETUP, "init: cannot start the target: %s", strerror(errno));

@@ -20,8 +20,10 @@
 #include <time.h> /* nanosleep */
 #include <unistd.h>
 
+/* hardened's mount namespace holds its fresh /proc (and a root caller's
+ * read-only host), so that the job writes no host process's /proc files. */
 static const unsigned long tier_flags[] = {
-    [TIER_HARDENED] = CLONE_NEWUSER | CLONE_NEWPID | CLONE_NEWIPC,
+    [TIER_HARDENED] = CLONE_NEWUSER | CLONE_NEWPID | CLONE_NEWIPC | CLONE_NEWNS,
     [TIER_LOCKDOWN] =
 	CLONE_NEWUSER | CLONE_NEWPID | CLONE_NEWIPC | CLONE_NEWNS | CLONE_NEWNET,
 };
@@ -478,8 +480,7 @@ void monitor_run(struct job *j, int argc, char **argv)
 	j->privileged = j->uid == 0 && caps_can_map_ids();
 	j->pinned = -1;
 	j->cover_mqueue = j->a->tier == TIER_HARDENED && mounts_host_mqueue();
-	m.init = clone_init(tier_flags[j->a->tier] | (j->cover_mqueue ? CLONE_NEWNS : 0) |
-			    SIGCHLD);
+	m.init = clone_init(tier_flags[j->a->tier] | SIGCHLD);
 	if (m.init < 0)
 		die_clone(errno);
 	if (m.init == 0)

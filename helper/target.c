@@ -107,6 +107,8 @@ void target_run(struct job *j)
 	if (msg_send(j->late[1], MSG_TARGET, 0) < 0)
 		_exit(EXIT_SETUP);
 	pinned_check(a);
+	if (a->tier == TIER_HARDENED)
+		landlock_scope();
 	rc = drop_privileges(a->tier);
 	if (rc < 0)
 		die(EXIT_SETUP, "cannot drop the job's privileges: %s", strerror(-rc));

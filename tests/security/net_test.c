@@ -36,13 +36,16 @@ static void attempt(const char *what, const char *arg, const char *want[2])
 
 /* TCP on the host's loopback and an abstract unix socket: lockdown's
  * network namespace has its own lo and its own abstract names; hardened
- * shares the host's network (documented). A unix socket bound in the
+ * shares the host's network (documented), but Landlock's scope (ABI 6)
+ * refuses it the host's abstract sockets. A unix socket bound in the
  * filesystem is a file: reachable wherever the file is, in lockdown too
- * (documented: lockdown hides only /tmp, /var/tmp, /dev/shm). */
+ * (documented: CORDON_HIDDEN hides one; lockdown's private /run, /tmp...). */
 static void test_listeners(void)
 {
 	static const char *const reached[2] = {"ok\n", "ok\n"};
 	static const char *const refused[2] = {"ok\n", "ECONNREFUSED\n"};
+	const char *abstract[2] = {sec_landlock_abi() >= 6 ? "EPERM\n" : "ok\n",
+				   "ECONNREFUSED\n"};
 	struct sockaddr_in in = {.sin_family = AF_INET,
 				 .sin_addr.s_addr = htonl(INADDR_LOOPBACK)};
 	struct sockaddr_un ab = {.sun_family = AF_UNIX}, path = {.sun_family = AF_UNIX};
@@ -64,7 +67,7 @@ static void test_listeners(void)
 	int file = listen_on(AF_UNIX, &path, sizeof(path));
 
 	attempt("tcp", port, (const char **)refused);
-	attempt("abstract", name, (const char **)refused);
+	attempt("abstract", name, abstract);
 	attempt("unix", path.sun_path, (const char **)reached);
 	close(tcp);
 	close(abst);
@@ -256,7 +259,8 @@ static void test_families_kept(void)
 }
 
 static CU_TestInfo tests[] = {
-    {"lockdown: host loopback and abstract sockets unreachable", test_listeners},
+    {"host loopback and abstract sockets: lockdown's network, hardened's scope",
+     test_listeners},
     {"lockdown: vsock refused (the host's ports); hardened reaches them", test_vsock},
     {"lockdown: families other than unix, inet, inet6, netlink refused", test_families},
     {"lockdown: no socket through io_uring", test_uring},
