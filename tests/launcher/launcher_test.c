@@ -513,11 +513,58 @@ static void test_dash_transparent(void)
 	tst_proc_free(&r);
 }
 
+/* check's layout line for the helper and library in dir: whether this
+ * user could replace them (the file, then its directory). */
+static const char *layout_line(const char *dir)
+{
+	static char line[3 * PATH_MAX];
+	char helper[PATH_MAX + 16], real[PATH_MAX + 16];
+	const char *w = NULL;
+
+	snprintf(helper, sizeof(helper), "%s/cordon-helper", dir);
+	if (!realpath(helper, real))
+		snprintf(real, sizeof(real), "%s", helper);
+	if (tst_is_root()) {
+		snprintf(line, sizeof(line),
+			 "layout: ok (a root caller's jobs get a read-only host at both "
+			 "tiers)\n");
+		return line;
+	}
+	if (access(real, W_OK) == 0)
+		w = real;
+	else if (access(dir, W_OK) == 0)
+		w = dir;
+	if (w)
+		snprintf(line, sizeof(line),
+			 "layout: unsafe: %s is writable by uid %u, so a hardened job of "
+			 "this user could replace %s for every later job; fix: install "
+			 "cordon where this user cannot write (make install as root), or "
+			 "give the host CORDON_WRITABLE (its jobs then get a read-only "
+			 "host)\n",
+			 w, (unsigned)getuid(), real);
+	else
+		snprintf(
+		    line, sizeof(line),
+		    "layout: ok (uid %u cannot replace the helper or libcordon.so)\n",
+		    (unsigned)getuid());
+	return line;
+}
+
+/* The directory of the build's helper. */
+static const char *build_dir(void)
+{
+	static char dir[PATH_MAX];
+
+	snprintf(dir, sizeof(dir), "%s", tst_build("cordon-helper"));
+	*strrchr(dir, '/') = '\0';
+	return dir;
+}
+
 /* What check says of the policy and the scopes on this kernel, from the
- * helper's own probe of it. */
+ * helper's own probe of it, and of the build's layout. */
 static const char *policy_lines(void)
 {
-	static char lines[512];
+	static char lines[4 * PATH_MAX];
 	char *argv[] = {(char *)tst_build("cordon-helper"), "--features", NULL};
 	struct tst_proc r;
 	const char *abi;
@@ -546,6 +593,8 @@ static const char *policy_lines(void)
 			 "lockdown where that matters\n",
 			 n);
 	tst_proc_free(&r);
+	snprintf(lines + strlen(lines), sizeof(lines) - strlen(lines), "%s",
+		 layout_line(build_dir()));
 	return lines;
 }
 
@@ -584,6 +633,7 @@ static void test_check_old_kernel(void)
 			   cordon(),
 			   "check",
 			   NULL};
+	char want[4 * PATH_MAX];
 	struct tst_proc r;
 
 	if (!userns_ok())
@@ -595,13 +645,15 @@ static void test_check_old_kernel(void)
 		return;
 	}
 	CU_ASSERT_EQUAL(tst_shell_status(r.status), 0);
-	CU_ASSERT_STRING_EQUAL(
-	    r.out, "none: ok\nhardened: ok\nlockdown: ok\n"
-		   "policy: ok (read-only host, writable and hidden paths: a remount per "
-		   "mount, slower than with Linux 5.12's mount_setattr)\n"
-		   "scopes: missing: hardened jobs reach the host's abstract unix "
-		   "sockets (Landlock ABI 6, Linux 6.12, closes them; this kernel: ABI "
-		   "0); use lockdown where that matters\n");
+	snprintf(want, sizeof(want),
+		 "none: ok\nhardened: ok\nlockdown: ok\n"
+		 "policy: ok (read-only host, writable and hidden paths: a remount per "
+		 "mount, slower than with Linux 5.12's mount_setattr)\n"
+		 "scopes: missing: hardened jobs reach the host's abstract unix "
+		 "sockets (Landlock ABI 6, Linux 6.12, closes them; this kernel: ABI "
+		 "0); use lockdown where that matters\n%s",
+		 layout_line(build_dir()));
+	CU_ASSERT_STRING_EQUAL(r.out, want);
 	tst_proc_free(&r);
 	run(noclone, &r);
 	CU_ASSERT_EQUAL(tst_shell_status(r.status), 1);
@@ -816,6 +868,37 @@ static void test_check_chroot(void)
 		printf("\n    status %#x\n%s%s", r.status, r.out, r.err);
 	tst_proc_free(&r);
 }
+/* A helper and library this user may change (a build tree of its own): a
+ * hardened job of an ordinary caller could replace them for every later
+ * job, and check says so; a root caller's jobs get a read-only host. A
+ * warning: check still succeeds. */
+static void test_check_layout(void)
+{
+	char cmd[8 * PATH_MAX], dir[PATH_MAX + 16], want[4 * PATH_MAX];
+	char *argv[] = {"/bin/sh", "-c", cmd, NULL};
+	struct tst_proc r;
+
+	if (!userns_ok())
+		return;
+	snprintf(dir, sizeof(dir), "%s/own-build", tst_scratch());
+	snprintf(
+	    cmd, sizeof(cmd),
+	    "rm -rf '%s' && mkdir '%s' && cp '%s' '%s' '%s' '%s/' && exec '%s/cordon' "
+	    "check",
+	    dir, dir, cordon(), tst_build("cordon-helper"), tst_build("libcordon.so"),
+	    dir, dir);
+	run(argv, &r);
+	CU_ASSERT_EQUAL(tst_shell_status(r.status), 0);
+	snprintf(want, sizeof(want), "\n%s", layout_line(dir));
+	CU_ASSERT_PTR_NOT_NULL(strstr(r.out, want));
+	CU_ASSERT_PTR_NOT_NULL(strstr(r.out, tst_is_root()
+						 ? "\nlayout: ok (a root caller's"
+						 : "\nlayout: unsafe: "));
+	if (!strstr(r.out, want))
+		printf("\n    want %s    got  %s", want, r.out);
+	tst_proc_free(&r);
+}
+
 /* A helper that is not there fails the sandboxed tiers, not none. */
 static void test_check_no_helper(void)
 {
@@ -895,6 +978,7 @@ static CU_TestInfo check_tests[] = {
     {"no mount_setattr, no scopes, no open_tree", test_check_old_kernel},
     {"AppArmor's userns restriction (simulated): names the sysctl", test_check_apparmor},
     {"no helper", test_check_no_helper},
+    {"a layout this user can change: said unsafe", test_check_layout},
     {"a chrooted host: names the chroot", test_check_chroot},
     CU_TEST_INFO_NULL,
 };
