@@ -14,10 +14,11 @@
  * (PID 1 ignores signals it has no handler for). hardened+drop and
  * lockdown+drop add what the contract requires of the job's privileges,
  * with the helper's own code (helper/caps.c: bounding set, ambient set,
- * no_new_privs, the TIOCSTI filter, capabilities): the least any launcher
+ * no_new_privs, the tier's seccomp filter, capabilities): the least any launcher
  * meeting cordon's contract can do. hardened+mq is hardened on a host whose
  * mqueue filesystem is on /dev/mqueue (systemd's): a mount namespace, and a
- * fresh mqueue fs over /dev/mqueue, nothing else. */
+ * fresh mqueue fs over /dev/mqueue, nothing else. hardened+proc is what
+ * hardened's fresh /proc takes: a mount namespace and a proc mount. */
 #include <errno.h>
 #include <fcntl.h>
 #include <net/if.h>
@@ -37,8 +38,10 @@
 struct mode {
 	const char *name;
 	unsigned long flags;
-	int init, drop, mq_only;
+	int init, drop;
+	int only; /* ONLY_MQ, ONLY_PROC: that mount alone in a mount namespace */
 };
+enum { ONLY_MQ = 1, ONLY_PROC = 2 };
 
 static const struct mode modes[] = {
     {"hardened", CLONE_NEWUSER | CLONE_NEWPID | CLONE_NEWIPC, 0, 0, 0},
@@ -55,7 +58,10 @@ static const struct mode modes[] = {
     {"hardened+drop", CLONE_NEWUSER | CLONE_NEWPID | CLONE_NEWIPC, 1, 1, 0},
     {"lockdown+drop",
      CLONE_NEWUSER | CLONE_NEWPID | CLONE_NEWIPC | CLONE_NEWNS | CLONE_NEWNET, 1, 1, 0},
-    {"hardened+mq", CLONE_NEWUSER | CLONE_NEWPID | CLONE_NEWIPC | CLONE_NEWNS, 0, 0, 1},
+    {"hardened+mq", CLONE_NEWUSER | CLONE_NEWPID | CLONE_NEWIPC | CLONE_NEWNS, 0, 0,
+     ONLY_MQ},
+    {"hardened+proc", CLONE_NEWUSER | CLONE_NEWPID | CLONE_NEWIPC | CLONE_NEWNS, 0, 0,
+     ONLY_PROC},
 };
 
 static const char *const tmpfs_dirs[] = {"/tmp", "/var/tmp", "/dev/shm"};
@@ -145,10 +151,14 @@ child(const struct mode *m, unsigned uid, unsigned gid, char **argv)
 	pid_t job;
 
 	map_ids(uid, gid);
-	if (m->mq_only) {
+	if (m->only == ONLY_MQ) {
 		if (mount("mqueue", "/dev/mqueue", "mqueue",
 			  MS_NOSUID | MS_NODEV | MS_NOEXEC, NULL) < 0)
 			fail("/dev/mqueue");
+	} else if (m->only == ONLY_PROC) {
+		if (mount("proc", "/proc", "proc", MS_NOSUID | MS_NODEV | MS_NOEXEC,
+			  NULL) < 0)
+			fail("/proc");
 	} else if (m->flags & CLONE_NEWNS) {
 		mount_all(m->flags);
 	}
@@ -161,7 +171,8 @@ child(const struct mode *m, unsigned uid, unsigned gid, char **argv)
 		if (job > 0)
 			_exit(wait_status(job));
 	}
-	if (m->drop && drop_privileges() < 0)
+	if (m->drop &&
+	    drop_privileges(m->flags & CLONE_NEWNET ? TIER_LOCKDOWN : TIER_HARDENED) < 0)
 		fail("drop_privileges");
 	execv(argv[0], argv);
 	fail(argv[0]);
@@ -178,7 +189,8 @@ int main(int argc, char **argv)
 		if (strcmp(argv[1], modes[i].name) == 0)
 			m = &modes[i];
 	if (!m) {
-		fputs("usage: floor hardened[+init|+drop|+mq]|lockdown[+init|+drop]|\n"
+		fputs("usage: floor "
+		      "hardened[+init|+drop|+mq|+proc]|lockdown[+init|+drop]|\n"
 		      "             user|user+pid|user+ipc|user+mnt|user+net PROG "
 		      "[ARG...]\n",
 		      stderr);

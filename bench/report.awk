@@ -59,6 +59,9 @@ BEGIN {
 	desc["cordon-l"] = "host preloads libcordon.so, `CORDON_TIER=lockdown`"
 	desc["helper-h"] = "`cordon-helper hardened - /bin/true` (no shim)"
 	desc["helper-l"] = "`cordon-helper lockdown - /bin/true` (no shim)"
+	desc["cordon-lp"] = "cordon-l with `CORDON_WRITABLE` (5 paths) and `CORDON_HIDDEN` (3 paths)"
+	desc["helper-lp"] = "helper-l with `--writable` (5 paths) and `--hidden` (3 paths)"
+	desc["floorproc-h"] = "`floor hardened+proc`: + a mount namespace and a fresh /proc"
 	desc["floor-h"] = "`floor hardened`: clone(user+pid+ipc), maps, exec"
 	desc["floorinit-h"] = "`floor hardened+init`: PID 1 vforks the job and waits"
 	desc["floorinit-l"] = "`floor lockdown+init`: PID 1 vforks the job and waits"
@@ -93,8 +96,19 @@ END {
 	print "## One job at a time"
 	print ""
 	timing_head()
-	n = split("plain fork none load load-empty cordon-h helper-h floor-h floorinit-h floordrop-h floormq-h unshare-h bwrap-h cordon-l helper-l floor-l floorinit-l floordrop-l unshare-l bwrap-l", order, " ")
+	n = split("plain fork none load load-empty cordon-h helper-h floor-h floorproc-h floorinit-h floordrop-h floormq-h unshare-h bwrap-h cordon-l cordon-lp helper-l helper-lp floor-l floorinit-l floordrop-l unshare-l bwrap-l", order, " ")
 	for (i = 1; i <= n; i++) row("seq", order[i])
+	print ""
+	print "## The filesystem policy and hardened's /proc, paired by round"
+	print ""
+	print "| what | ms | IQR |"
+	print "|---|---:|---:|"
+	if (stat("seq", "cordon-lp", "cordon-l"))
+		printf "| lockdown + 5 writable + 3 hidden paths, through the shim (cordon-lp − cordon-l) | %s | %s |\n", sms(M), ms(Q3 - Q1)
+	if (stat("seq", "helper-lp", "helper-l"))
+		printf "| the same, the helper alone (helper-lp − helper-l) | %s | %s |\n", sms(M), ms(Q3 - Q1)
+	if (stat("seq", "floorproc-h", "floor-h"))
+		printf "| a mount namespace and a fresh /proc at the floor (floorproc-h − floor-h), what hardened gained | %s | %s |\n", sms(M), ms(Q3 - Q1)
 	print ""
 	print "## Where the time goes: each namespace on its own (floor)"
 	print ""

@@ -88,6 +88,69 @@ bool orphans_ok(const char *s)
 	return s && strcmp(s, "kill") == 0;
 }
 
+bool paths_next(const char **cur, const char **path, size_t *len)
+{
+	const char *s = *cur;
+
+	if (!s)
+		return false;
+	*path = s;
+	*len = strcspn(s, ":");
+	/* "a:" ends with an empty path (which the check refuses). */
+	*cur = s[*len] == ':' ? s + *len + 1 : NULL;
+	return true;
+}
+
+bool path_within(const char *p, size_t n, const char *d, size_t m)
+{
+	if (m == 1 && d[0] == '/')
+		return true;
+	return n >= m && memcmp(p, d, m) == 0 && (n == m || p[m] == '/');
+}
+
+/* Absolute and canonical, by its name alone. */
+static bool path_ok(const char *p, size_t n, bool root)
+{
+	if (n == 0 || p[0] != '/' || n >= PATH_MAX)
+		return false;
+	if (n == 1)
+		return root;
+	if (p[n - 1] == '/' || path_within(p, n, "/proc", 5))
+		return false;
+	for (size_t i = 1, k; i < n; i += k + 1) {
+		k = strcspn(p + i, "/:");
+		if (i + k > n)
+			k = n - i;
+		if (k == 0 || (k == 1 && p[i] == '.') ||
+		    (k == 2 && p[i] == '.' && p[i + 1] == '.'))
+			return false;
+	}
+	return true;
+}
+
+static bool paths_ok(const char *s, bool root)
+{
+	const char *cur = paths_start(s), *p;
+	size_t n, count = 0;
+
+	if (strlen(s) > PATHS_LEN)
+		return false;
+	while (paths_next(&cur, &p, &n))
+		if (++count > PATHS_MAX || !path_ok(p, n, root))
+			return false;
+	return true;
+}
+
+bool writable_ok(const char *s)
+{
+	return paths_ok(s, true);
+}
+
+bool hidden_ok(const char *s)
+{
+	return paths_ok(s, false);
+}
+
 /* The options: each a field of struct helper_req. A flag is a bool, an fd
  * an int (-1: absent), a value a const char * (NULL: absent) that ok()
  * accepts at both ends. */
@@ -99,6 +162,9 @@ struct opt {
 	bool (*ok)(const char *);
 	const char *what; /* what a value must be, for the refusal */
 };
+#define PATHS_WHAT                                                                       \
+	"absolute paths separated by ':' (no empty one, no '.', '..' or '//' in a "      \
+	"path, no trailing '/', nothing under /proc; at most 64 paths, 16384 bytes)"
 #define AT(field) offsetof(struct helper_req, field)
 static const struct opt opts[] = {
     {"--sh", OPT_FLAG, AT(sh), NULL, NULL},
@@ -108,6 +174,8 @@ static const struct opt opts[] = {
      "a tmpfs size (N, Nk, Nm, Ng or N%; N from 1, at most 2^63 - 1 bytes or 100%)"},
     {"--status-fd", OPT_FD, AT(status_fd), NULL, "a file descriptor number"},
     {"--orphans", OPT_VALUE, AT(orphans), orphans_ok, "kill"},
+    {"--writable", OPT_VALUE, AT(writable), writable_ok, PATHS_WHAT},
+    {"--hidden", OPT_VALUE, AT(hidden), hidden_ok, PATHS_WHAT " (/ itself excluded)"},
 };
 _Static_assert(sizeof(opts) / sizeof(opts[0]) == REQ_NOPT, "REQ_NOPT");
 

@@ -30,6 +30,8 @@ struct helper_req {
 	const char *tmp_size; /* --tmp-size SIZE: lockdown's tmpfs size=; NULL */
 	int status_fd;	      /* --status-fd N: a setup failure's cause (below); -1 */
 	const char *orphans;  /* --orphans kill: nothing outlives the job; NULL */
+	const char *writable; /* --writable PATHS: the host read-only but these; NULL */
+	const char *hidden;   /* --hidden PATHS: neither readable nor listable; NULL */
 	enum tier tier;	      /* hardened or lockdown */
 	bool any_file;	      /* DEV:INO is "-": the file PATH names when it starts */
 	uint64_t dev, ino;    /* the file the shim resolved */
@@ -39,7 +41,7 @@ struct helper_req {
 
 /* Options, and the slots a command line takes besides argv: the helper,
  * two per option, TIER DEV:INO PATH, the "" an argc-0 argv becomes, NULL. */
-enum { REQ_NOPT = 6, REQ_ARGV_EXTRA = 1 + 2 * REQ_NOPT + 3 + 1 + 1, U64_DIGITS = 21 };
+enum { REQ_NOPT = 8, REQ_ARGV_EXTRA = 1 + 2 * REQ_NOPT + 3 + 1 + 1, U64_DIGITS = 21 };
 
 /* Where req_build writes the numbers it formats. */
 struct req_num {
@@ -74,6 +76,26 @@ bool tmp_size_ok(const char *s);
  * only "kill" (they end with the job) is a value; without it they live on. */
 bool orphans_ok(const char *s);
 
+/* A list of paths for --writable and --hidden (CORDON_WRITABLE,
+ * CORDON_HIDDEN): absolute canonical paths separated by ':', "" for none;
+ * no empty element, no "." or ".." component, no "//", no trailing "/";
+ * nothing under /proc (the job's /proc is its own); at most PATHS_MAX
+ * paths and PATHS_LEN bytes. "/" is a writable path, never a hidden one. */
+enum { PATHS_MAX = 64, PATHS_LEN = 16384 };
+bool writable_ok(const char *s);
+bool hidden_ok(const char *s);
+/* The paths of a list, one at a time:
+ *	for (cur = paths_start(list); paths_next(&cur, &p, &n);) ...
+ * p[0..n) is not NUL-terminated. */
+static inline const char *paths_start(const char *list)
+{
+	return list && *list ? list : NULL;
+}
+bool paths_next(const char **cur, const char **path, size_t *len);
+/* Whether the path p[0..n) is the directory d[0..m) or lies below it (both
+ * canonical: a comparison of names, no file is looked at). */
+bool path_within(const char *p, size_t n, const char *d, size_t m);
+
 /* Decimal, no allocation; returns the end (the NUL) so callers can append. */
 char *fmt_u64(char *buf, uint64_t v);
 
@@ -86,7 +108,9 @@ char *fmt_u64(char *buf, uint64_t v);
  *   ns-disabled    a namespace kind's limit is 0 (DETAIL: the sysctl's name)
  *   ns-limit       a per-user namespace limit is reached
  *   idmap          the uid/gid maps could not be written
- *   proc-mount     a fresh /proc could not be mounted (DETAIL: why) */
+ *   proc-mount     a fresh /proc could not be mounted (DETAIL: why)
+ *   fs-policy      the read-only host, a writable or a hidden path could
+ *                  not be set up (DETAIL: the call and why) */
 #define CAUSE_SETUP	  "setup"
 #define CAUSE_USERNS	  "userns-refused"
 #define CAUSE_CHROOT	  "chroot"
@@ -94,5 +118,6 @@ char *fmt_u64(char *buf, uint64_t v);
 #define CAUSE_NS_LIMIT	  "ns-limit"
 #define CAUSE_IDMAP	  "idmap"
 #define CAUSE_PROC	  "proc-mount"
+#define CAUSE_POLICY	  "fs-policy"
 
 #endif

@@ -119,6 +119,10 @@ struct job {
 	int pinned;	   /* lockdown: O_PATH fd of the target file, else -1 */
 	/* hardened: /dev/mqueue is the host's mqueue fs, to be covered */
 	bool cover_mqueue;
+	/* No Landlock signal scope (landlock.c): the job has a process group
+	 * of its own and the monitor passes every signal on to it. */
+	bool own_group;
+	int tty; /* own_group: the controlling terminal, or -1 */
 };
 
 /* channel.c: the monitor <-> init messages, one fixed-size record per send
@@ -210,27 +214,73 @@ int idmap_write_self(uid_t uid, gid_t gid);
 /* The identity of our own maps into child pid's (its number in /proc). */
 int idmap_write_child(pid_t pid);
 /* The number /proc gives the process of pidfd (another pid namespace's
- * numbers where the host's /proc stays, at hardened); fallback when it
- * cannot tell. */
+ * numbers where the host's /proc stays); fallback when it cannot tell. */
 pid_t idmap_proc_pid(int pidfd, pid_t fallback);
-/* mounts.c: lockdown's mount namespace, run by init; hardened's, only where
- * the host's mqueue filesystem must be covered. */
-void mounts_lockdown(struct job *j);
+/* mounts.c: the job's mount namespace (both tiers), built by init. */
+void mounts_build(struct job *j);
 bool mounts_host_mqueue(void);
-void mounts_hardened(void);
+/* mkdir -p of path up to (not including) its last len bytes; 0 or -errno. */
+int mkdir_parents(const char *path, size_t len);
+
+/* mountapi.c: the newer mount calls (0 or -errno). fs_open: an O_PATH fd of
+ * path reached without a symbolic link (-ELOOP else), its stat in st.
+ * fs_clone: a detached copy of the mount at fd (open_tree). fs_move: a
+ * detached tree onto the place of fd. fs_setattr: mount_setattr of path
+ * relative to dfd ("": dfd itself), -ENOSYS where it is missing or refused;
+ * fs_remount, fs_remount_all: what stands in for it there, one mount point,
+ * or every one within under. fs_set:
+ * fs_setattr by path, else the remounts. flags: MS_RDONLY, MS_NOSUID,
+ * MS_NODEV, MS_NOEXEC. */
+struct stat;
+int fs_open(const char *path, struct stat *st);
+int fs_clone(int fd, bool recursive);
+int fs_move(int tree, int target);
+int fs_setattr(int dfd, const char *path, bool recursive, unsigned long set,
+	       unsigned long clr, unsigned long propagation);
+int fs_remount(const char *path, unsigned long set, unsigned long clr);
+int fs_remount_all(const char *under, unsigned long set, unsigned long clr);
+int fs_set(const char *path, bool recursive, unsigned long set, unsigned long clr);
+/* Where the last failure of fs_set or fs_remount_all was: a mount point. */
+const char *fs_failed(void);
+enum { FS_HAS_SETATTR = 1, FS_HAS_CLONE = 2, FS_HAS_OPENAT2 = 4 };
+int fs_features(void);
+
+/* fspolicy.c: the read-only host with its writable paths (docs/helper.md),
+ * in init, in the order mounts_build calls them. fs_private: a private
+ * mount made at path (a writable path under it is shared into it). */
+void fs_prepare(struct job *j);
+bool fs_ro(void);
+void fs_readonly(struct job *j);
+void fs_private(const char *path);
+bool fs_is_private(const char *path);
+void fs_attach(struct job *j);
+/* The writable path put back that holds p (the longest), or NULL. */
+const char *fs_writable_root(const char *p);
+int fs_put(int tree, int target, const char *path, bool rec, unsigned long set);
+/* A list's paths into buf, NUL-separated, pointers in out, sorted; how many. */
+size_t fs_split(const char *list, char *buf, const char **out);
+void fs_proc_ro(struct job *j);
+void fs_sys_ro(void);
+/* hidden.c: the --hidden paths covered (a tmpfs staged on /proc first). */
+void fs_hide(struct job *j);
+/* rundir.c: the private /run: what it keeps of the host's, then the mount. */
+void run_prepare(void);
+void run_mount(const char *size, uid_t uid);
+/* landlock.c: the job's scopes (ABI 6, Linux 6.12): signals at both tiers,
+ * abstract unix sockets at hardened. A kernel without them: nothing done,
+ * and the job has a process group of its own (job.own_group). Safe in the
+ * target. landlock_abi: the ABI, or -errno. */
+enum { LANDLOCK_SCOPES_ABI = 6 };
+int landlock_abi(void);
+void landlock_scope(enum tier tier);
 /* net.c */
 int net_lo_up(void);
 /* caps.c: the target's privileges, every tier: drop every capability and
  * set no_new_privs (not for a root caller, whose job keeps root's
- * capabilities inside its own user namespace), the TIOCSTI filter. Safe in
- * the target. */
-int drop_privileges(bool keep_caps);
+ * capabilities inside its own user namespace), the tier's seccomp filter.
+ * Safe in the target. */
+int drop_privileges(enum tier tier, bool keep_caps);
 bool caps_can_map_ids(void);
-/* landlock.c: the job's signal scope (ABI 6), every tier; a kernel
- * without it gets no job (die). landlock_abi: the ABI, or -errno. */
-enum { LANDLOCK_SCOPES_ABI = 6 };
-int landlock_abi(void);
-void landlock_scope(void);
 /* target.c */
 size_t env_count(char **environ_);
 void target_env_prepare(struct job *j, char **environ_, char **slots);

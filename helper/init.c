@@ -453,15 +453,17 @@ void init_run(struct job *j)
 	in.sv = in.sfd = in.qpfd = -1;
 	/* Any failure from here on is the start-up's: the monitor waits on it. */
 	die_notify(&in.pg->q_waiting);
+	/* No signal scope (landlock.c): we are no sentinel, and a group of
+	 * our own keeps G's sends from piling up here; the job takes its own
+	 * too (target.c), and the monitor passes on everything. */
+	if (j->own_group && setpgid(0, 0) < 0)
+		die(EXIT_SETUP, "init: setpgid: %s", strerror(errno));
 	start_job(&in);
 	leave_host_fds(&in);
 	open_channel(&in);
 	get_ids(&in);
 	tie_to_monitor(&in);
-	if (j->a->tier == TIER_LOCKDOWN)
-		mounts_lockdown(j);
-	else if (j->cover_mqueue)
-		mounts_hardened();
+	mounts_build(j);
 	if (!j->nested) {
 		fill_userns(&in, "/proc/self/ns/user");
 		/* Root's job has CAP_SYS_PTRACE in our user namespace: it must

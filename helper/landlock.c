@@ -1,15 +1,25 @@
-/* Landlock's signal scope (ABI 6, Linux 6.12), at every tier: the job
- * stays in the process group the host made (docs/helper.md), and the
- * kernel does not filter a group's members by pid namespace, so without
- * the scope the job's kill(0, sig) or kill(-G, sig) would also reach the
- * host's processes of that group. With it, nothing outside the job's
- * Landlock domain (the sandbox's init and monitor, every host process) can
- * be signalled by the job; signals to the job from outside (the monitor's,
- * the terminal's, the host's) are not affected. A kernel without the scope
- * gets no job at all: never a weaker sandbox than documented. No
- * filesystem right is handled: that would forbid every mount in the job's
- * nested namespaces and their uid_map writes (bwrap, podman, unshare -r).
- * Raw system calls (helper.h, SYS_RAW): this runs in the target. */
+/* The job's Landlock scopes (ABI 6, Linux 6.12). No filesystem right is
+ * handled: that would forbid every mount in the job's nested namespaces and
+ * their uid_map writes (bwrap, podman, unshare -r).
+ *
+ * Signals, at both tiers: the job stays in the process group the host made
+ * (docs/helper.md), and the kernel does not filter a group's members by pid
+ * namespace, so without the scope the job's kill(0, sig) or kill(-G, sig)
+ * would also reach the host's processes of that group. With it, nothing
+ * outside the job's domain (the sandbox's init and monitor, every host
+ * process) can be signalled by the job; signals to the job from outside are
+ * not affected.
+ *
+ * Abstract unix sockets, at hardened: the job shares the host's network
+ * namespace, and with it the host's abstract unix sockets (X11's, some
+ * session buses', daemons' control sockets); the scope refuses connecting
+ * to those made outside the job's domain, while the job's own keep working.
+ *
+ * An older kernel (or Landlock off): no scope; the monitor has then given
+ * the job a process group of its own (job.own_group), so its kill(0) stays
+ * inside, and hardened's abstract sockets stay the host's, as
+ * docs/security.md and `cordon check` say. Raw system calls (helper.h,
+ * SYS_RAW): this runs in the target. */
 #include "helper/helper.h"
 
 #include <errno.h>
@@ -25,7 +35,7 @@
 #define SYS_landlock_restrict_self 446
 #endif
 
-enum { CREATE_RULESET_VERSION = 1, SCOPE_SIGNAL = 2 };
+enum { CREATE_RULESET_VERSION = 1, SCOPE_ABSTRACT_UNIX_SOCKET = 1, SCOPE_SIGNAL = 2 };
 
 /* The ABI 6 layout (24 bytes); the kernel takes it whole or not at all. */
 struct ruleset_attr {
@@ -38,23 +48,6 @@ int landlock_abi(void)
 
 	/* ENOSYS: not built in; EOPNOTSUPP: disabled at boot (lsm=). */
 	return (int)abi;
-}
-
-static _Noreturn void die_no_scope(int abi)
-{
-	char why[48];
-
-	if (abi < 0)
-		fmt_sn(why, sizeof(why), "landlock: %s", strerror(-abi));
-	else
-		fmt_sn(why, sizeof(why), "landlock ABI %d", abi);
-	die_cause(CAUSE_SETUP, why,
-		  "cannot keep the job's signals inside its sandbox (%s): the job "
-		  "stays in the host's process group and needs Landlock's signal "
-		  "scope (ABI 6, Linux 6.12) so that its kill(0) cannot reach the "
-		  "host's processes there; run Linux 6.12 or later with Landlock "
-		  "enabled (lsm=...,landlock)",
-		  why);
 }
 
 /* The ruleset's fd, in a table that is a copy of the host's and may be
@@ -79,20 +72,22 @@ static long ruleset(const struct ruleset_attr *a)
 	return fd;
 }
 
-void landlock_scope(void)
+void landlock_scope(enum tier tier)
 {
 	struct ruleset_attr a = {0, 0, SCOPE_SIGNAL};
-	int abi = landlock_abi();
 	long fd, r;
 
-	if (abi < LANDLOCK_SCOPES_ABI)
-		die_no_scope(abi);
+	if (landlock_abi() < LANDLOCK_SCOPES_ABI)
+		return;
+	if (tier == TIER_HARDENED)
+		a.scoped |= SCOPE_ABSTRACT_UNIX_SOCKET;
 	/* The target still holds its capabilities in its user namespace,
 	 * which restrict_self accepts instead of no_new_privs. */
 	fd = ruleset(&a);
 	r = fd < 0 ? fd : SYS(SYS_landlock_restrict_self, fd, 0);
 	if (r < 0)
-		die(EXIT_SETUP, "cannot scope the job's signals (Landlock): %s",
+		die(EXIT_SETUP, "cannot scope the job's signals%s (Landlock): %s",
+		    tier == TIER_HARDENED ? " and abstract unix sockets" : "",
 		    strerror((int)-r));
 	SYS(SYS_close, fd);
 }

@@ -1,7 +1,8 @@
 /* cordon-helper's entry: parse the shim's command line, become the monitor.
  * `cordon-helper --validate NAME VALUE` answers whether VALUE is good for the
  * option --NAME (the launcher's check of its own options, with the rules
- * the shim and the helper apply). */
+ * the shim and the helper apply); `cordon-helper --features` what this
+ * kernel offers the filesystem policy (`cordon check` reports it). */
 #include "helper/helper.h"
 
 #include <alloca.h>
@@ -25,6 +26,19 @@ static _Noreturn void validate(int argc, char **argv)
 	_exit(0);
 }
 
+/* One line per feature, "NAME VALUE", stable words (docs/design.md). */
+static _Noreturn void features(void)
+{
+	int f = fs_features(), abi = landlock_abi();
+	char out[160];
+	size_t n = fmt_sn(
+	    out, sizeof(out), "mount_setattr %s\nopen_tree %s\nopenat2 %s\nlandlock %d\n",
+	    f & FS_HAS_SETATTR ? "yes" : "no", f & FS_HAS_CLONE ? "yes" : "no",
+	    f & FS_HAS_OPENAT2 ? "yes" : "no", abi > 0 ? abi : 0);
+
+	_exit(write(STDOUT_FILENO, out, n) == (ssize_t)n ? 0 : 1);
+}
+
 /* DEV:INO given as "-": the file PATH names now is the job's file. */
 static void resolve_any(struct helper_req *a)
 {
@@ -45,6 +59,8 @@ int main(int argc, char **argv)
 
 	if (argc > 1 && strcmp(argv[1], "--validate") == 0)
 		validate(argc, argv);
+	if (argc == 2 && strcmp(argv[1], "--features") == 0)
+		features();
 	if (req_parse(argc, argv, &a, &why) < 0)
 		die(EXIT_SETUP,
 		    "bad helper command line (%s): libcordon.so and cordon-helper are "

@@ -27,8 +27,10 @@
 #define SYS_pidfd_open 434
 #endif
 
+/* hardened's mount namespace holds its fresh /proc (and a root caller's
+ * read-only host), so that the job writes no host process's /proc files. */
 static const unsigned long tier_flags[] = {
-    [TIER_HARDENED] = CLONE_NEWUSER | CLONE_NEWPID | CLONE_NEWIPC,
+    [TIER_HARDENED] = CLONE_NEWUSER | CLONE_NEWPID | CLONE_NEWIPC | CLONE_NEWNS,
     [TIER_LOCKDOWN] =
 	CLONE_NEWUSER | CLONE_NEWPID | CLONE_NEWIPC | CLONE_NEWNS | CLONE_NEWNET,
 };

@@ -37,23 +37,27 @@ static const struct mnt scratch[] = {
 	}
 
 /* Mounted after the target file and cwd are kept visible: binding them needs
- * the host's /proc/self/fd. */
-static const struct mnt late[] = {
+ * the host's /proc/self/fd. A fresh /proc at both tiers: the job's own
+ * processes only, whose /proc files (uid_map of nested namespaces,
+ * oom_score_adj) it may write; the host's it may not. */
+static const struct mnt proc[] = {
     {"/proc", "proc", MS_NOSUID | MS_NODEV | MS_NOEXEC, NULL, false,
      "; containers that mask parts of /proc refuse a fresh one: run the container "
      "with an unmasked /proc (e.g. --security-opt systempaths=unconfined)",
      CAUSE_PROC},
-    MQUEUE_MNT,
 };
 
-/* hardened's only mount. */
+/* lockdown's fresh mqueue; hardened's, only over the host's (below). */
 static const struct mnt mqueue[] = {MQUEUE_MNT};
 
+/* Mounts each of t; the private ones are noted (fs_private). */
 static void mount_all(const struct mnt *t, size_t n)
 {
 	for (size_t i = 0; i < n; i++) {
-		if (mount(t[i].type, t[i].dst, t[i].type, t[i].flags, t[i].data) == 0)
+		if (mount(t[i].type, t[i].dst, t[i].type, t[i].flags, t[i].data) == 0) {
+			fs_private(t[i].dst);
 			continue;
+		}
 		if (t[i].optional && errno == ENOENT)
 			continue;
 		die_cause(t[i].cause ? t[i].cause : CAUSE_SETUP, strerror(errno),
@@ -62,13 +66,7 @@ static void mount_all(const struct mnt *t, size_t n)
 	}
 }
 
-static bool same_file(const struct stat *a, const struct stat *b)
-{
-	return a->st_dev == b->st_dev && a->st_ino == b->st_ino;
-}
-
-/* mkdir -p of path up to (not including) its last len bytes. */
-static int mkdir_parents(const char *path, size_t len)
+int mkdir_parents(const char *path, size_t len)
 {
 	char buf[PATH_MAX];
 
@@ -88,29 +86,117 @@ static int mkdir_parents(const char *path, size_t len)
 	return 0;
 }
 
-/* The cwd still points into the host's /tmp after the tmpfs covers it, and
- * would show the host's files to the target through "." and "..". Move it
- * to the same path in the new tmpfs; where that cannot be made (under the
- * fresh /proc), fail rather than leave the way open. A cwd that has no name
- * (deleted: ".." still leads out of it; or too long for getcwd) becomes "/". */
-static void keep_cwd(const char *cwd, struct stat *was)
+/* The host's working directory, as init found it before any mount. */
+struct cwd {
+	bool deleted;
+	/* its name; deleted: the name of its nearest ancestor that has one */
+	char path[PATH_MAX];
+	struct stat st; /* of path */
+	int fd;		/* deleted: O_PATH of it */
+};
+
+/* A deleted cwd has no name, but ".." still leads out of it: the nearest
+ * ancestor that has one tells where it was. */
+static void find_named(struct cwd *c)
+{
+	int dir = open(".", O_PATH | O_DIRECTORY | O_CLOEXEC);
+
+	c->deleted = true;
+	c->fd = dir;
+	for (int up = 0; dir >= 0 && up < 64; up++) {
+		int parent = openat(dir, "..", O_PATH | O_DIRECTORY | O_CLOEXEC);
+		if (dir != c->fd)
+			close(dir);
+		if ((dir = parent) < 0 || fchdir(dir) < 0)
+			break;
+		if (getcwd(c->path, sizeof(c->path)) && c->path[0] == '/' &&
+		    fstat(dir, &c->st) == 0) {
+			close(dir);
+			if (fchdir(c->fd) == 0)
+				return;
+			break;
+		}
+	}
+	die(EXIT_SETUP, "cannot find where the deleted working directory was: %s",
+	    strerror(errno));
+}
+
+static void cwd_capture(struct cwd *c)
+{
+	c->deleted = false;
+	c->fd = -1;
+	if (getcwd(c->path, sizeof(c->path)) && c->path[0] == '/' &&
+	    stat(".", &c->st) == 0)
+		return;
+	/* "(unreachable)/...": outside our root; ERANGE: longer than PATH_MAX.
+	 * Where it leads cannot be checked: run nowhere rather than there. */
+	if (errno != ENOENT || c->path[0] == '(')
+		die(EXIT_SETUP,
+		    "cannot keep the working directory for the job: it has no name "
+		    "within the root (getcwd: %s); start the job from another directory",
+		    strerror(errno == ENOENT ? ENOTDIR : errno));
+	find_named(c);
+}
+
+/* Whether path, in the view the job will have, is the same directory:
+ * then into it, where the job sees it (a writable path put back on top
+ * of it is the one the job must write through). */
+static bool still_there(const char *path, const struct stat *was)
 {
 	struct stat now;
+	int fd = fs_open(path, &now);
+	bool same = fd >= 0 && now.st_dev == was->st_dev && now.st_ino == was->st_ino &&
+		    fchdir(fd) == 0;
+
+	if (fd >= 0)
+		close(fd);
+	return same;
+}
+
+/* The deleted cwd: the host's own when where it was is still in view (its
+ * ".." then leads nowhere the job could not go). Else one just as deleted
+ * of the sandbox's, at the same place in the private mount. */
+static void keep_deleted(struct cwd *c)
+{
+	char *end = c->path + strlen(c->path);
 	int rc;
 
-	if (!cwd) {
-		if (chdir("/") < 0)
-			die(EXIT_SETUP, "cannot change to / in the sandbox: %s",
+	if (still_there(c->path, &c->st)) {
+		if (fchdir(c->fd) < 0)
+			die(EXIT_SETUP, "cannot keep the deleted working directory: %s",
 			    strerror(errno));
 		return;
 	}
-	if (stat(cwd, &now) == 0 && same_file(&now, was))
-		return;
-	rc = mkdir_parents(cwd, strlen(cwd));
-	if (rc < 0 || chdir(cwd) < 0 || stat(".", was) < 0)
+	fmt_sn(end, sizeof(c->path) - (size_t)(end - c->path), "%s.cordon-deleted-cwd",
+	       end[-1] == '/' ? "" : "/");
+	rc = mkdir_parents(c->path, strlen(c->path));
+	if (rc < 0 || chdir(c->path) < 0 || rmdir(c->path) < 0)
 		die(EXIT_SETUP,
-		    "cannot recreate the working directory %s in the sandbox: %s", cwd,
-		    strerror(rc < 0 ? -rc : errno));
+		    "cannot keep the deleted working directory (it was under %s) in the "
+		    "sandbox: %s; start the job from another directory",
+		    c->path, strerror(rc < 0 ? -rc : errno));
+}
+
+/* The cwd still points into the host's /tmp after the tmpfs covers it, and
+ * would show the host's files to the target through "." and "..". Move it
+ * to the same path in the new tmpfs; where that cannot be made (under the
+ * fresh /proc, under a hidden path), fail rather than leave the way open. */
+static void keep_cwd(struct cwd *c, bool last)
+{
+	int rc;
+
+	if (c->deleted) {
+		if (last)
+			keep_deleted(c);
+		return;
+	}
+	if (still_there(c->path, &c->st))
+		return;
+	rc = mkdir_parents(c->path, strlen(c->path));
+	if (rc < 0 || chdir(c->path) < 0 || stat(".", &c->st) < 0)
+		die(EXIT_SETUP,
+		    "cannot recreate the working directory %s in the sandbox: %s",
+		    c->path, strerror(rc < 0 ? -rc : errno));
 }
 
 /* The target file was under a path the tmpfs now hides: bind the pinned
@@ -147,15 +233,6 @@ bool mounts_host_mqueue(void)
 	return statfs("/dev/mqueue", &fs) == 0 && fs.f_type == MQUEUE_MAGIC;
 }
 
-/* hardened shares the host's mounts but for /dev/mqueue. The copy of the
- * host's mounts a new user namespace gets receives the host's later mounts
- * and sends none back (its shared mounts become slaves): not made private,
- * so the job keeps seeing the host's filesystem as it changes. */
-void mounts_hardened(void)
-{
-	mount_all(mqueue, 1);
-}
-
 /* The scratch mounts, each limited to size (CORDON_TMP_SIZE) when given. */
 static void mount_scratch(const char *size)
 {
@@ -172,26 +249,43 @@ static void mount_scratch(const char *size)
 	mount_all(sized, N);
 }
 
-void mounts_lockdown(struct job *j)
+/* Both tiers, in this order (docs/helper.md "The job's files"). hardened
+ * without a read-only host keeps the host's propagation: its copy of the
+ * host's mounts receives the host's later ones (its shared mounts became
+ * slaves) and sends none back. */
+void mounts_build(struct job *j)
 {
-	char cwdbuf[PATH_MAX];
-	const char *cwd = getcwd(cwdbuf, sizeof(cwdbuf));
-	struct stat was;
+	bool lockdown = j->a->tier == TIER_LOCKDOWN, root = j->uid == 0;
+	struct cwd cwd;
 	int rc;
 
-	if (mount(NULL, "/", NULL, MS_REC | MS_PRIVATE, NULL) < 0)
+	fs_prepare(j);
+	if (lockdown || root)
+		run_prepare();
+	if (fs_ro() && mount(NULL, "/", NULL, MS_REC | MS_PRIVATE, NULL) < 0)
 		die(EXIT_SETUP, "cannot make / private in the sandbox: %s",
 		    strerror(errno));
 	j->pinned = pinned_open(j->a);
-	if (cwd && (cwd[0] != '/' || stat(".", &was) < 0))
-		cwd = NULL; /* "(unreachable)/...": outside our root */
-	mount_scratch(j->a->tmp_size);
-	keep_cwd(cwd, &was);
+	cwd_capture(&cwd);
+	fs_readonly(j);
+	if (lockdown)
+		mount_scratch(j->a->tmp_size);
+	if (lockdown || root)
+		run_mount(j->a->tmp_size, j->uid);
+	fs_attach(j);
+	keep_cwd(&cwd, false);
 	keep_target(j);
-	mount_all(late, sizeof(late) / sizeof(late[0]));
-	/* A cwd under /proc would still show the host's processes. */
-	keep_cwd(cwd, &was);
+	fs_hide(j);
+	mount_all(proc, 1);
+	if (lockdown || j->cover_mqueue)
+		mount_all(mqueue, 1);
+	fs_proc_ro(j);
+	fs_sys_ro();
+	/* A cwd under /proc or a hidden path would still show what they cover. */
+	keep_cwd(&cwd, true);
+	if (cwd.fd >= 0)
+		close(cwd.fd);
 	/* A root caller's job has a network namespace of its own (init.c). */
-	if (!j->nested && (rc = net_lo_up()) < 0)
+	if (lockdown && !j->nested && (rc = net_lo_up()) < 0)
 		die(EXIT_SETUP, "cannot bring up lo in the sandbox: %s", strerror(-rc));
 }

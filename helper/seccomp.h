@@ -3,6 +3,8 @@
 #ifndef CORDON_SECCOMP_H
 #define CORDON_SECCOMP_H
 
+#include "common/contract.h"
+
 #include <stddef.h>
 #include <stdint.h>
 
@@ -27,9 +29,13 @@ struct seccomp_data {
 #define SECCOMP_FILTER_FLAG_SPEC_ALLOW (1U << 2)
 #define RET_ALLOW		       0x7fff0000U
 #define RET_ERRNO		       0x00050000U
-#define BPF_LD_W_ABS		       0x20 /* BPF_LD | BPF_W | BPF_ABS */
-#define BPF_JEQ_K		       0x15 /* BPF_JMP | BPF_JEQ | BPF_K */
-#define BPF_RET_K		       0x06 /* BPF_RET | BPF_K */
+#define RET_KILL_PROCESS	       0x80000000U /* Linux 4.14 */
+#define BPF_LD_W_ABS		       0x20	   /* BPF_LD | BPF_W | BPF_ABS */
+#define BPF_JEQ_K		       0x15	   /* BPF_JMP | BPF_JEQ | BPF_K */
+#define BPF_JGE_K		       0x35	   /* BPF_JMP | BPF_JGE | BPF_K */
+#define BPF_JSET_K		       0x45	   /* BPF_JMP | BPF_JSET | BPF_K */
+#define BPF_AND_K		       0x54	   /* BPF_ALU | BPF_AND | BPF_K */
+#define BPF_RET_K		       0x06	   /* BPF_RET | BPF_K */
 
 #define AUDIT_ARCH_X86_64  0xc000003eU
 #define AUDIT_ARCH_I386	   0x40000003U
@@ -40,7 +46,9 @@ struct seccomp_data {
 #define AUDIT_ARCH_S390X   0x80000016U
 #define X32_SYSCALL_BIT	   0x40000000U
 
-/* caps.c: the TIOCSTI/TIOCLINUX filter the target installs. */
-const struct bpf_insn *tty_filter(size_t *len);
+/* caps.c: the filter the target installs at tier (hardened or lockdown),
+ * built from its rule table into static storage; NULL if the table's jumps
+ * do not resolve. */
+const struct bpf_insn *job_filter(enum tier tier, size_t *len);
 
 #endif

@@ -175,8 +175,8 @@ static _Noreturn void target_run(struct job *j)
 	if (j->nested)
 		nest(j);
 	pinned_check(a);
-	landlock_scope();
-	rc = drop_privileges(j->root);
+	landlock_scope(a->tier);
+	rc = drop_privileges(a->tier, j->root);
 	if (rc < 0)
 		die(EXIT_SETUP, "cannot drop the job's privileges: %s", strerror(-rc));
 	if (a->cloexec >= 0)

@@ -11,6 +11,7 @@
 #include <fcntl.h>
 #include <limits.h>
 #include <string.h>
+#include <sys/stat.h>
 #include <sys/syscall.h>
 #include <sys/uio.h>
 #include <unistd.h>
@@ -65,6 +66,34 @@ static enum verdict refuse_tier(const struct config *cfg, const struct call *c,
 	return REFUSE;
 }
 
+#define PATHS_RULE                                                                       \
+	" is not a list of absolute paths separated by ':' (no empty one, no '.', "      \
+	"'..' or '//' in a path, nothing under /proc, / not hidden; at most 64 "         \
+	"paths, 16384 bytes); refusing to run "
+
+/* A policy variable that is not a list: the host's at load, or the job's. */
+static enum verdict refuse_policy(const struct config *cfg, const struct call *c)
+{
+	const char *bad = policy_env_bad(cfg, c->envp);
+
+	if (cfg->policy_bad[0])
+		shim_say(
+		    (const char *[]){cfg->policy_bad, PATHS_RULE, shown_call(c), NULL});
+	else
+		shim_say((const char *[]){"the job's env holds ", bad, ", which",
+					  PATHS_RULE, shown_call(c), NULL});
+	return REFUSE;
+}
+
+/* A sandbox we run in satisfies a request up to its tier, unless the
+ * request brings a policy: what the sandbox's policy is, nothing here
+ * knows, so such a job gets a sandbox of its own. */
+static bool satisfied(const struct config *cfg, const struct call *c, enum tier t)
+{
+	return t == TIER_NONE || (t <= cfg->inside && !cfg->writable_set &&
+				  !cfg->hidden_set && !policy_env_has(cfg, c->envp));
+}
+
 static enum verdict decide(const struct config *cfg, struct call *c)
 {
 	const char *bad = NULL;
@@ -75,8 +104,10 @@ static enum verdict decide(const struct config *cfg, struct call *c)
 	t = tier_decide(cfg->floor, c->envp, &bad);
 	if (t == TIER_BAD)
 		return refuse_tier(cfg, c, bad);
-	if (t <= cfg->inside)
+	if (satisfied(cfg, c, t))
 		return PASS; /* none, or a sandbox at least as strict already */
+	if (cfg->policy_bad[0] || policy_env_bad(cfg, c->envp))
+		return refuse_policy(cfg, c);
 	if (t == TIER_LOCKDOWN && cfg->tmp_size_bad[0]) {
 		shim_say(
 		    (const char *[]){"CORDON_TMP_SIZE='", cfg->tmp_size_bad,
@@ -351,28 +382,129 @@ static int hand_over(const struct shim *s, const struct call *c, struct helper_r
 	return err ? helper_failed(s->cfg, r, err) : 0;
 }
 
+/* ---- policy -------------------------------------------------------- */
+
+/* The writable paths that do not exist now, for the log: the helper
+ * skips them (docs/shim.md). Only with a log: a stat per path. */
+static void find_missing(struct fs_policy *pol, struct call_mem *m)
+{
+	const char *cur = paths_start(pol->writable), *p;
+	char *path = mem_take(m, PATH_MAX), *out = mem_take(m, strlen(pol->writable) + 1),
+	     *end = out;
+	struct stat st;
+	size_t n;
+
+	if (!path || !out)
+		return;
+	*out = '\0';
+	while (paths_next(&cur, &p, &n)) {
+		memcpy(path, p, n);
+		path[n] = '\0';
+		if (fstatat(AT_FDCWD, path, &st, AT_SYMLINK_NOFOLLOW) < 0 &&
+		    errno == ENOENT) {
+			if (end != out)
+				*end++ = ':';
+			memcpy(end, p, n + 1);
+			end += n;
+		}
+	}
+	pol->missing = out;
+}
+
+/* No writable path may hold the helper or this library: a job could
+ * replace them for every later job of every host. hardened's host /tmp,
+ * /var/tmp and /dev/shm stay writable too. */
+static int refuse_held(const struct shim *s, const struct call *c,
+		       const struct fs_policy *pol, struct call_mem *m)
+{
+	static const struct fs_policy scratch = {.writable = "/tmp:/var/tmp:/dev/shm"};
+	const char *files[] = {s->cfg->helper_real, s->cfg->self_real}, *p;
+	const char *what[] = {"the helper ", "libcordon.so "};
+	size_t n;
+
+	for (size_t i = 0; i < 2; i++) {
+		if (!policy_holds(pol, files[i], &p, &n) &&
+		    !(c->tier == TIER_HARDENED &&
+		      policy_holds(&scratch, files[i], &p, &n)))
+			continue;
+		char *held = mem_take(m, n + 1);
+		if (held) {
+			memcpy(held, p, n);
+			held[n] = '\0';
+		}
+		shim_say((const char *[]){
+		    "the job's writable paths hold ", what[i], files[i], " (within ",
+		    held ? held : "?",
+		    "): a job could replace it for every later job; take "
+		    "that path out of CORDON_WRITABLE, or install cordon "
+		    "elsewhere; refusing to run ",
+		    shown_call(c), NULL});
+		return EPERM;
+	}
+	return 0;
+}
+
+/* The job's filesystem policy into r (--writable, --hidden), from memory
+ * of m; 0, or EPERM after saying why. */
+static int make_policy(const struct shim *s, struct call *c, struct fs_policy *pol,
+		       struct helper_req *r, struct call_mem *m)
+{
+	size_t size = policy_bytes(s->cfg, c->envp);
+	char *buf = mem_take(m, size);
+	bool root = geteuid() == 0;
+
+	if (!buf)
+		return E2BIG;
+	policy_make(s->cfg, c->tier, root, c->envp, buf, size, pol);
+	c->policy = pol;
+	if ((pol->writable && !writable_ok(pol->writable)) || !hidden_ok(pol->hidden)) {
+		shim_say(
+		    (const char *[]){"the job's writable or hidden paths are more than "
+				     "64, or 16384 bytes (CORDON_WRITABLE, "
+				     "CORDON_HIDDEN, the host's and the job's); "
+				     "refusing to run ",
+				     shown_call(c), NULL});
+		return EPERM;
+	}
+	if (pol->writable && refuse_held(s, c, pol, m))
+		return EPERM;
+	/* lockdown's host is read-only whatever is given, and a root
+	 * caller's at hardened too (the helper knows its caller); an
+	 * ordinary caller's at hardened when a list is given, empty or not. */
+	if (pol->writable && (*pol->writable || (c->tier == TIER_HARDENED && !root)))
+		r->writable = pol->writable;
+	if (*pol->hidden)
+		r->hidden = pol->hidden;
+	if (log_state.path[0] && pol->writable)
+		find_missing(pol, m);
+	return 0;
+}
+
 /* Memory for one call: a PATH candidate, the pinned helper's head, the
- * helper's argv and env, the compat spawnp's script argv. */
-static size_t call_size(const struct call *c)
+ * helper's argv and env, the compat spawnp's script argv, the policy (and
+ * for the log, its missing paths and a path to look at). */
+static size_t call_size(const struct shim *s, const struct call *c)
 {
 	size_t argc = c->argv ? vec_len(c->argv) : 0,
 	       envc = c->envp ? vec_len(c->envp) : 0;
 
 	return PATH_MAX + NAME_MAX + 2 + PIN_HEAD + sizeof(struct req_num) + 64 +
 	       (2 * argc + REQ_ARGV_EXTRA + 2 + envc + 1) * sizeof(char *) +
-	       env_preload_bytes(c->envp);
+	       env_preload_bytes(c->envp) + 2 * policy_bytes(s->cfg, c->envp) +
+	       2 * PATH_MAX;
 }
 
 int call_divert(const struct shim *s, struct call *c)
 {
 	struct helper_pin pin = {.fd = -1};
+	struct fs_policy pol;
 	struct helper_req r;
 	struct call_mem m;
 	int err;
 
 	if (c->invalid)
 		return log_event(c, LOG_FAILED, c->file, c->invalid);
-	if ((err = mem_open(&m, call_size(c)))) {
+	if ((err = mem_open(&m, call_size(s, c)))) {
 		if (err != ENOMEM || m.size > MEM_STACK_MAX)
 			return log_event(c, LOG_FAILED, c->file, err);
 		/* cppcheck-suppress allocaCalled */
@@ -388,6 +520,8 @@ int call_divert(const struct shim *s, struct call *c)
 	err = call_resolve(c, &r, &m);
 	if (err) {
 		log_event(c, LOG_FAILED, c->file, err);
+	} else if ((err = make_policy(s, c, &pol, &r, &m))) {
+		log_event(c, LOG_REFUSED, r.path, err);
 	} else if ((err = pin_helper(s->cfg, shown_call(c), &m, &pin))) {
 		log_event(c, LOG_REFUSED, r.path, err);
 	} else {

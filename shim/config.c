@@ -4,6 +4,7 @@
 #include "shim/shim.h"
 
 #include <dlfcn.h>
+#include <stddef.h>
 #include <gnu/libc-version.h>
 #include <limits.h>
 #include <stdio.h>
@@ -115,6 +116,122 @@ static void read_orphans(void)
 		cfg.orphans_kill = true;
 	else
 		snprintf(cfg.orphans_bad, sizeof(cfg.orphans_bad), "%s", v);
+}
+
+/* realpath(3) of a path that may not exist yet: the longest part that
+ * exists resolved, the rest appended as it is. A path realpath cannot
+ * take for another reason (EACCES, ENOTDIR) stays as given: the helper,
+ * which resolves it for each job, then says why. 0, or -1 when the result
+ * does not fit out[PATH_MAX]. */
+static int canonical(const char *path, char *out)
+{
+	char head[PATH_MAX];
+	size_t n = strlen(path), cut = n;
+
+	if (n >= sizeof(head))
+		return -1;
+	memcpy(head, path, n + 1);
+	for (;;) {
+		if (realpath(cut ? head : "/", out))
+			break;
+		if (errno != ENOENT) {
+			memcpy(out, path, n + 1);
+			return 0;
+		}
+		while (cut > 0 && head[cut] != '/')
+			cut--;
+		head[cut] = '\0';
+	}
+	size_t len = strlen(out);
+	if (len == 1 && cut < n)
+		len = 0; /* "/" + "/rest" */
+	if (len + (n - cut) >= PATH_MAX)
+		return -1;
+	memcpy(out + len, path + cut, n - cut + 1);
+	return 0;
+}
+
+/* One element of a host list as given: absolute, with no empty, "." or
+ * ".." component (realpath would take them, but a job's list is compared
+ * by name: both follow the same rule). */
+static bool raw_path_ok(const char *p, size_t n)
+{
+	char buf[PATH_MAX];
+
+	if (n == 0 || n >= sizeof(buf) || *p != '/')
+		return false;
+	memcpy(buf, p, n);
+	buf[n] = '\0';
+	if (n > 1 && buf[n - 1] == '/')
+		buf[--n] = '\0'; /* "/srv/" is "/srv" */
+	return strstr(buf, "//") == NULL && strstr(buf, "/./") == NULL &&
+	       strstr(buf, "/../") == NULL &&
+	       !(n >= 2 && strcmp(buf + n - 2, "/.") == 0) &&
+	       !(n >= 3 && strcmp(buf + n - 3, "/..") == 0);
+}
+
+/* CORDON_WRITABLE or CORDON_HIDDEN into out (canonical, joined by ':');
+ * false when the value is not a list the helper would take. */
+static bool read_paths(const char *v, char *out, bool (*ok)(const char *))
+{
+	const char *cur = paths_start(v), *p;
+	char path[PATH_MAX], canon[PATH_MAX];
+	size_t n, len = 0;
+
+	out[0] = '\0';
+	while (paths_next(&cur, &p, &n)) {
+		if (!raw_path_ok(p, n))
+			return false;
+		memcpy(path, p, n);
+		path[n] = '\0';
+		if (n > 1 && path[n - 1] == '/')
+			path[n - 1] = '\0';
+		if (canonical(path, canon) < 0 || len + strlen(canon) + 1 > PATHS_LEN)
+			return false;
+		len += (size_t)snprintf(out + len, PATHS_LEN + 1 - len, "%s%s",
+					len ? ":" : "", canon);
+	}
+	return ok(out);
+}
+
+/* The two policy variables; the first bad one refuses every sandboxed
+ * call (call.c), as a bad tier does. */
+static void read_policy(void)
+{
+	static const struct {
+		const char *name;
+		size_t off, raw, set;
+		bool (*ok)(const char *);
+	} vars[] = {
+	    {"CORDON_WRITABLE", offsetof(struct config, writable),
+	     offsetof(struct config, writable_raw), offsetof(struct config, writable_set),
+	     writable_ok},
+	    {"CORDON_HIDDEN", offsetof(struct config, hidden),
+	     offsetof(struct config, hidden_raw), offsetof(struct config, hidden_set),
+	     hidden_ok},
+	};
+
+	for (size_t i = 0; i < sizeof(vars) / sizeof(vars[0]); i++) {
+		const char *v = getenv(vars[i].name);
+		if (!v)
+			continue;
+		*(bool *)((char *)&cfg + vars[i].set) = true;
+		snprintf((char *)&cfg + vars[i].raw, PATHS_LEN + 1, "%s", v);
+		if (!read_paths(v, (char *)&cfg + vars[i].off, vars[i].ok) &&
+		    !cfg.policy_bad[0])
+			snprintf(cfg.policy_bad, sizeof(cfg.policy_bad), "%s='%.200s'",
+				 vars[i].name, v);
+	}
+}
+
+/* The files no writable path may hold: needed only where jobs are
+ * sandboxed (realpath costs a readlink per component, at load). */
+static void find_real(const char *self)
+{
+	if (!realpath(cfg.helper, cfg.helper_real))
+		snprintf(cfg.helper_real, sizeof(cfg.helper_real), "%s", cfg.helper);
+	if (self && !realpath(self, cfg.self_real))
+		snprintf(cfg.self_real, sizeof(cfg.self_real), "%s", self);
 }
 
 static const char *self_path(void)
@@ -286,6 +403,9 @@ static void load(void)
 	read_tmp_size();
 	read_orphans();
 	find_helper(self);
+	read_policy();
+	if (cfg.floor != TIER_NONE || cfg.writable_set || cfg.hidden_set)
+		find_real(self);
 	find_preload_ids(self);
 	find_inside();
 	/* Never in setuid/setgid processes (above): the caller names the file. */

@@ -185,6 +185,7 @@ int log_event(const struct call *c, enum log_decision dec, const char *path, int
 				    .tier = c->tier,
 				    .fd = c->dirfd,
 				    .path = path,
+				    .policy = c->policy,
 				    .argv = c->shown_argv ? c->shown_argv : c->argv,
 				    .pid = getpid()};
 		clock_gettime(CLOCK_REALTIME, &r.time);

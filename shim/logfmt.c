@@ -6,10 +6,11 @@
 #include <fcntl.h>
 #include <string.h>
 
-/* The path is kept to this much JSON, the requested tier to this much
- * input; what is always left for the end:
+/* The path is kept to this much JSON, each of the policy's lists (its key
+ * included) to this much, the requested tier to this much input; what is always left
+ * for the end:
  * `"],"truncated":true,"invalid_utf8":true}\n`. */
-enum { LOG_PATH_OUT = 4096, LOG_TIER_IN = 64, LOG_TAIL = 64 };
+enum { LOG_PATH_OUT = 4096, LOG_LIST_OUT = 600, LOG_TIER_IN = 64, LOG_TAIL = 64 };
 
 /* The line under construction: nothing is written past lim, so that the
  * end of the record always fits; cut says something was left out. */
@@ -110,9 +111,10 @@ static size_t json_unit(const unsigned char *s, char esc[8], size_t *esc_len)
 	return 1;
 }
 
-/* s as a JSON string, at most max input bytes (SIZE_MAX: all), cut at a
- * unit boundary when it does not fit. False when not all of s went in. */
-static bool jb_json(struct jb *b, const char *str, size_t max)
+/* str[0..len) as a JSON string, at most max input bytes (SIZE_MAX: all),
+ * cut at a unit boundary when it does not fit. False when not all of it
+ * went in. */
+static bool jb_json_n(struct jb *b, const char *str, size_t len, size_t max)
 {
 	const unsigned char *s = (const unsigned char *)str;
 	size_t i = 0;
@@ -125,7 +127,8 @@ static bool jb_json(struct jb *b, const char *str, size_t max)
 	}
 	jb_raw(b, "\"", 1);
 	b->lim--;
-	while (s[i]) {
+	/* A unit never crosses len: a list's ':' is no UTF-8 continuation. */
+	while (i < len) {
 		char esc[8];
 		size_t elen, n = json_unit(s + i, esc, &elen);
 		if (i + n > max ||
@@ -140,6 +143,11 @@ static bool jb_json(struct jb *b, const char *str, size_t max)
 	b->lim++;
 	jb_raw(b, "\"", 1);
 	return whole;
+}
+
+static bool jb_json(struct jb *b, const char *str, size_t max)
+{
+	return jb_json_n(b, str, strlen(str), max);
 }
 
 static void jb_key(struct jb *b, const char *key)
@@ -233,6 +241,56 @@ static void jb_head(struct jb *b, const struct log_rec *r)
 	}
 }
 
+/* A list of paths as an array of strings; whole paths only. */
+static void jb_paths(struct jb *b, const char *key, const char *list)
+{
+	const char *cur = paths_start(list), *p;
+	size_t n;
+	bool first = true;
+
+	jb_key(b, key);
+	if (!list) {
+		jb_str(b, "null");
+		return;
+	}
+	jb_raw(b, "[", 1);
+	b->lim--;
+	while (paths_next(&cur, &p, &n)) {
+		size_t at = b->len;
+		if (!(first || jb_raw(b, ",", 1)) || !jb_json_n(b, p, n, SIZE_MAX)) {
+			b->len = at; /* not half a path */
+			b->cut = true;
+			break;
+		}
+		first = false;
+	}
+	b->lim++;
+	jb_raw(b, "]", 1);
+}
+
+/* The job's filesystem policy (docs/shim.md), when it was made. */
+static void jb_policy(struct jb *b, const struct fs_policy *pol)
+{
+	const struct {
+		const char *key, *list;
+		bool always;
+	} f[] = {{"writable", pol ? pol->writable : NULL, true},
+		 {"hidden", pol ? pol->hidden : NULL, true},
+		 {"writable_dropped", pol ? pol->dropped : NULL, false},
+		 {"writable_missing", pol ? pol->missing : NULL, false}};
+	size_t lim = b->lim;
+
+	if (!pol)
+		return;
+	for (size_t i = 0; i < sizeof(f) / sizeof(f[0]); i++) {
+		if (!f[i].always && (!f[i].list || !*f[i].list))
+			continue;
+		b->lim = b->len + LOG_LIST_OUT;
+		jb_paths(b, f[i].key, f[i].list);
+		b->lim = lim;
+	}
+}
+
 static void jb_argv(struct jb *b, char *const *argv)
 {
 	size_t argc = argv ? vec_len(argv) : 0;
@@ -266,6 +324,7 @@ size_t log_format(char *buf, const struct log_rec *r)
 	struct jb b = {.buf = buf, .lim = LOG_LINE_MAX - LOG_TAIL};
 
 	jb_head(&b, r);
+	jb_policy(&b, r->policy);
 	jb_argv(&b, r->argv);
 	return b.len;
 }

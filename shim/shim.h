@@ -120,6 +120,16 @@ struct config {
 	char tmp_size_bad[64]; /* the value when it is not a size; "" otherwise */
 	bool orphans_kill;     /* CORDON_ORPHANS=kill at load */
 	char orphans_bad[64];  /* the value when it is not "kill"; "" otherwise */
+	/* CORDON_WRITABLE, CORDON_HIDDEN at load, canonical (docs/shim.md);
+	 * policy_bad: the variable and its value when one is not a list. */
+	char writable[PATHS_LEN + 1], hidden[PATHS_LEN + 1];
+	bool writable_set, hidden_set;
+	/* ... as given: the job's env inherits them, which narrows nothing. */
+	char writable_raw[PATHS_LEN + 1], hidden_raw[PATHS_LEN + 1];
+	char policy_bad[256];
+	/* The helper's and this library's files, their symbolic links
+	 * resolved: no writable path may hold them. */
+	char helper_real[4096], self_real[4096];
 	struct preload_ids preload;
 	char preload_buf[1024];
 };
@@ -133,6 +143,28 @@ struct shim {
  * constructor (another library's constructor calling popen): that is
  * start-up, never an exec path of a loaded process. */
 const struct shim *shim_get(void);
+
+/* policy.c (pure): the job's filesystem policy from the host's lists and
+ * the job's env (CORDON_WRITABLE narrows, CORDON_HIDDEN adds). */
+struct fs_policy {
+	const char *writable; /* NULL: the host's files stay writable */
+	const char *hidden;   /* "": none */
+	const char *dropped;  /* writable paths inside hidden ones, left out */
+	const char *missing;  /* writable paths that do not exist (the log's) */
+};
+/* Whether envp asks for a policy: a CORDON_WRITABLE= or CORDON_HIDDEN=
+ * entry other than the host's own at load. */
+bool policy_env_has(const struct config *cfg, char *const *envp);
+/* The first such entry whose value is not a list of paths
+ * (common/contract.h), NULL if none. */
+const char *policy_env_bad(const struct config *cfg, char *const *envp);
+/* The bytes policy_make needs. */
+size_t policy_bytes(const struct config *cfg, char *const *envp);
+void policy_make(const struct config *cfg, enum tier t, bool root, char *const *envp,
+		 char *buf, size_t size, struct fs_policy *out);
+/* Whether the absolute file lies within a writable path (*path, *len). */
+bool policy_holds(const struct fs_policy *pol, const char *file, const char **path,
+		  size_t *len);
 
 /* One intercepted call. */
 struct call;
@@ -159,7 +191,8 @@ struct call {
 	const posix_spawnattr_t *attr;
 	pass_fn pass;
 	/* The pipeline's. */
-	enum tier tier; /* effective; TIER_BAD when refused */
+	enum tier tier;			/* effective; TIER_BAD when refused */
+	const struct fs_policy *policy; /* the job's, once made; NULL before */
 };
 
 /* mem.c: memory made for one call, safe in any thread and in a vfork
@@ -277,10 +310,11 @@ struct log_rec {
 	const char *fn;
 	enum log_decision dec;
 	int err;
-	const char *requested; /* NULL: null */
-	enum tier tier;	       /* TIER_BAD: null */
-	int fd;		       /* AT_FDCWD: none */
-	const char *path;      /* NULL: null */
+	const char *requested;		/* NULL: null */
+	enum tier tier;			/* TIER_BAD: null */
+	int fd;				/* AT_FDCWD: none */
+	const char *path;		/* NULL: null */
+	const struct fs_policy *policy; /* NULL: none made (not sandboxed) */
 	char *const *argv;
 	pid_t pid;
 	struct timespec time;

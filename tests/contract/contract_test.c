@@ -30,10 +30,15 @@ static void round_trip(const struct helper_req *h, char *const *argv)
 		CU_ASSERT_EQUAL(c.ino, h->ino);
 	}
 	CU_ASSERT_STRING_EQUAL(c.path, h->path);
-	if (h->tmp_size) {
-		CU_ASSERT_STRING_EQUAL(c.tmp_size, h->tmp_size);
-	} else {
-		CU_ASSERT_PTR_NULL(c.tmp_size);
+	const char *const *values[][2] = {{&c.tmp_size, &h->tmp_size},
+					  {&c.writable, &h->writable},
+					  {&c.hidden, &h->hidden}};
+	for (size_t i = 0; i < 3; i++) {
+		if (*values[i][1]) {
+			CU_ASSERT_STRING_EQUAL(*values[i][0], *values[i][1]);
+		} else {
+			CU_ASSERT_PTR_NULL(*values[i][0]);
+		}
 	}
 	/* argv verbatim, argv[0] included; argc 0 arrives as {""}. */
 	if (!argv[0]) {
@@ -73,8 +78,11 @@ static void every_option(void)
 	all.dirfd = all.cloexec = 5;
 	all.tmp_size = "64M";
 	all.status_fd = 2;
+	all.writable = "/srv/a:/srv/b c:/";
+	all.hidden = "/home/u/.ssh";
 	rel.sh = true;
 	rel.tmp_size = "25%";
+	rel.writable = ""; /* a read-only host, nothing writable */
 	any.any_file = true;
 	round_trip(&plain, argv);
 	round_trip(&all, argv);
@@ -101,6 +109,8 @@ static void exact_words(void)
 	h.dirfd = h.cloexec = 3;
 	h.tmp_size = "64m";
 	h.status_fd = 4;
+	h.writable = "/w";
+	h.hidden = "/h:/k";
 	h.argv = argv;
 	CU_ASSERT_EQUAL_FATAL(req_build(&h, "/h", &num, out, 32), 0);
 	for (char **a = out; *a; a++) {
@@ -108,7 +118,8 @@ static void exact_words(void)
 		strcat(got, "|");
 	}
 	CU_ASSERT_STRING_EQUAL(got, "/h|--sh|--dirfd|3|--cloexec|3|--tmp-size|64m|"
-				    "--status-fd|4|lockdown|2049:18446744073709551615|x|"
+				    "--status-fd|4|--writable|/w|--hidden|/h:/k|lockdown|"
+				    "2049:18446744073709551615|x|"
 				    "zero|one|");
 	/* Every option at once still fits REQ_ARGV_EXTRA. */
 	CU_ASSERT_EQUAL(req_build(&h, "/h", &num, out, 2 + REQ_ARGV_EXTRA), 0);

@@ -119,6 +119,9 @@ static void test_refused(void)
 	    {"h", "--tmp-size", "1m", "--tmp-size", "1m", "lockdown", "1:2", "/p", NULL},
 	    {"h", "--status-fd", "x", "lockdown", "1:2", "/p", "t", NULL},
 	    {"h", "lockdown", "--", "/p", "t", NULL}, /* DEV:INO "-" only */
+	    {"h", "--writable", "rel", "lockdown", "1:2", "/p", "t", NULL},
+	    {"h", "--hidden", "/", "lockdown", "1:2", "/p", "t", NULL},
+	    {"h", "--writable", "/a", "--writable", "/b", "lockdown", "1:2", "/p", NULL},
 	};
 
 	for (size_t i = 0; i < sizeof(bad) / sizeof(bad[0]); i++) {
@@ -141,6 +144,9 @@ static const char *const pieces[] = {
     "--cloexec",
     "--tmp-size",
     "64m",
+    "--writable",
+    "--hidden",
+    "/srv:/a",
     "--",
     "-",
     "hardened",
@@ -209,6 +215,48 @@ static void test_any_file(void)
 	CU_ASSERT_STRING_EQUAL(a.path, "/bin/true");
 }
 
+/* --writable and --hidden: absolute canonical paths, ':' between them. */
+static void test_paths(void)
+{
+	static const char *const good[] = {
+	    "",	       "/",	   "/srv", "/srv/a:/srv/b", "/a b/c", "/.hidden/..x/x.",
+	    "/procfs", "/srv/proc"};
+	static const char *const bad[] = {"rel",   "/a:",     ":/a",	"/a::/b", "/a/",
+					  "//a",   "/a//b",   "/a/./b", "/a/..",  "/./a",
+					  "/proc", "/proc/1", "/a:rel"};
+	char many[PATHS_MAX * 3 + 8] = "", big[PATHS_LEN + 8];
+
+	for (size_t i = 0; i < sizeof(good) / sizeof(good[0]); i++) {
+		CU_ASSERT_TRUE(writable_ok(good[i]));
+		CU_ASSERT_EQUAL(hidden_ok(good[i]), strcmp(good[i], "/") != 0);
+	}
+	for (size_t i = 0; i < sizeof(bad) / sizeof(bad[0]); i++) {
+		CU_ASSERT_FALSE(writable_ok(bad[i]));
+		CU_ASSERT_FALSE(hidden_ok(bad[i]));
+	}
+	for (int i = 0; i < PATHS_MAX; i++)
+		strcat(many, i ? ":/a" : "/a");
+	CU_ASSERT_TRUE(writable_ok(many));
+	strcat(many, ":/a");
+	CU_ASSERT_FALSE(writable_ok(many));
+	memset(big, 'a', sizeof(big) - 1);
+	big[0] = '/';
+	big[PATHS_LEN + 1] = '\0';
+	CU_ASSERT_FALSE(writable_ok(big));
+	/* The walk: each path, none empty between. */
+	const char *cur = paths_start("/a:/bb"), *p;
+	size_t n;
+	CU_ASSERT_TRUE(paths_next(&cur, &p, &n) && n == 2 && !strncmp(p, "/a", 2));
+	CU_ASSERT_TRUE(paths_next(&cur, &p, &n) && n == 3 && !strncmp(p, "/bb", 3));
+	CU_ASSERT_FALSE(paths_next(&cur, &p, &n));
+	cur = paths_start("");
+	CU_ASSERT_FALSE(paths_next(&cur, &p, &n));
+	CU_ASSERT_TRUE(path_within("/a/b", 4, "/a", 2));
+	CU_ASSERT_TRUE(path_within("/a", 2, "/a", 2));
+	CU_ASSERT_FALSE(path_within("/ab", 3, "/a", 2));
+	CU_ASSERT_TRUE(path_within("/ab", 3, "/", 1));
+}
+
 /* The launcher's question (cordon-helper --validate NAME VALUE). */
 static void test_value_ok(void)
 {
@@ -220,6 +268,9 @@ static void test_value_ok(void)
 	CU_ASSERT_EQUAL(req_value_ok("dirfd", "3", &why), -ENOENT);
 	CU_ASSERT_EQUAL(req_value_ok("sh", "", &why), -ENOENT);
 	CU_ASSERT_EQUAL(req_value_ok("nope", "1", &why), -ENOENT);
+	CU_ASSERT_EQUAL(req_value_ok("writable", "/srv:/home/u", &why), 0);
+	CU_ASSERT_EQUAL(req_value_ok("hidden", "/", &why), -EINVAL);
+	CU_ASSERT_PTR_NOT_NULL(strstr(why, "absolute paths"));
 }
 
 static CU_TestInfo tests[] = {
@@ -229,6 +280,7 @@ static CU_TestInfo tests[] = {
     {"all options, empty PATH with --dirfd, extreme numbers", test_options},
     {"malformed command lines refused", test_refused},
     {"--tmp-size: tmpfs sizes only", test_tmp_size},
+    {"--writable, --hidden: lists of canonical paths", test_paths},
     {"random command lines (fuzz)", test_fuzz},
     CU_TEST_INFO_NULL,
 };

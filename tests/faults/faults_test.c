@@ -221,30 +221,27 @@ static void test_userns_refused(void)
 
 /* A tmpfs over /proc/sys in the host's mount namespace: the kernel then
  * refuses a fresh proc mount in any user namespace below (it would reveal
- * what the overmount hides), as in containers that mask parts of /proc. */
+ * what the overmount hides), as in containers that mask parts of /proc.
+ * Both tiers mount one: neither runs its job there. */
 static void test_mount_refused(void)
 {
+	static const char *const tiers[] = {"hardened", "lockdown"};
+
 	if (!tst_sandbox_ok())
 		return;
 	for (const char *const *c = calls; *c; c++) {
 		char *argv[16];
 		struct tst_proc r;
 		host_argv(*c, NULL, argv);
-		if (f_run_unshared("mount -t tmpfs none /proc/sys", "lockdown", argv,
-				   &r) < 0)
-			return;
-		CU_ASSERT_STRING_EQUAL(r.out, "exit 125\n");
-		f_assert_one_line(r.err,
-				  "cordon: cannot mount proc on /proc: Operation not "
-				  "permitted; ");
-		tst_proc_free(&r);
-		/* hardened mounts nothing: the same host runs its job. */
-		CU_ASSERT_EQUAL(
-		    f_run_unshared("mount -t tmpfs none /proc/sys", "hardened", argv, &r),
-		    0);
-		CU_ASSERT_PTR_NOT_NULL(strstr(r.out, "ran\n"));
-		CU_ASSERT_PTR_NOT_NULL(strstr(r.out, "exit 0\n"));
-		tst_proc_free(&r);
+		for (size_t t = 0; t < 2; t++) {
+			if (f_run_unshared("mount -t tmpfs none /proc/sys", tiers[t],
+					   argv, &r) < 0)
+				return;
+			CU_ASSERT_STRING_EQUAL(r.out, "exit 125\n");
+			f_assert_one_line(r.err, "cordon: cannot mount proc on /proc: "
+						 "Operation not permitted; ");
+			tst_proc_free(&r);
+		}
 	}
 }
 

@@ -1,5 +1,6 @@
 /* See futil.h. */
 #include "tests/faults/futil.h"
+#include "tests/helper/hutil.h"
 
 #include <dirent.h>
 #include <stdio.h>
@@ -41,7 +42,10 @@ int f_run_unshared(const char *setup, const char *tier, char *const argv[],
 
 int f_run_long(const char *tier, char *const argv[], struct tst_proc *res)
 {
-	struct tst_how how = {.tier = tier, .timeout_ms = 120000};
+	/* These runs check outcomes, not speed: an ASan helper on a busy
+	 * machine takes several times as long. */
+	struct tst_how how = {.tier = tier,
+			      .timeout_ms = h_sanitized() ? 900000 : 120000};
 
 	return tst_cordon_run(&how, argv, res);
 }

@@ -2,12 +2,13 @@
  * argv, against a model of the grammar of docs/design.md,
  *
  *	cordon-helper [--sh] [--dirfd N] [--cloexec N] [--tmp-size SIZE]
- *		      [--status-fd N] TIER DEV:INO PATH ARGV0 [ARG...]
+ *		      [--status-fd N] [--writable PATHS] [--hidden PATHS]
+ *		      TIER DEV:INO PATH ARGV0 [ARG...]
  *
  * (each option at most once, N decimal in [0, INT_MAX], DEV and INO decimal
  * in [0, 2^64) or DEV:INO "-", exact tier words, PATH empty only with
- * --dirfd), and checked to parse its own canonical form back to the same
- * request. */
+ * --dirfd, PATHS absolute canonical paths joined by ':'), and checked to
+ * parse its own canonical form back to the same request. */
 #include "common/contract.h"
 #include "tests/fuzz/fuzz.h"
 #include "tests/lib/hcmd.h"
@@ -54,9 +55,42 @@ static bool model_size(const char *s)
 	return v * unit <= INT64_MAX;
 }
 
+/* PATHS written out differently: split at each ':', each piece "/" or "/"
+ * followed by names that are neither empty, "." nor "..", never /proc. */
+static bool model_paths(const char *s, bool root)
+{
+	size_t count = 0;
+
+	if (!*s)
+		return true;
+	if (strlen(s) > PATHS_LEN)
+		return false;
+	for (const char *p = s;; p++) {
+		const char *end = strchr(p, ':');
+		size_t n = end ? (size_t)(end - p) : strlen(p);
+		char path[PATH_MAX];
+		if (++count > PATHS_MAX || n == 0 || n >= PATH_MAX || *p != '/')
+			return false;
+		memcpy(path, p, n);
+		path[n] = '\0';
+		if (n == 1 && !root)
+			return false;
+		if (n > 1 &&
+		    (path[n - 1] == '/' || strstr(path, "//") || strstr(path, "/./") ||
+		     strstr(path, "/../") || !strcmp(path + n - 2, "/.") ||
+		     (n >= 3 && !strcmp(path + n - 3, "/..")) || !strcmp(path, "/proc") ||
+		     !strncmp(path, "/proc/", 6)))
+			return false;
+		if (!end)
+			return true;
+		p = end;
+	}
+}
+
 static bool model_ok(int argc, char **argv)
 {
 	bool sh = false, dirfd = false, cloexec = false, tmp = false, status = false;
+	bool writable = false, hidden = false;
 	unsigned __int128 v;
 	int i = 1;
 
@@ -66,6 +100,8 @@ static bool model_ok(int argc, char **argv)
 			     : strcmp(argv[i], "--cloexec") == 0   ? &cloexec
 			     : strcmp(argv[i], "--tmp-size") == 0  ? &tmp
 			     : strcmp(argv[i], "--status-fd") == 0 ? &status
+			     : strcmp(argv[i], "--writable") == 0  ? &writable
+			     : strcmp(argv[i], "--hidden") == 0	   ? &hidden
 								   : NULL;
 		if (!seen || *seen)
 			return false;
@@ -74,6 +110,11 @@ static bool model_ok(int argc, char **argv)
 			continue;
 		if (seen == &tmp) {
 			if (++i >= argc || !model_size(argv[i]))
+				return false;
+			continue;
+		}
+		if (seen == &writable || seen == &hidden) {
+			if (++i >= argc || !model_paths(argv[i], seen == &writable))
 				return false;
 			continue;
 		}
@@ -102,6 +143,10 @@ static void same(const struct helper_req *a, const struct helper_req *b)
 	FUZZ_CHECK(strcmp(a->path, b->path) == 0);
 	FUZZ_CHECK(a->tmp_size ? b->tmp_size && strcmp(a->tmp_size, b->tmp_size) == 0
 			       : !b->tmp_size);
+	FUZZ_CHECK(a->writable ? b->writable && strcmp(a->writable, b->writable) == 0
+			       : !b->writable);
+	FUZZ_CHECK(a->hidden ? b->hidden && strcmp(a->hidden, b->hidden) == 0
+			     : !b->hidden);
 	for (size_t i = 0; a->argv[i] || b->argv[i]; i++)
 		FUZZ_CHECK(a->argv[i] && b->argv[i] &&
 			   strcmp(a->argv[i], b->argv[i]) == 0);
@@ -116,6 +161,8 @@ static void check_canonical(const struct helper_req *a)
 			     .dirfd = a->dirfd,
 			     .cloexec = a->cloexec,
 			     .tmp_size = a->tmp_size,
+			     .writable = a->writable,
+			     .hidden = a->hidden,
 			     .status = a->status_fd >= 0,
 			     .status_fd = a->status_fd,
 			     .any_file = a->any_file,

@@ -39,6 +39,12 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	    "1", "64m", "512K", "2G", "50%", "100%", "999999999999999", "8589934591g"};
 	if (flags & 64)
 		h.tmp_size = sizes[h.dev % (sizeof(sizes) / sizeof(sizes[0]))];
+	static const char *const lists[] = {"", "/", "/srv", "/a b:/c",
+					    "/home/u/.ssh:/x"};
+	if (h.ino & 1)
+		h.writable = lists[(h.ino >> 1) % (sizeof(lists) / sizeof(lists[0]))];
+	if (h.ino & 16)
+		h.hidden = lists[2 + (h.ino >> 5) % 3];
 
 	size_t n;
 	char **v = fuzz_split(data, size, '\0', 4096, &n);
@@ -70,6 +76,9 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	FUZZ_CHECK(strcmp(c.path, h.path) == 0);
 	FUZZ_CHECK(h.tmp_size ? c.tmp_size && strcmp(c.tmp_size, h.tmp_size) == 0
 			      : !c.tmp_size);
+	FUZZ_CHECK(h.writable ? c.writable && strcmp(c.writable, h.writable) == 0
+			      : !c.writable);
+	FUZZ_CHECK(h.hidden ? c.hidden && strcmp(c.hidden, h.hidden) == 0 : !c.hidden);
 	if (argc == 0) {
 		/* what the kernel makes of argc 0 */
 		FUZZ_CHECK(strcmp(c.argv[0], "") == 0 && !c.argv[1]);

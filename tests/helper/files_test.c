@@ -105,23 +105,70 @@ static void test_cwd_escape(void)
 		printf("\n    got: %s", r.out);
 	tst_proc_free(&r);
 
-	/* A deleted cwd has no name, but ".." still leads out of it. */
+	/* A deleted cwd has no name, but ".." still leads out of it: lockdown
+	 * gives the job a deleted directory of its own at the same place. */
 	char gone[PATH_MAX + 8];
 	snprintf(gone, sizeof(gone), "%s/gone", secret);
 	CU_ASSERT_EQUAL_FATAL(mkdir(gone, 0755), 0);
 	CU_ASSERT_EQUAL_FATAL(chdir(gone), 0);
 	CU_ASSERT_EQUAL_FATAL(rmdir(gone), 0);
-	char *up[] = {"sh", "-c", "ls -A .. | grep -c hostfile; pwd", NULL};
+	char *up[] = {"sh", "-c", "ls -A .. | grep -c hostfile", NULL};
 	rc = h_run(NULL, up, &r);
 	CU_ASSERT_EQUAL_FATAL(rc, 0);
-	CU_ASSERT_NSTRING_EQUAL(r.out, "1\n", 2); /* the way out, without cordon */
+	CU_ASSERT_STRING_EQUAL(r.out, "1\n"); /* the way out, without cordon */
 	tst_proc_free(&r);
 	rc = h_run("lockdown", up, &r);
 	CU_ASSERT_EQUAL_FATAL(chdir(old), 0);
 	CU_ASSERT_EQUAL_FATAL(rc, 0);
-	CU_ASSERT_STRING_EQUAL(r.out, "0\n/\n");
+	CU_ASSERT_STRING_EQUAL(r.out, "0\n");
 	tst_proc_free(&r);
 	h_tmpdir_remove(dir);
+}
+
+/* A deleted cwd stays the job's cwd, as without cordon: a file made there
+ * fails the same way, and none appears in / instead (a root job once made
+ * one there). Under /tmp (lockdown: a deleted directory of the sandbox's
+ * at the same place) and in a directory the job sees. */
+static void test_deleted_cwd(void)
+{
+	char *tmp = h_tmpdir(), old[PATH_MAX], gone[PATH_MAX], made[64];
+	const char *places[] = {tmp, tst_scratch()};
+	struct tst_proc plain, boxed;
+
+	CU_ASSERT_PTR_NOT_NULL_FATAL(tmp);
+	CU_ASSERT_PTR_NOT_NULL_FATAL(getcwd(old, sizeof(old)));
+	snprintf(made, sizeof(made), "/cordon-deleted-cwd-%d", (int)getpid());
+	char script[160];
+	snprintf(script, sizeof(script),
+		 "echo x > .%s; echo $?; pwd -P 2>/dev/null; echo $?", made);
+	char *argv[] = {"sh", "-c", script, NULL};
+	/* The same job, proving where it ran (its output is sh's). */
+	char *proved[] = {(char *)tst_nsreport(), "sh", "-c", script, NULL};
+	for (size_t p = 0; p < 2; p++) {
+		snprintf(gone, sizeof(gone), "%s/gone-%d", places[p], (int)getpid());
+		for (size_t t = 0; t < 2; t++) {
+			CU_ASSERT_EQUAL_FATAL(mkdir(gone, 0755), 0);
+			CU_ASSERT_EQUAL_FATAL(chdir(gone), 0);
+			CU_ASSERT_EQUAL_FATAL(rmdir(gone), 0);
+			CU_ASSERT_EQUAL_FATAL(h_run(NULL, argv, &plain), 0);
+			tst_ns_reset();
+			CU_ASSERT_EQUAL_FATAL(h_run(tiers[t], proved, &boxed), 0);
+			CU_ASSERT_EQUAL(tst_ns_check(tiers[t], tiers[t]), 1);
+			CU_ASSERT_EQUAL_FATAL(chdir(old), 0);
+			CU_ASSERT_NSTRING_EQUAL(plain.out, "2\n", 2); /* no file */
+			CU_ASSERT_STRING_EQUAL(boxed.out, plain.out);
+			CU_ASSERT_STRING_EQUAL(boxed.err, plain.err);
+			if (strcmp(boxed.out, plain.out) || strcmp(boxed.err, plain.err))
+				printf("\n    %s in %s: plain [%s|%s], cordon [%s|%s]",
+				       tiers[t], places[p], plain.out, plain.err,
+				       boxed.out, boxed.err);
+			CU_ASSERT_NOT_EQUAL(access(made, F_OK), 0);
+			unlink(made);
+			tst_proc_free(&plain);
+			tst_proc_free(&boxed);
+		}
+	}
+	h_tmpdir_remove(tmp);
 }
 
 /* sh -c script with $0 = file and the helper's command line v after it. */
@@ -223,6 +270,7 @@ static void test_no_fd_held(void)
 static CU_TestInfo tests[] = {
     {"a binary and a script under /tmp run as without cordon", test_target_in_tmp},
     {"lockdown: a cwd under /tmp leads nowhere", test_cwd_escape},
+    {"a deleted cwd stays the job's, never /", test_deleted_cwd},
     {"the job's fds are the host's", test_fd_set},
     {"the helper holds none of the job\'s fds", test_no_fd_held},
     CU_TEST_INFO_NULL,

@@ -91,6 +91,13 @@ static void test_usage_errors(void)
 	    {{"--tmp-size"}, "option '--tmp-size' needs a value"},
 	    {{"--orphans", "keep", "true"}, "'keep' is not a value for --orphans"},
 	    {{"run", "--orphans"}, "option '--orphans' needs a value"},
+	    {{"--writable"}, "option '--writable' needs a value"},
+	    {{"--writable=", "true"}, "option '--writable' needs a path"},
+	    {{"run", "--hidden", "/a:/b", "true"},
+	     "a path for '--hidden' cannot hold ':'"},
+	    {{"--hidden", "/", "true"}, "'/' is not a value for --hidden"},
+	    {{"--writable", "/proc/1", "true"},
+	     "'/proc/1' is not a value for --writable"},
 	};
 
 	for (size_t i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
@@ -266,6 +273,48 @@ static void test_tmp_size_option(void)
 	CU_ASSERT_PTR_NOT_NULL(strstr(r.out, " 3072 "));
 	if (!strstr(r.out, " 3072 "))
 		printf("\n    %s%s", r.out, r.err);
+	tst_proc_free(&r);
+}
+
+/* --writable and --hidden export CORDON_WRITABLE and CORDON_HIDDEN, each
+ * path made absolute and canonical (it need not exist), in order; a
+ * lockdown job of a host, and cordon run's CMD, write only in the writable
+ * path and cannot read the hidden one. */
+static void test_policy_options(void)
+{
+	char dir[PATH_MAX], script[3 * PATH_MAX];
+	struct tst_proc r;
+
+	if (!userns_ok())
+		return;
+	snprintf(dir, sizeof(dir), "%s/launcher-policy", tst_scratch());
+	mkdir(dir, 0755);
+	snprintf(script, sizeof(script),
+		 "cd '%s' && mkdir -p w && echo secret >h && "
+		 "\"$1\" --writable w --writable ./w/../later --hidden h -- sh -c "
+		 "'echo \"$CORDON_WRITABLE|$CORDON_HIDDEN\"; "
+		 "sh -c \"echo in >w/f && cat w/f; cat h; echo out >f\"' 2>&1; "
+		 "\"$1\" run --tier hardened --writable \"$PWD/w\" --hidden h -- sh -c "
+		 "'echo run >w/g && cat w/g; cat h; echo out >g' 2>&1; "
+		 "ls f g 2>&1; true",
+		 dir);
+	char *argv[] = {"sh", "-c", script, "sh", cordon(), NULL};
+	run(argv, &r);
+	char want[4 * PATH_MAX];
+	snprintf(want, sizeof(want),
+		 "%s/w:%s/later|%s/h\nin\ncat: h: Permission denied\n"
+		 "sh: 1: cannot create f: Read-only file system\n"
+		 "run\ncat: h: Permission denied\nsh: 1: cannot create g: Read-only "
+		 "file system\nls: cannot access 'f': No such file or directory\n"
+		 "ls: cannot access 'g': No such file or directory\n",
+		 dir, dir, dir);
+	CU_ASSERT_EQUAL(tst_shell_status(r.status), 0);
+	CU_ASSERT_STRING_EQUAL(r.out, want);
+	if (strcmp(r.out, want))
+		printf("\n    got:\n%s%s\n    want:\n%s", r.out, r.err, want);
+	tst_proc_free(&r);
+	char *rm[] = {"rm", "-rf", dir, NULL};
+	run(rm, &r);
 	tst_proc_free(&r);
 }
 
@@ -466,17 +515,161 @@ static void test_dash_transparent(void)
 	tst_proc_free(&r);
 }
 
+/* check's layout line for the helper and library in dir: whether this
+ * user could replace them (the file, then its directory). */
+static const char *layout_line(const char *dir)
+{
+	static char line[3 * PATH_MAX];
+	char helper[PATH_MAX + 16], real[PATH_MAX + 16];
+	const char *w = NULL;
+
+	snprintf(helper, sizeof(helper), "%s/cordon-helper", dir);
+	if (!realpath(helper, real))
+		snprintf(real, sizeof(real), "%s", helper);
+	if (tst_is_root()) {
+		snprintf(line, sizeof(line),
+			 "layout: ok (a root caller's jobs get a read-only host at both "
+			 "tiers)\n");
+		return line;
+	}
+	if (access(real, W_OK) == 0)
+		w = real;
+	else if (access(dir, W_OK) == 0)
+		w = dir;
+	if (w)
+		snprintf(line, sizeof(line),
+			 "layout: unsafe: %s is writable by uid %u, so a hardened job of "
+			 "this user could replace %s for every later job; fix: install "
+			 "cordon where this user cannot write (make install as root), or "
+			 "give the host CORDON_WRITABLE (its jobs then get a read-only "
+			 "host)\n",
+			 w, (unsigned)getuid(), real);
+	else
+		snprintf(
+		    line, sizeof(line),
+		    "layout: ok (uid %u cannot replace the helper or libcordon.so)\n",
+		    (unsigned)getuid());
+	return line;
+}
+
+/* The directory of the build's helper. */
+static const char *build_dir(void)
+{
+	static char dir[PATH_MAX];
+
+	snprintf(dir, sizeof(dir), "%s", tst_build("cordon-helper"));
+	*strrchr(dir, '/') = '\0';
+	return dir;
+}
+
+/* What check says of the policy and the scopes on this kernel, from the
+ * helper's own probe of it, and of the build's layout. */
+static const char *policy_lines(void)
+{
+	static char lines[4 * PATH_MAX];
+	char *argv[] = {(char *)tst_build("cordon-helper"), "--features", NULL};
+	struct tst_proc r;
+	const char *abi;
+	int n = 0;
+
+	run(argv, &r);
+	abi = strstr(r.out, "landlock ");
+	if (abi)
+		n = atoi(abi + 9);
+	snprintf(
+	    lines, sizeof(lines),
+	    "policy: ok (read-only host, writable and hidden paths: %s)\nscopes: %s\n",
+	    strstr(r.out, "mount_setattr yes")
+		? "mount_setattr"
+		: "a remount per mount, slower than with Linux 5.12's mount_setattr",
+	    n >= 6 ? "ok (Landlock ABI " : "missing: ");
+	if (n >= 6)
+		snprintf(
+		    lines + strlen(lines) - 1, sizeof(lines) - strlen(lines) + 1,
+		    "%d: hardened jobs cannot reach the host's abstract unix sockets)\n",
+		    n);
+	else
+		snprintf(lines + strlen(lines) - 1, sizeof(lines) - strlen(lines) + 1,
+			 "hardened jobs reach the host's abstract unix sockets (Landlock "
+			 "ABI 6, Linux 6.12, closes them; this kernel: ABI %d); use "
+			 "lockdown where that matters\n",
+			 n);
+	tst_proc_free(&r);
+	snprintf(lines + strlen(lines), sizeof(lines) - strlen(lines), "%s",
+		 layout_line(build_dir()));
+	return lines;
+}
+
 static void test_check_ok(void)
 {
 	struct tst_proc r;
 	char *argv[] = {cordon(), "check", NULL};
+	char want[1024];
 
 	if (!userns_ok())
 		return;
 	run(argv, &r);
+	snprintf(want, sizeof(want), "none: ok\nhardened: ok\nlockdown: ok\n%s",
+		 policy_lines());
 	CU_ASSERT_EQUAL(tst_shell_status(r.status), 0);
-	CU_ASSERT_STRING_EQUAL(r.out, "none: ok\nhardened: ok\nlockdown: ok\n");
+	CU_ASSERT_STRING_EQUAL(r.out, want);
 	CU_ASSERT_EQUAL(r.err_len, 0);
+	tst_proc_free(&r);
+}
+
+/* A kernel without mount_setattr (5.10, 5.11) and Landlock's scopes: the
+ * policy by remounts, the scopes reported missing, not a failure. Without
+ * open_tree (a seccomp policy): writable paths fail, and with them a root
+ * caller's tiers (the device nodes it keeps are clones). */
+static void test_check_old_kernel(void)
+{
+	char *old[] = {(char *)tst_build("tests/helper/nosyscall"),
+		       "38",
+		       "442,444",
+		       cordon(),
+		       "check",
+		       NULL};
+	char *noclone[] = {(char *)tst_build("tests/helper/nosyscall"),
+			   "1",
+			   "428",
+			   cordon(),
+			   "check",
+			   NULL};
+	char want[4 * PATH_MAX];
+	struct tst_proc r;
+
+	if (!userns_ok())
+		return;
+	run(old, &r);
+	if (tst_shell_status(r.status) == 120) {
+		tst_skip("no seccomp filter can be installed here: %.200s", r.err);
+		tst_proc_free(&r);
+		return;
+	}
+	CU_ASSERT_EQUAL(tst_shell_status(r.status), 0);
+	snprintf(want, sizeof(want),
+		 "none: ok\nhardened: ok\nlockdown: ok\n"
+		 "policy: ok (read-only host, writable and hidden paths: a remount per "
+		 "mount, slower than with Linux 5.12's mount_setattr)\n"
+		 "scopes: missing: hardened jobs reach the host's abstract unix "
+		 "sockets (Landlock ABI 6, Linux 6.12, closes them; this kernel: ABI "
+		 "0); use lockdown where that matters\n%s",
+		 layout_line(build_dir()));
+	CU_ASSERT_STRING_EQUAL(r.out, want);
+	tst_proc_free(&r);
+	run(noclone, &r);
+	CU_ASSERT_EQUAL(tst_shell_status(r.status), 1);
+	if (tst_is_root()) {
+		CU_ASSERT_PTR_NOT_NULL(strstr(r.out, "hardened: FAILED: cannot keep "));
+		CU_ASSERT_PTR_NOT_NULL(strstr(r.out, "\npolicy: not checked"));
+	} else {
+		CU_ASSERT_PTR_NOT_NULL(strstr(r.out, "\nlockdown: ok\npolicy: FAILED: "
+						     "cannot keep "));
+	}
+	CU_ASSERT_PTR_NOT_NULL(strstr(r.out, "open_tree (Linux 5.2+): Operation not "
+					     "permitted; fix: Linux 5.12 or later"));
+	if (tst_shell_status(r.status) != 1 || !strstr(r.out, "open_tree"))
+		printf("\n    status %#x\n%s%s", r.status, r.out, r.err);
 	tst_proc_free(&r);
 }
 
@@ -493,10 +686,12 @@ static void test_check_userns_refused(void)
 		     "user.max_user_namespaces=15000 (persist it in /etc/sysctl.d/)\n"
 		     "lockdown: FAILED: user namespaces are disabled: "
 		     "user.max_user_namespaces is 0; fix: sysctl -w "
-		     "user.max_user_namespaces=15000 (persist it in /etc/sysctl.d/)\n"},
+		     "user.max_user_namespaces=15000 (persist it in /etc/sysctl.d/)\n"
+		     "policy: not checked: lockdown does not work here\n"},
 	    {"net", "none: ok\nhardened: ok\nlockdown: FAILED: net namespaces are "
 		    "disabled: user.max_net_namespaces is 0; fix: sysctl -w "
-		    "user.max_net_namespaces=15000 (persist it in /etc/sysctl.d/)\n"},
+		    "user.max_net_namespaces=15000 (persist it in /etc/sysctl.d/)\n"
+		    "policy: not checked: lockdown does not work here\n"},
 	};
 	struct tst_proc r;
 	char cmd[PATH_MAX + 128];
@@ -568,8 +763,7 @@ static void test_check_apparmor(void)
 
 /* A /proc with parts covered, as container runtimes mask /proc/sys and
  * others: the kernel refuses a fresh proc mount below it (it would show
- * what the mask hides), so lockdown fails and hardened, which keeps the
- * host's /proc, still works. */
+ * what the mask hides), and both tiers mount one. */
 static void test_check_masked_proc(void)
 {
 	struct tst_proc r;
@@ -588,13 +782,13 @@ static void test_check_masked_proc(void)
 		return;
 	}
 	CU_ASSERT_EQUAL(tst_shell_status(r.status), 1);
+#define MASKED                                                                           \
+	"FAILED: a fresh /proc cannot be mounted (a container's masked /proc?): "        \
+	"cannot mount proc on /proc: Operation not permitted; fix: run the container "   \
+	"with an unmasked /proc (--security-opt systempaths=unconfined)\n"
 	CU_ASSERT_STRING_EQUAL(r.out,
-			       "none: ok\nhardened: ok\nlockdown: FAILED: a fresh /proc "
-			       "cannot be mounted (a container's masked /proc?): "
-			       "cannot mount proc on /proc: Operation not permitted; "
-			       "fix: run the container with an unmasked /proc "
-			       "(--security-opt systempaths=unconfined) or use the "
-			       "hardened tier\n");
+			       "none: ok\nhardened: " MASKED "lockdown: " MASKED
+			       "policy: not checked: lockdown does not work here\n");
 	tst_proc_free(&r);
 }
 
@@ -655,11 +849,14 @@ static void test_check_chroot(void)
 			 "tested in the run as root");
 		return;
 	}
-	/* The helper itself in a chroot: a plain directory holding it and the
-	 * host's /proc, in a mount namespace of the test's own. */
+	/* The helper itself in a chroot: a plain directory holding it (and
+	 * its libraries, where SANITIZE=1 builds it dynamic) and the host's
+	 * /proc, in a mount namespace of the test's own. */
 	snprintf(cmd, sizeof(cmd),
 		 "d=$(mktemp -d '%s/chroot.XXXXXX') && mkdir \"$d/proc\" && "
 		 "cp '%s' \"$d/h\" && mount --bind /proc \"$d/proc\" && "
+		 "for l in $(ldd \"$d/h\" 2>/dev/null | grep -o '/[^ ]*'); do "
+		 "mkdir -p \"$d${l%%/*}\" && cp \"$l\" \"$d$l\" || exit 97; done; "
 		 "chroot \"$d\" /h --status-fd 3 hardened - /h x 3>&1; rc=$?; "
 		 "umount \"$d/proc\"; rm -rf \"$d\"; exit $rc",
 		 tst_scratch(), tst_build("cordon-helper"));
@@ -673,6 +870,37 @@ static void test_check_chroot(void)
 		printf("\n    status %#x\n%s%s", r.status, r.out, r.err);
 	tst_proc_free(&r);
 }
+/* A helper and library this user may change (a build tree of its own): a
+ * hardened job of an ordinary caller could replace them for every later
+ * job, and check says so; a root caller's jobs get a read-only host. A
+ * warning: check still succeeds. */
+static void test_check_layout(void)
+{
+	char cmd[8 * PATH_MAX], dir[PATH_MAX + 16], want[4 * PATH_MAX];
+	char *argv[] = {"/bin/sh", "-c", cmd, NULL};
+	struct tst_proc r;
+
+	if (!userns_ok())
+		return;
+	snprintf(dir, sizeof(dir), "%s/own-build", tst_scratch());
+	snprintf(
+	    cmd, sizeof(cmd),
+	    "rm -rf '%s' && mkdir '%s' && cp '%s' '%s' '%s' '%s/' && exec '%s/cordon' "
+	    "check",
+	    dir, dir, cordon(), tst_build("cordon-helper"), tst_build("libcordon.so"),
+	    dir, dir);
+	run(argv, &r);
+	CU_ASSERT_EQUAL(tst_shell_status(r.status), 0);
+	snprintf(want, sizeof(want), "\n%s", layout_line(dir));
+	CU_ASSERT_PTR_NOT_NULL(strstr(r.out, want));
+	CU_ASSERT_PTR_NOT_NULL(strstr(r.out, tst_is_root()
+						 ? "\nlayout: ok (a root caller's"
+						 : "\nlayout: unsafe: "));
+	if (!strstr(r.out, want))
+		printf("\n    want %s    got  %s", want, r.out);
+	tst_proc_free(&r);
+}
+
 /* A helper that is not there fails the sandboxed tiers, not none. */
 static void test_check_no_helper(void)
 {
@@ -733,6 +961,7 @@ static CU_TestInfo usage_tests[] = {
     {"LD_PRELOAD first, others kept; the default tier", test_host_env},
     {"--log exports CORDON_LOG, absolute", test_log_option},
     {"--tmp-size exports CORDON_TMP_SIZE", test_tmp_size_option},
+    {"--writable and --hidden export the lists", test_policy_options},
     CU_TEST_INFO_NULL,
 };
 static CU_TestInfo run_tests[] = {
@@ -747,9 +976,11 @@ static CU_TestInfo check_tests[] = {
     {"every tier ok here", test_check_ok},
     {"user namespaces refused: names the sysctl", test_check_userns_refused},
     {"user namespaces refused by seccomp: names the filter", test_check_seccomp},
-    {"a masked /proc: lockdown fails, hardened works", test_check_masked_proc},
+    {"a masked /proc: both tiers fail", test_check_masked_proc},
+    {"no mount_setattr, no scopes, no open_tree", test_check_old_kernel},
     {"AppArmor's userns restriction (simulated): names the sysctl", test_check_apparmor},
     {"no helper", test_check_no_helper},
+    {"a layout this user can change: said unsafe", test_check_layout},
     {"a chrooted host: names the chroot", test_check_chroot},
     CU_TEST_INFO_NULL,
 };

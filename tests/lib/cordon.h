@@ -32,6 +32,9 @@ struct tst_how {
 	const char *const *wrap;
 	int timeout_ms; /* 0: 20 s */
 	bool sh;	/* TST_HELPER: --sh */
+	/* TST_HELPER: --writable, --hidden (the filesystem policy); NULL:
+	 * not given. */
+	const char *writable, *hidden;
 };
 
 /* Runs argv (argv[0] searched in PATH) as how says, in an environment of
@@ -55,7 +58,7 @@ bool tst_sandbox_ok(void);
  *
  *	ns user:[N] pid:[N] ipc:[N] mnt:[N] net:[N]
  *
- * appended with one write(2) to the file that $TST_NS names (the runner
+ * written with one write(2) to the FIFO that $TST_NS names (the runner
  * exports it; a job started with no environment finds it as an argument
  * TST_NS=FILE instead). Not a CORDON_* variable, not the audit log:
  * nothing of cordon's can forge or drop it. The report is the job's own,
@@ -70,11 +73,13 @@ bool tst_sandbox_ok(void);
 const char *tst_ns_file(void);
 const char *tst_nsreport(void);
 const char *tst_nsreport_sh(void);
-/* Empties the file: what follows is one run's. */
+/* Empties the FIFO (making it at the first call; a FIFO because a job
+ * writes to one also where the host is read-only to it): what follows is
+ * one run's. */
 void tst_ns_reset(void);
 /* The reports since tst_ns_reset() against the runner's own namespaces at
- * tier: none or NULL (plainly) the same ones; hardened new user, pid and
- * ipc namespaces (net the runner's); lockdown also new mnt and net. Each
+ * tier: none or NULL (plainly) the same ones; hardened new user, pid, ipc
+ * and mnt namespaces (net the runner's); lockdown also a new net. Each
  * report that breaks that fails an assertion (what is printed names
  * run). Returns how many jobs reported, -1 after such a failure. */
 int tst_ns_check(const char *tier, const char *run);

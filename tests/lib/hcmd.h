@@ -15,6 +15,8 @@ struct tst_hcmd {
 	bool sh;
 	int dirfd, cloexec;   /* -1: not given */
 	const char *tmp_size; /* NULL: not given */
+	const char *writable; /* --writable PATHS; NULL: not given */
+	const char *hidden;   /* --hidden PATHS; NULL: not given */
 	bool status;	      /* --status-fd status_fd given */
 	int status_fd;
 	bool any_file;	  /* DEV:INO "-" */

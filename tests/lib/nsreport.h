@@ -3,7 +3,7 @@
  *
  *	ns user:[N] pid:[N] ipc:[N] mnt:[N] net:[N]
  *
- * appended with one write(2) to the file $TST_NS names, or, in a job
+ * written with one write(2) to the FIFO $TST_NS names, or, in a job
  * started with no environment, an argument TST_NS=FILE. Nothing when
  * neither is there: the comparison then finds no report and fails. */
 #ifndef CORDON_TST_NSREPORT_H

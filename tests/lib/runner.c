@@ -1,10 +1,11 @@
 /* The one CUnit runner: every suite registered with TST_SUITE, in name
  * order.
  *
- *	cordon-tests [-x PREFIX]... [PREFIX]...
+ *	cordon-tests [-x PREFIX]... [PREFIX | SUITE/TEST-PREFIX]...
  *
- * PREFIX arguments select the suites whose names start with one of them
- * (none: all); -x PREFIX leaves out those starting with PREFIX. */
+ * PREFIX arguments select the suites whose names start with one of them,
+ * SUITE/TEST-PREFIX the tests of suite SUITE whose names start so (none:
+ * all); -x PREFIX leaves out the suites starting with PREFIX. */
 #include "tests/lib/cordon.h"
 
 #include <CUnit/Basic.h>
@@ -44,18 +45,31 @@ static bool starts(const char *name, const char *prefix)
 	return strncmp(name, prefix, strlen(prefix)) == 0;
 }
 
-static bool selected(const char *name, int argc, char **argv)
+/* Whether selector (SUITE-PREFIX, or SUITE/TEST-PREFIX: that suite's
+ * tests whose names start so) takes test of suite; test NULL: any of it. */
+static bool takes(const char *sel, const char *suite, const char *test)
+{
+	const char *slash = strchr(sel, '/');
+
+	if (!slash)
+		return starts(suite, sel);
+	return strlen(suite) == (size_t)(slash - sel) &&
+	       strncmp(suite, sel, (size_t)(slash - sel)) == 0 &&
+	       (!test || starts(test, slash + 1));
+}
+
+static bool selected(const char *suite, const char *test, int argc, char **argv)
 {
 	bool chosen = false, any = false;
 
 	for (int i = 1; i < argc; i++) {
 		if (strcmp(argv[i], "-x") == 0 && i + 1 < argc) {
-			if (starts(name, argv[++i]))
+			if (starts(suite, argv[++i]))
 				return false;
 			continue;
 		}
 		any = true;
-		chosen |= starts(name, argv[i]);
+		chosen |= takes(argv[i], suite, test);
 	}
 	return chosen || !any;
 }
@@ -66,11 +80,12 @@ int main(int argc, char **argv)
 	if (CU_initialize_registry() != CUE_SUCCESS)
 		return 2;
 	for (size_t i = 0; i < nregs; i++) {
-		if (!selected(regs[i].name, argc, argv))
+		if (!selected(regs[i].name, NULL, argc, argv))
 			continue;
 		CU_pSuite s = CU_add_suite(regs[i].name, NULL, NULL);
 		for (CU_TestInfo *t = regs[i].tests; s && t->pName; t++)
-			CU_add_test(s, t->pName, t->pTestFunc);
+			if (selected(regs[i].name, t->pName, argc, argv))
+				CU_add_test(s, t->pName, t->pTestFunc);
 	}
 	/* Where every job of the comparisons reports its namespaces. */
 	if (setenv(TST_NS_VAR, tst_ns_file(), 1) < 0)

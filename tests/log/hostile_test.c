@@ -15,24 +15,30 @@
 #include <sys/wait.h>
 #include <unistd.h>
 
+/* The host's list of calls (tests/lib/progs/host.c: do ACTION...). */
 static const char *logcalls(void)
 {
-	return tst_build("tests/log/logcalls");
+	return s_host("do");
 }
 
-/* A job of the host (system: sh -c at hardened, sharing the host's files)
- * replaces the log by what `swap VICTIM LOG` makes (swap: "ln -s", "ln",
- * or "mkfifo", which takes the log alone); the host's next calls must not
- * write through it, and go on exactly as without the log. */
+/* A job of the host (system: sh -c at hardened, the log's directory in its
+ * writable list: a root caller's job, or one given a list, finds the rest
+ * of the host read-only) replaces the log by what `swap VICTIM LOG` makes (swap: "ln -s",
+ * "ln", or "mkfifo", which takes the log alone); the host's next calls must not write
+ * through it, and go on exactly as without the log. */
 static void swapped(const char *swap, const char *why)
 {
 	const char *log = l_log("swapped.log"), *victim = l_log("victim");
 	char made[3 * PATH_MAX], cmd[4 * PATH_MAX], want[PATH_MAX + 256];
+	char writable[PATH_MAX + 32];
+	const char *extra[] = {writable, NULL};
 	struct tst_proc plain, r;
 	struct stat st;
 
 	if (!tst_sandbox_ok())
 		return;
+	snprintf(writable, sizeof(writable), "CORDON_WRITABLE=%s", log);
+	*strrchr(writable, '/') = '\0';
 	if (strcmp(swap, "mkfifo") == 0)
 		snprintf(made, sizeof(made), "mkfifo -m 600 '%s'", log);
 	else
@@ -48,7 +54,7 @@ static void swapped(const char *swap, const char *why)
 	unlink(victim);
 	fd = open(victim, O_WRONLY | O_CREAT | O_TRUNC, 0644);
 	close(fd);
-	CU_ASSERT_EQUAL_FATAL(l_run("hardened", log, NULL, argv, &r), 0);
+	CU_ASSERT_EQUAL_FATAL(l_run("hardened", log, extra, argv, &r), 0);
 	CU_ASSERT_FALSE(r.timed_out);
 	CU_ASSERT_EQUAL(r.status, plain.status);
 	CU_ASSERT_STRING_EQUAL(r.out, plain.out);

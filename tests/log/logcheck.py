@@ -7,7 +7,10 @@ line. Prints one line per record for the tests to match:
 
 (ERRNO and TIER "-"/"null" when absent; REQUESTED, PATH and ARGV as JSON,
 ASCII only). With --summary, counts instead, and checks the argv of
-tests/log/progs/logbulk.c records.
+tests/log/progs/logbulk.c records. With --policy, the filesystem policy of
+each record that has one:
+
+    FUNCTION DECISION TIER writable=JSON hidden=JSON [dropped=JSON] [missing=JSON]
 """
 import collections
 import datetime
@@ -23,7 +26,9 @@ TIERS = {"none", "hardened", "lockdown", None}
 TIME = re.compile(r"^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d\.\d{3,9}Z$")
 KEYS = ["time", "pid", "function", "decision", "requested_tier", "tier", "path",
         "argc", "argv"]
-OPTIONAL = {"errno", "fd", "truncated", "invalid_utf8"}
+OPTIONAL = {"errno", "fd", "truncated", "invalid_utf8", "writable", "hidden",
+            "writable_dropped", "writable_missing"}
+PATH_LISTS = ["hidden", "writable_dropped", "writable_missing"]
 LINE_MAX = 8192
 
 
@@ -60,6 +65,33 @@ def check(rec, raw):
         "argc %d, %d in argv" % (rec["argc"], len(rec["argv"]))
     if "fd" in rec:
         assert isinstance(rec["fd"], int), "fd"
+    check_policy(rec)
+
+
+def check_policy(rec):
+    """writable and hidden come together, on records of a sandboxed tier;
+    the other two only with them, and never empty."""
+    assert ("writable" in rec) == ("hidden" in rec), "writable without hidden"
+    if "writable" not in rec:
+        assert not any(k in rec for k in PATH_LISTS), "a policy list alone"
+        return
+    assert rec["tier"] in ("hardened", "lockdown"), "a policy at tier none"
+    w = rec["writable"]
+    assert w is None or isinstance(w, list), "writable"
+    for k in ["writable"] + PATH_LISTS:
+        v = rec.get(k) or []
+        assert all(isinstance(p, str) and p.startswith("/") for p in v), k
+    for k in ("writable_dropped", "writable_missing"):
+        assert k not in rec or rec[k], k + " empty"
+
+
+def show_policy(rec):
+    words = [rec["function"], rec["decision"], rec["tier"] or "null"]
+    for key, name in (("writable", "writable"), ("hidden", "hidden"),
+                      ("writable_dropped", "dropped"), ("writable_missing", "missing")):
+        if key in rec:
+            words.append("%s=%s" % (name, json.dumps(rec[key], separators=(",", ":"))))
+    return " ".join(words)
 
 
 def show(rec):
@@ -84,6 +116,7 @@ def bulk_argv_ok(rec):
 
 def main():
     summary = sys.argv[1] == "--summary"
+    policy = sys.argv[1] == "--policy"
     path = sys.argv[-1]
     with open(path, "rb") as f:
         data = f.read()
@@ -111,6 +144,9 @@ def main():
             counts[rec["decision"]] += 1
             counts["bad bulk argv"] += not bulk_argv_ok(rec)
             pids.add(rec["pid"])
+        elif policy:
+            if "writable" in rec:
+                print(show_policy(rec))
         else:
             print(show(rec))
     if summary:

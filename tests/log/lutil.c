@@ -42,10 +42,10 @@ int l_run(const char *tier, const char *log, const char *const *extra, char *con
 	return s_run(tier, add, argv, res);
 }
 
-char *l_check(const char *log, bool summary)
+static char *check(const char *log, const char *mode)
 {
 	char *argv[] = {"/usr/bin/python3", (char *)tst_build("tests/log/logcheck.py"),
-			summary ? "--summary" : "-", (char *)log, NULL};
+			(char *)mode, (char *)log, NULL};
 	struct tst_proc r;
 	char *out = NULL;
 
@@ -58,6 +58,16 @@ char *l_check(const char *log, bool summary)
 		printf("\n    logcheck %s: %.2000s%.1000s", log, r.out, r.err);
 	tst_proc_free(&r);
 	return out;
+}
+
+char *l_check(const char *log, bool summary)
+{
+	return check(log, summary ? "--summary" : "-");
+}
+
+char *l_check_policy(const char *log)
+{
+	return check(log, "--policy");
 }
 
 bool l_has(const char *out, const char *prefix)

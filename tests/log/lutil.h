@@ -18,6 +18,8 @@ int l_run(const char *tier, const char *log, const char *const *extra, char *con
 /* The log through logcheck.py (with --summary when summary): its stdout,
  * malloc'd, after asserting that every line is valid. NULL if not. */
 char *l_check(const char *log, bool summary);
+/* The same with --policy: each record's filesystem policy. */
+char *l_check_policy(const char *log);
 
 /* Whether out has a line starting with prefix; prints out when not. */
 bool l_has(const char *out, const char *prefix);

@@ -7,6 +7,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 
 struct entry {
 	const char *host, *fn;
@@ -246,6 +247,69 @@ static void test_pid(void)
 	free(out);
 }
 
+/* The policy each sandboxed job got: the host's writable and hidden
+ * lists, a job's narrowing, a writable path that does not exist (skipped)
+ * and one inside a hidden path (dropped); hardened without a list, an
+ * ordinary caller's files stay writable (null). Each record checked by
+ * logcheck.py. */
+static void test_policy(void)
+{
+	const char *log = l_log("policy.log");
+	char dir[512], w[1800], script[2400];
+
+	if (!tst_sandbox_ok())
+		return;
+	snprintf(dir, sizeof(dir), "%s/logpolicy", tst_scratch());
+	mkdir(dir, 0755);
+	snprintf(w, sizeof(w), "%s/w", dir);
+	mkdir(w, 0755);
+	snprintf(w, sizeof(w), "%s/h", dir);
+	mkdir(w, 0755);
+	snprintf(w, sizeof(w), "%s/h/in", dir);
+	mkdir(w, 0755);
+	snprintf(w, sizeof(w), "CORDON_WRITABLE=%s/w:%s/gone:%s/h/in", dir, dir, dir);
+	char h[700];
+	snprintf(h, sizeof(h), "CORDON_HIDDEN=%s/h", dir);
+	snprintf(script, sizeof(script), "/bin/true; CORDON_WRITABLE=%s/w/sub /bin/true",
+		 dir);
+	const char *extra[] = {w, h, NULL};
+	char *argv[] = {"dash", "-c", script, NULL};
+	struct tst_proc r;
+	CU_ASSERT_EQUAL_FATAL(l_run("lockdown", log, extra, argv, &r), 0);
+	tst_proc_free(&r);
+	char *out = l_check_policy(log);
+	char want[3000];
+	snprintf(want, sizeof(want),
+		 "execve sandboxed lockdown writable=[\"%s/w\",\"%s/gone\"] "
+		 "hidden=[\"%s/h\"] dropped=[\"%s/h/in\"] missing=[\"%s/gone\"]",
+		 dir, dir, dir, dir, dir);
+	if (out) {
+		L_ASSERT_HAS(out, want);
+		/* The job's list within the host's: w/sub only (it does not
+		 * exist: missing too). */
+		snprintf(want, sizeof(want),
+			 "execve sandboxed lockdown writable=[\"%s/w/sub\"] "
+			 "hidden=[\"%s/h\"] missing=[\"%s/w/sub\"]",
+			 dir, dir, dir);
+		L_ASSERT_HAS(out, want);
+	}
+	free(out);
+	const char *none[] = {NULL};
+	char *plain[] = {"dash", "-c", "/bin/true", NULL};
+	CU_ASSERT_EQUAL_FATAL(l_run("hardened", log, none, plain, &r), 0);
+	tst_proc_free(&r);
+	out = l_check_policy(log);
+	if (out)
+		L_ASSERT_HAS(out,
+			     tst_is_root()
+				 ? "execve sandboxed hardened writable=[] hidden=[]"
+				 : "execve sandboxed hardened writable=null hidden=[]");
+	free(out);
+	char *rm[] = {"rm", "-rf", dir, NULL};
+	if (tst_run(rm, NULL, &r) == 0)
+		tst_proc_free(&r);
+}
+
 static CU_TestInfo tests[] = {
     {"every entry point at tier none: passthrough", test_entry_none},
     {"every entry point sandboxed: the resolved path", test_entry_sandboxed},
@@ -254,6 +318,7 @@ static CU_TestInfo tests[] = {
     {"failed: ENOENT, EACCES, passed through and resolved", test_failed},
     {"a tier raised by the job's env", test_raised_tier},
     {"the pid of the calling process", test_pid},
+    {"the filesystem policy each job got", test_policy},
     CU_TEST_INFO_NULL,
 };
 TST_SUITE("log.records", tests)

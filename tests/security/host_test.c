@@ -19,7 +19,7 @@ static void test_host_memory(void)
 	static const char *const extra[] = {"ESCAPE_SECRET=s3cret-of-the-host", NULL};
 	char script[512];
 	const char *want[4] = {"ok\nok\nok\n", "EACCES\nEACCES\nEPERM\n",
-			       "EACCES\nEACCES\nESRCH\n", "ENOENT\nENOENT\nESRCH\n"};
+			       "ENOENT\nENOENT\nESRCH\n", "ENOENT\nENOENT\nESRCH\n"};
 
 	if (!sec_sandbox_ok())
 		return;
@@ -73,7 +73,7 @@ static void test_unset_and_exec(void)
 			CU_ASSERT_EQUAL_FATAL(s_run(tiers[t], NULL, argv, &r), 0);
 			CU_ASSERT_EQUAL(r.status, 0);
 			for (size_t i = 0; i < 5; i++) {
-				bool fresh = i < 3 || t == 1;
+				bool fresh = i < 4 || t == 1;
 				unsigned long long in = s_ns_of(r.out, nss[i]);
 				CU_ASSERT_NOT_EQUAL(in, 0);
 				CU_ASSERT_EQUAL(in != s_ns(nss[i]), fresh);
@@ -118,21 +118,54 @@ static void test_raw_syscall_not_intercepted(void)
 	tst_proc_free(&r);
 }
 
-/* A documented limit, asserted so that it stays known: the job keeps the
- * host's session keyring (a process credential, like its uid), so it reads
- * the keys the host keeps there. */
-static void test_keyring_shared(void)
+/* Keyrings are not namespaced: the job inherits the host's session keyring
+ * (a process credential, like its uid). Every key system call is refused
+ * (ENOSYS), so the job neither reads the keys the host keeps there nor adds,
+ * links or revokes any, and request_key never starts the kernel's upcall
+ * helpers (root, in the host's namespaces). The control, the same host
+ * without cordon, finds and reads its key. */
+static void test_keyring(void)
+{
+	static const char *const tiers[] = {"hardened", "lockdown"};
+	const char *wrap[] = {sec_prog("escape"), "keyring-host", "cordon-escape",
+			      "s3cret-of-the-host", NULL};
+	char *attempts[][5] = {
+	    {(char *)sec_prog("escape"), "key", "cordon-escape", "s3cret-of-the-host",
+	     NULL},
+	    {(char *)sec_prog("escape"), "request-key", "cordon-escape", NULL},
+	    {(char *)sec_prog("escape"), "add-key", "cordon-escape-2", NULL},
+	    {(char *)sec_prog("escape"), "keyring-id", NULL},
+	};
+
+	if (!sec_sandbox_ok())
+		return;
+	for (size_t i = 0; i < sizeof(attempts) / sizeof(attempts[0]); i++) {
+		sec_expect(NULL, wrap, attempts[i], "ok\n");
+		for (size_t t = 0; t < 2; t++)
+			sec_expect_ns(tiers[t], wrap, attempts[i], "ENOSYS\n");
+	}
+}
+
+/* A documented limit, asserted so that it stays known: /proc/keys is the
+ * kernel's one list, filtered by view permission only, so the job reads the
+ * ids and descriptions (not the payloads) of the keys its uid may view, the
+ * host's included; no key system call is left to use them with. */
+static void test_proc_keys(void)
 {
 	static const char *const tiers[] = {NULL, "hardened", "lockdown"};
 	const char *wrap[] = {sec_prog("escape"), "keyring-host", "cordon-escape",
 			      "s3cret-of-the-host", NULL};
-	char *argv[] = {(char *)sec_prog("escape"), "key", "cordon-escape",
-			"s3cret-of-the-host", NULL};
+	char *has[] = {(char *)sec_prog("escape"), "has", "/proc/keys", "cordon-escape",
+		       NULL};
+	char *payload[] = {(char *)sec_prog("escape"), "has", "/proc/keys",
+			   "s3cret-of-the-host", NULL};
 
 	if (!sec_sandbox_ok())
 		return;
-	for (size_t t = 0; t < 3; t++)
-		sec_expect(tiers[t], wrap, argv, "ok\n");
+	for (size_t t = 0; t < 3; t++) {
+		sec_expect_ns(tiers[t], wrap, has, "ok\n");
+		sec_expect_ns(tiers[t], wrap, payload, "ENODATA\n");
+	}
 }
 
 static CU_TestInfo tests[] = {
@@ -140,7 +173,9 @@ static CU_TestInfo tests[] = {
     {"no LD_PRELOAD, no CORDON_*, exec again: still confined", test_unset_and_exec},
     {"limit: a raw execve system call is not intercepted",
      test_raw_syscall_not_intercepted},
-    {"limit: the host's session keyring is the job's", test_keyring_shared},
+    {"the host's session keyring out of reach: keyctl, add_key, request_key ENOSYS",
+     test_keyring},
+    {"limit: /proc/keys lists the host's key descriptions", test_proc_keys},
     CU_TEST_INFO_NULL,
 };
 TST_SUITE("security.host", tests)

@@ -35,15 +35,13 @@ static void attempt(const char *what, pid_t pid, const char *want[2])
 }
 
 /* kill(), kill() of its process group, PTRACE_SEIZE, pidfd_open(): the pid
- * is not in the job's namespace (ESRCH). Through the host's /proc, which
- * hardened leaves mounted, /proc/PID opens as a pidfd, but the kernel
- * refuses a signal across pid namespaces (EINVAL); lockdown's /proc has no
- * such entry. */
+ * is not in the job's namespace (ESRCH). Nor in its /proc, a fresh one at
+ * both tiers: /proc/PID (as a pidfd), its environ and mem do not exist. */
 static void test_by_pid(void)
 {
 	static const char *const esrch[2] = {"ESRCH\n", "ESRCH\n"};
-	static const char *const procfd[2] = {"EINVAL\n", "ENOENT\n"};
-	static const char *const proc_guarded[2] = {"EACCES\n", "ENOENT\n"};
+	static const char *const procfd[2] = {"ENOENT\n", "ENOENT\n"};
+	static const char *const proc_guarded[2] = {"ENOENT\n", "ENOENT\n"};
 	static const char *const what[] = {"signal", "pgrp", "ptrace", "pidfd"};
 	int st;
 
@@ -54,8 +52,6 @@ static void test_by_pid(void)
 	for (size_t i = 0; i < sizeof(what) / sizeof(what[0]); i++)
 		attempt(what[i], pid, (const char **)esrch);
 	attempt("procfd", pid, (const char **)procfd);
-	/* Through the host's /proc (hardened): a process of the same uid but
-	 * outside the job's user namespace gives nothing ptrace guards. */
 	attempt("environ", pid, (const char **)proc_guarded);
 	attempt("mem", pid, (const char **)proc_guarded);
 	/* Alive and untouched (SIGCONT from the controls only). */

@@ -329,6 +329,42 @@ static void test_options(void)
 	expect_argv("", "hardened", "/bin/sh", "/bin/sh|sh|-c|x|");
 }
 
+/* The filesystem policy: the host's lists as --writable and --hidden, a
+ * job's narrowing applied (and its variables not passed to the job); an
+ * empty list at hardened still asks for a read-only host (not for root,
+ * whose host is read-only anyway); a writable path holding the helper is
+ * refused before anything runs. */
+static void test_policy(void)
+{
+	char *narrow[] = {"A=1", "CORDON_WRITABLE=/srv/a/b", "CORDON_HIDDEN=/srv/a/b/k",
+			  "LD_PRELOAD=/x/libcordon.so:/o.so", NULL};
+	struct call c;
+
+	configure(TIER_LOCKDOWN);
+	cfg.writable_set = cfg.hidden_set = true;
+	snprintf(cfg.writable, sizeof(cfg.writable), "/srv/a:/srv/c");
+	snprintf(cfg.hidden, sizeof(cfg.hidden), "/home/u/.ssh");
+	call_init(&c, ENTRY_EXECVE, "/bin/sh", sh_c, env);
+	CU_ASSERT_EQUAL(run(&c), 0);
+	expect_argv("--writable|/srv/a:/srv/c|--hidden|/home/u/.ssh|", "lockdown",
+		    "/bin/sh", "/bin/sh|sh|-c|x|");
+	call_init(&c, ENTRY_EXECVE, "/bin/sh", sh_c, narrow);
+	CU_ASSERT_EQUAL(run(&c), 0);
+	expect_argv("--writable|/srv/a/b|--hidden|/home/u/.ssh:/srv/a/b/k|", "lockdown",
+		    "/bin/sh", "/bin/sh|sh|-c|x|");
+	configure(TIER_HARDENED);
+	cfg.writable_set = true;
+	call_init(&c, ENTRY_EXECVE, "/bin/sh", sh_c, env);
+	CU_ASSERT_EQUAL(run(&c), 0);
+	expect_argv(tst_is_root() ? "" : "--writable||", "hardened", "/bin/sh",
+		    "/bin/sh|sh|-c|x|");
+	snprintf(cfg.writable, sizeof(cfg.writable), "/");
+	snprintf(cfg.helper_real, sizeof(cfg.helper_real), "%s", cfg.helper);
+	call_init(&c, ENTRY_EXECVE, "/bin/sh", sh_c, env);
+	CU_ASSERT_EQUAL(run(&c), EPERM);
+	CU_ASSERT_PTR_NULL(seen.fn);
+}
+
 /* none passes the call through untouched; a bad tier is refused; a file
  * that is not there fails as the real call would, before the helper. */
 static void test_pass_refuse_fail(void)
@@ -364,6 +400,7 @@ static CU_TestInfo tests[] = {
     {"compat posix_spawnp: a file without a format", test_spawnp_compat_script},
     {"system and popen", test_shells},
     {"tier raised by the job's env, tmpfs size", test_options},
+    {"the filesystem policy: host's lists, job's narrowing", test_policy},
     {"pass through, refuse, fail as the real call", test_pass_refuse_fail},
     CU_TEST_INFO_NULL,
 };

@@ -1,8 +1,8 @@
 # The shim's suites (tests/shim/): its pure logic linked into the runner
 # (probe.c only makes syscalls on the stack: tested directly against the
 # kernel); the hosts they run are tests/lib's (one per entry point).
-SHIM_PURE := shim/tier.c shim/path.c shim/env.c shim/probe.c shim/mem.c shim/calls.c \
-	     common/contract.c
+SHIM_PURE := shim/tier.c shim/path.c shim/env.c shim/probe.c shim/mem.c shim/calls.c shim/policy.c \
+	     common/contract.c common/limits.c
 TEST_SRCS += $(SHIM_PURE) $(sort $(wildcard tests/shim/*.c))
 # The pipeline, in-process with fake real functions (tests/shim/pipeline_test.c).
 TEST_SRCS += shim/call.c shim/pin.c shim/log.c shim/actions.c

@@ -1,6 +1,7 @@
 /* Deciding the tier: fail closed on anything that is not a tier, on a
  * missing helper and on refused user namespaces; the job's env raises but
  * never lowers; nested requests do not stack namespaces; the exports. */
+#include "tests/helper/hutil.h"
 #include "tests/shim/fixtures.h"
 #include "tests/shim/sutil.h"
 
@@ -294,6 +295,52 @@ static void test_raise_never_lower(void)
 	tst_proc_free(&r);
 }
 
+/* cordon's variables, the host's and the job's own, never reach the job:
+ * it gets the sandbox's markers instead, and the marker names the user
+ * namespace it runs in. Without cordon the same variables reach it. */
+static void test_job_env_markers(void)
+{
+	const char *extra[] = {"CORDON_TMP_SIZE=1m", "CORDON_ANYTHING=x", NULL};
+	char *argv[] = {(char *)s_host("execve"),
+			"-t",
+			"lockdown",
+			"/bin/sh",
+			"sh",
+			"-c",
+			"env; echo userns=$(stat -L -c %i /proc/self/ns/user)",
+			NULL};
+	char want[64];
+	struct tst_proc plain, r;
+	unsigned long long ns = 0;
+	const char *u;
+
+	if (!tst_sandbox_ok())
+		return;
+	CU_ASSERT_EQUAL_FATAL(s_run(NULL, extra, argv, &plain), 0);
+	CU_ASSERT_PTR_NOT_NULL(strstr(plain.out, "\nCORDON_TMP_SIZE=1m\n"));
+	CU_ASSERT_PTR_NOT_NULL(strstr(plain.out, "\nCORDON_TIER=lockdown\n"));
+	tst_proc_free(&plain);
+	CU_ASSERT_EQUAL_FATAL(s_run("hardened", extra, argv, &r), 0);
+	if ((u = strstr(r.out, "userns=")))
+		ns = strtoull(u + 7, NULL, 10);
+	CU_ASSERT(ns != 0 && ns != s_ns("user"));
+	snprintf(want, sizeof(want), "CORDON_SANDBOX_USERNS=%llu", ns);
+	int markers = 0;
+	for (char *l = r.out; l && *l; l = strchr(l, '\n') ? strchr(l, '\n') + 1 : NULL) {
+		size_t n = strcspn(l, "\n");
+		if (strncmp(l, "CORDON_", 7) != 0)
+			continue;
+		bool ok = (n == strlen(want) && strncmp(l, want, n) == 0) ||
+			  (n == 23 && strncmp(l, "CORDON_SANDBOX=lockdown", n) == 0);
+		markers += ok;
+		if (!ok)
+			printf("\n    the job got %.*s", (int)n, l);
+		CU_ASSERT_TRUE(ok);
+	}
+	CU_ASSERT_EQUAL(markers, 2);
+	tst_proc_free(&r);
+}
+
 /* Inside a sandbox, a shim loaded again (the launcher in a job) satisfies
  * requests up to the sandbox's tier without new namespaces. */
 static void test_nesting(void)
@@ -459,6 +506,14 @@ static void test_before_constructor(void)
 	for (int t = 0; t < S_NTIERS; t++) {
 		if (t > 0 && !tst_sandbox_ok())
 			break;
+		if (t > 0 && h_sanitized()) {
+			tst_skip(
+			    "sandboxed tiers: the sanitized helper is dynamically "
+			    "linked, so the host's other preload (early.so) loads into "
+			    "it too, where the shipped static helper ignores "
+			    "LD_PRELOAD");
+			break;
+		}
 		const char *ns = t ? "other-ns" : "same-ns";
 		char want[256];
 		snprintf(want, sizeof(want),
@@ -489,6 +544,7 @@ static CU_TestInfo tests[] = {
     {"helper found next to libcordon.so", test_helper_next_to_lib},
     {"refused user namespaces fail closed", test_refused_userns},
     {"job env raises, never lowers", test_raise_never_lower},
+    {"the job's env: cordon's variables out, the markers in", test_job_env_markers},
     {"nested requests do not stack", test_nesting},
     {"stricter nested requests nest", test_nesting_higher},
     {"a forged marker proves nothing", test_marker_needs_kernel_proof},

@@ -22,10 +22,15 @@
  *   mq-create NAME  (not an attempt) creates the POSIX queue NAME
  *   key DESC STR    the "user" key DESC found in the session keyring and
  *                   read, holding STR
+ *   request-key DESC request_key("user", DESC) without a callout: finds the
+ *                   key in the session keyring (never an upcall)
+ *   add-key DESC    add_key("user", DESC) to the session keyring
+ *   keyring-id      keyctl(KEYCTL_GET_KEYRING_ID) of the session keyring
  *   keyring-host DESC STR CMD...  (not an attempt) a host with a secret in
  *                   its keyring: joins a new session keyring, adds the user
  *                   key DESC = STR to it, execs CMD
  *   read PATH       open PATH for reading
+ *   has PATH STR    PATH read and holds STR
  *   create PATH     create PATH (O_EXCL)
  *   writable PATH   open PATH for writing, without truncating it, and close
  *                   it: the permission check, nothing written
@@ -162,6 +167,7 @@ static long ipc(const char *what, const char *arg)
 }
 
 #define KEY_SPEC_SESSION_KEYRING    (-3)
+#define KEYCTL_GET_KEYRING_ID	    0
 #define KEYCTL_JOIN_SESSION_KEYRING 1
 #define KEYCTL_SEARCH		    10
 #define KEYCTL_READ		    11
@@ -177,6 +183,17 @@ static long key_read(const char *desc, const char *want)
 		return -1;
 	buf[n < (long)sizeof(buf) ? n : (long)sizeof(buf) - 1] = '\0';
 	return strcmp(buf, want) ? (errno = ENODATA, -1) : 0;
+}
+
+static long keys(const char *what, const char *desc)
+{
+	if (!strcmp(what, "request-key"))
+		return syscall(SYS_request_key, "user", desc, NULL,
+			       KEY_SPEC_SESSION_KEYRING);
+	if (!strcmp(what, "add-key"))
+		return syscall(SYS_add_key, "user", desc, "x", (size_t)1,
+			       KEY_SPEC_SESSION_KEYRING);
+	return syscall(SYS_keyctl, KEYCTL_GET_KEYRING_ID, KEY_SPEC_SESSION_KEYRING, 0);
 }
 
 static int keyring_host(char **argv)
@@ -236,6 +253,11 @@ int main(int argc, char **argv)
 		return keyring_host(argv + 2);
 	if (!strcmp(what, "key") && argc > 3)
 		return result(key_read(arg, argv[3]));
+	if (!strcmp(argc > 1 ? argv[1] : "", "keyring-id") ||
+	    !strcmp(what, "request-key") || !strcmp(what, "add-key"))
+		return result(keys(argv[1], arg));
+	if (!strcmp(what, "has") && argc > 3)
+		return result(file_has(arg, argv[3]));
 	if (!strcmp(what, "read")) {
 		int fd = open(arg, O_RDONLY | O_CLOEXEC);
 		return result(fd < 0 ? -1 : close(fd));

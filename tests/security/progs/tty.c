@@ -13,6 +13,11 @@
  * "tty winsz" instead changes the size of the controlling terminal it was
  * given (/dev/tty) by one row: the kernel then sends SIGWINCH to the
  * terminal's foreground process group, whoever that is.
+ *
+ * "tty excl" and "tty nxcl": ioctl(TIOCEXCL) / ioctl(TIOCNXCL) on stdin, a
+ * terminal the host shares; one line, "excl ok" or the errno's name. The
+ * flag stays after the job: while set, only CAP_SYS_ADMIN opens the
+ * terminal again (EBUSY).
  */
 #include <errno.h>
 #include <fcntl.h>
@@ -127,6 +132,11 @@ int main(int argc, char **argv)
 
 	if (argc > 1 && !strcmp(argv[1], "winsz"))
 		return winsz();
+	if (argc > 1 && (!strcmp(argv[1], "excl") || !strcmp(argv[1], "nxcl"))) {
+		long rc = ioctl(0, argv[1][0] == 'e' ? TIOCEXCL : TIOCNXCL);
+		printf("%s %s\n", argv[1], rc < 0 ? strerrorname_np(errno) : "ok");
+		return 0;
+	}
 	/* A process group leader cannot setsid(): do it in a child. */
 	fflush(stdout);
 	pid_t pid = fork();

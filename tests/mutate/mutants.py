@@ -1,0 +1,106 @@
+"""The deliberate faults of `make mutate` (tests/mutate/mutate.py).
+
+Each mutant replaces pieces of the shim's or the helper's source (each
+piece must be found exactly once) by broken ones, and names the tests that
+must catch it: runner selectors, SUITE or SUITE/TEST-NAME-PREFIX, chosen so
+that the whole list runs in a few minutes."""
+
+
+def mutant(name, what, tests, *edits):
+    return {"name": name, "what": what, "tests": tests,
+            "edits": [{"file": f, "find": a, "replace": b} for f, a, b in edits]}
+
+
+# One entry point whose job skips the helper: the call is logged as
+# sandboxed but runs as the host would run it without cordon. COND picks
+# the entry point out of the one pipeline (shim/call.c); the fn names of the
+# two posix_spawn versions are the same, the compat ones run ENOEXEC
+# through /bin/sh (c->sh).
+ENTRY_POINTS = [
+    ("execve", 'strcmp(c->fn, "execve") == 0', "shim.entry/exit status"),
+    ("execv", 'strcmp(c->fn, "execv") == 0', "shim.entry/exit status"),
+    ("execvp", 'strcmp(c->fn, "execvp") == 0', "shim.entry/exit status"),
+    ("execvpe", 'strcmp(c->fn, "execvpe") == 0', "shim.entry/exit status"),
+    ("execl", 'strcmp(c->fn, "execl") == 0', "shim.entry/exit status"),
+    ("execle", 'strcmp(c->fn, "execle") == 0', "shim.entry/exit status"),
+    ("execlp", 'strcmp(c->fn, "execlp") == 0', "shim.entry/exit status"),
+    ("fexecve", 'strcmp(c->fn, "fexecve") == 0', "shim.entry/exit status"),
+    ("execveat", 'strcmp(c->fn, "execveat") == 0', "shim.entry/exit status"),
+    ("posix_spawn", 'strcmp(c->fn, "posix_spawn") == 0 && !c->sh',
+     "shim.entry/exit status"),
+    ("posix_spawnp", 'strcmp(c->fn, "posix_spawnp") == 0 && !c->sh',
+     "shim.entry/exit status"),
+    ("posix_spawn@GLIBC_2.2.5", 'strcmp(c->fn, "posix_spawn") == 0 && c->sh',
+     "shim.entry/exit status"),
+    ("posix_spawnp@GLIBC_2.2.5", 'strcmp(c->fn, "posix_spawnp") == 0 && c->sh',
+     "shim.entry/exit status"),
+    ("pidfd_spawn", 'strcmp(c->fn, "pidfd_spawn") == 0', "shim.entry/exit status"),
+    ("pidfd_spawnp", 'strcmp(c->fn, "pidfd_spawnp") == 0', "shim.entry/exit status"),
+    ("system", 'strcmp(c->fn, "system") == 0', "shim.entry/system()"),
+    ("popen", 'strcmp(c->fn, "popen") == 0', "shim.entry/popen()"),
+]
+
+HAND_OVER = "err = log_err(c, hand_over(s, c, &r, &pin, &m));"
+# system() and popen() have no pass function: their shell is spawned as is.
+PASS = ("err = log_err(c, (%s) ? (c->pass ? c->pass(c, s->real) "
+        ": s->real->spawn(c->pid, r.path, c->fa, c->attr, r.argv, c->envp)) "
+        ": hand_over(s, c, &r, &pin, &m));")
+
+MUTANTS = [
+    mutant("divert-skipped:" + fn, fn + " runs its job outside the sandbox, logged as sandboxed",
+           [sel], ("shim/call.c", HAND_OVER, PASS % cond))
+    for fn, cond, sel in ENTRY_POINTS
+] + [
+    mutant("tier-lowered-by-job-env", "the job's CORDON_TIER may lower the host's tier",
+           ["shim.tier/job env raises"],
+           ("shim/tier.c", "if (t != TIER_BAD && j > t)", "if (t != TIER_BAD)")),
+    mutant("cordon-vars-kept", "the job's CORDON_* variables reach the target",
+           ["shim.tier/the job's env"],
+           ("shim/env.c", 'return strncmp(entry, "CORDON_", 7) == 0;',
+            "return entry && false;")),
+    mutant("always-inside", "the nesting check always finds a sandbox already",
+           ["shim.entry/exit status"],
+           ("shim/config.c", "cfg.inside = TIER_NONE;", "cfg.inside = TIER_LOCKDOWN;")),
+    mutant("capabilities-kept", "the job keeps its capabilities (bounding set and capset)",
+           ["helper.isolation/no capability"],
+           ("helper/caps.c", "rc = drop_bounding();", "rc = 0 * (drop_bounding != 0);"),
+           ("helper/caps.c", "syscall(SYS_capset, &h, none) < 0)",
+            "(!&h || !none))")),
+    mutant("no-new-privs-unset", "no_new_privs is not set",
+           ["helper.isolation/no capability"],
+           ("helper/caps.c", "prctl(PR_SET_NO_NEW_PRIVS, 1, 0, 0, 0) < 0 || ", "")),
+    mutant("seccomp-filter-missing", "the seccomp filter is not installed",
+           ["helper.isolation/no capability", "helper.isolation/TIOCSTI"],
+           ("helper/caps.c", "attach_filter(&prog) < 0 ||",
+            "(!attach_filter || !&prog) ||")),
+    mutant("keys-allowed", "the key system calls pass x86_64's filter",
+           ["security.host/the host's session keyring"],
+           ("helper/caps.c", "{AT(HIGH64), FROM(251, NEXT, ENOSYS_)},",
+            "{AT(HIGH64), FROM(251, NEXT, NEXT)},")),
+    mutant("vsock-allowed", "lockdown lets every socket family through",
+           ["security.net/lockdown: vsock", "security.net/lockdown: families"],
+           ("helper/caps.c", "{LOCK, IS(AF_NETLINK, ALLOW, EAFNO)},",
+            "{LOCK, IS(AF_NETLINK, ALLOW, ALLOW)},")),
+    mutant("cgroupns-allowed", "a job may make a cgroup namespace of its own",
+           ["security.cgroupns"],
+           ("helper/caps.c", "{BOTH, HAS(CLONE_NEWCGROUP, EPERM_, ALLOW)},\n#ifdef",
+            "{BOTH, HAS(CLONE_NEWCGROUP, ALLOW, ALLOW)},\n#ifdef")),
+    mutant("lockdown-mounts-skipped", "lockdown's private /tmp, /proc, ... are not mounted",
+           ["helper.isolation/lockdown: /tmp", "helper.isolation/lockdown: /proc"],
+           ("helper/mounts.c", "mount_scratch(j->a->tmp_size);", "(void)mount_scratch;"),
+           ("helper/mounts.c", "mount_all(proc, 1);", "(void)proc;")),
+    mutant("lo-left-down", "lockdown's lo stays down", ["helper.isolation/lockdown: only lo"],
+           ("helper/mounts.c", "(rc = net_lo_up()) < 0", "(rc = 0 * (net_lo_up != 0)) < 0")),
+    mutant("forward-to-init", "a signal is forwarded to the sandbox's init, not the job",
+           ["helper.signals/a signal to the pid"],
+           ("helper/monitor.c", "if (kill(-m->target, sig) < 0 && errno == ESRCH)\n"
+            "\t\tkill(m->target, sig);", "kill(m->init, sig);")),
+    mutant("exit-status-off-by-one", "the monitor exits with the job's status plus one",
+           ["helper.status/exit codes"],
+           ("helper/monitor.c", "_exit(WEXITSTATUS(status));",
+            "_exit(WEXITSTATUS(status) + 1);")),
+    mutant("signal-death-as-exit", "a job killed by a signal is reported as exit 128+N",
+           ["helper.status/death by each signal"],
+           ("helper/monitor.c", "if (WIFEXITED(status))\n\t\t_exit(WEXITSTATUS(status));",
+            "_exit(WIFEXITED(status) ? WEXITSTATUS(status) : 128 + WTERMSIG(status));")),
+]

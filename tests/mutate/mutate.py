@@ -1,0 +1,182 @@
+#!/usr/bin/env python3
+"""make mutate: the suite must catch a broken shim or helper.
+
+    mutate.py BUILD_DIR [NAME...]      (every mutant, or those named)
+
+Each mutant of tests/mutate/mutants.py is a deliberate fault: pieces of the
+source, each found exactly once (else the run fails: a mutant that no longer
+applies must be updated, never skipped), replaced by broken ones. For each,
+a copy of the sources gets the fault, and libcordon.so and cordon-helper
+are rebuilt from it on top of a copy of BUILD_DIR's objects, so only the
+changed files compile; they replace the good ones in a staged copy of the
+build tree, and the tests the mutant names run there. At least one must
+fail. The fault exists only in those copies: the shipped objects are never
+built with it.
+
+The staged tree sits in a world-readable directory of its own under
+$CORDON_STAGE_BASE (default /var/lib), not under /tmp: lockdown hides /tmp.
+Prints which test caught each mutant; exits 1 when one survived or did
+not apply.
+"""
+import os
+import re
+import shutil
+import subprocess
+import sys
+import tempfile
+import time
+
+HERE = os.path.dirname(os.path.abspath(__file__))
+TOP = os.path.dirname(os.path.dirname(HERE))
+sys.path.insert(0, HERE)
+from mutants import MUTANTS  # noqa: E402
+
+SOURCES = ["GNUmakefile", "VERSION", "common", "shim", "helper", "scripts", "tests",
+           "bench", "man", "debian", "docs"]
+ARTIFACTS = ["libcordon.so", "cordon-helper"]
+# What the two artifacts are linked from, and what their rules read.
+OBJECTS = ["obj/so", "obj/helper", "paths.stamp"]
+
+
+def stage_base(build_dir):
+    base = os.environ.get("CORDON_STAGE_BASE", "/var/lib")
+    if os.path.isdir(base) and os.access(base, os.W_OK):
+        return base
+    return os.path.dirname(build_dir)
+
+
+def copy_sources(tree, build_dir):
+    """The sources, and the good objects with their times kept: make then
+    rebuilds what the mutant changes, nothing else."""
+    for name in SOURCES:
+        src = os.path.join(TOP, name)
+        if os.path.isdir(src):
+            shutil.copytree(src, os.path.join(tree, name), symlinks=True)
+        elif os.path.exists(src):
+            shutil.copy2(src, os.path.join(tree, name))
+    for name in OBJECTS + ARTIFACTS:
+        src, dst = os.path.join(build_dir, name), os.path.join(tree, "build", name)
+        os.makedirs(os.path.dirname(dst), exist_ok=True)
+        if os.path.isdir(src):
+            shutil.copytree(src, dst, symlinks=True)
+        else:
+            shutil.copy2(src, dst)
+
+
+def apply(tree, m):
+    for e in m["edits"]:
+        path = os.path.join(tree, e["file"])
+        with open(path) as f:
+            text = f.read()
+        n = text.count(e["find"])
+        if n != 1:
+            return "%r is in %s %d times, not once: update the mutant" % (
+                e["find"][:60], e["file"], n)
+        with open(path, "w") as f:
+            f.write(text.replace(e["find"], e["replace"]))
+    return None
+
+
+def build(tree, cflags):
+    env = dict(os.environ)
+    for v in ("MAKEFLAGS", "MFLAGS", "MAKELEVEL", "SANITIZE", "B"):
+        env.pop(v, None)
+    # A mutant may well warn (a function it no longer calls): -Wno-error.
+    cmd = ["make", "-s", "-C", tree, "B=build", "CFLAGS=%s -Wno-error" % cflags]
+    r = subprocess.run(cmd + ["build/" + a for a in ARTIFACTS], env=env,
+                       stdout=subprocess.PIPE, stderr=subprocess.STDOUT,
+                       universal_newlines=True)
+    return None if r.returncode == 0 else r.stdout[-2000:]
+
+
+def run_tests(stage, selectors):
+    runner = os.path.join(stage, "build", "tests", "cordon-tests")
+    scratch = tempfile.mkdtemp(dir=stage, prefix="scratch.")
+    os.chmod(scratch, 0o755)
+    env = dict(os.environ, CORDON_TEST_SCRATCH=scratch)
+    try:
+        r = subprocess.run([runner] + selectors, cwd=stage, env=env,
+                           stdout=subprocess.PIPE, stderr=subprocess.STDOUT,
+                           universal_newlines=True, timeout=300)
+        out = r.stdout
+    except subprocess.TimeoutExpired as e:
+        out = (e.stdout or b"").decode(errors="replace") + "\n(timed out)\n"
+    shutil.rmtree(scratch, ignore_errors=True)
+    # CUnit ends a failed test with FAILED, maybe lines after its name.
+    caught, suite, test, ran = [], "", "", 0
+    for line in out.splitlines():
+        s = re.match(r"Suite: (.*)", line)
+        if s:
+            suite = s.group(1)
+        t = re.match(r"\s*Test: (.*?) \.\.\.", line)
+        if t:
+            ran += 1
+            test = "%s / %s" % (suite, t.group(1))
+        if line.endswith("FAILED") and test and test not in caught:
+            caught.append(test)
+    return caught, ran, out
+
+
+def main():
+    if len(sys.argv) < 2:
+        sys.stderr.write(__doc__)
+        return 2
+    build_dir = os.path.abspath(sys.argv[1])
+    names = sys.argv[2:]
+    cflags = os.environ.get("CORDON_MUTATE_CFLAGS", "-O2 -g")
+    todo = [m for m in MUTANTS if not names or m["name"] in names]
+    unknown = set(names) - {m["name"] for m in MUTANTS}
+    if unknown:
+        sys.stderr.write("mutate: no mutant named %s\n" % ", ".join(sorted(unknown)))
+        return 2
+    stage = tempfile.mkdtemp(dir=stage_base(build_dir), prefix="cordon-mutate.")
+    os.chmod(stage, 0o755)
+    failed = []
+    began = time.time()
+    try:
+        shutil.copytree(build_dir, os.path.join(stage, "build"), symlinks=True,
+                        ignore=shutil.ignore_patterns("san", "fuzz", "bench", "pkg",
+                                                      "scratch", "obj", "lint"))
+        subprocess.run(["chmod", "-R", "a+rX", stage], check=True)
+        good = {}
+        for a in ARTIFACTS:
+            good[a] = os.path.join(stage, "good-" + a)
+            shutil.copy2(os.path.join(stage, "build", a), good[a])
+        for m in todo:
+            start = time.time()
+            tree = tempfile.mkdtemp(dir=stage, prefix="tree.")
+            copy_sources(tree, build_dir)
+            why = apply(tree, m) or build(tree, cflags)
+            if why:
+                print("mutant %-36s NOT APPLIED: %s" % (m["name"], why))
+                failed.append(m["name"])
+                shutil.rmtree(tree, ignore_errors=True)
+                continue
+            for a in ARTIFACTS:
+                shutil.copy2(os.path.join(tree, "build", a), os.path.join(stage, "build", a))
+            shutil.rmtree(tree, ignore_errors=True)
+            caught, ran, out = run_tests(stage, m["tests"])
+            for a in ARTIFACTS:
+                shutil.copy2(good[a], os.path.join(stage, "build", a))
+            took = time.time() - start
+            if caught:
+                print("mutant %-36s caught (%4.1f s) by %s%s" % (
+                    m["name"], took, caught[0],
+                    " and %d more" % (len(caught) - 1) if len(caught) > 1 else ""),
+                    flush=True)
+            else:
+                print("mutant %-36s SURVIVED (%4.1f s): %s; %d tests of %s passed"
+                      % (m["name"], took, m["what"], ran, " ".join(m["tests"])),
+                      flush=True)
+                if ran == 0:
+                    print("  (no test matched: a selector names a test that is gone)")
+                sys.stdout.write(out[-1500:])
+                failed.append(m["name"])
+    finally:
+        shutil.rmtree(stage, ignore_errors=True)
+    print("\n%d mutants, %d caught, %d not (%.0f s)" % (
+        len(todo), len(todo) - len(failed), len(failed), time.time() - began))
+    return 1 if failed else 0
+
+
+sys.exit(main())

@@ -1,0 +1,427 @@
+/* The read-only host (CORDON_WRITABLE, --writable): every kind of change
+ * outside the writable paths refused, inside them allowed; also through
+ * /proc/self, openat2, O_PATH fds and from a nested user and mount
+ * namespace; and a root caller's job at both tiers. Each attempt runs
+ * plainly first (the control, which must change the file). */
+#include "tests/helper/hutil.h"
+#include "tests/security/sec.h"
+
+#include <fcntl.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+static const char *const tiers[] = SEC_TIERS;
+
+/* fsprobe change's attempts, in its order. */
+static const char *const kinds[] = {
+    "write",	    "open-trunc",  "truncate",	  "create",	    "mkdir",
+    "mknod-fifo",   "mknod-char",  "symlink",	  "link",	    "rename",
+    "rename-dir",   "unlink",	   "rmdir",	  "chmod",	    "chown",
+    "setxattr",	    "removexattr", "utimes",	  "proc-self-root", "reopen-rdonly",
+    "reopen-opath", "openat2",	   "opath-chmod", "opath-chown",    "fchmod-rdonly"};
+enum { NKINDS = sizeof(kinds) / sizeof(kinds[0]) };
+
+/* Every kind with result, but mknod-char with chr, and openat2 with o2
+ * when it is not NULL. */
+static const char *expect_o2(const char *result, const char *chr, const char *o2)
+{
+	static char buf[1024];
+	size_t n = 0;
+
+	for (size_t i = 0; i < NKINDS; i++)
+		n += (size_t)snprintf(buf + n, sizeof(buf) - n, "%s %s\n", kinds[i],
+				      !strcmp(kinds[i], "mknod-char")	   ? chr
+				      : o2 && !strcmp(kinds[i], "openat2") ? o2
+									   : result);
+	return buf;
+}
+
+static const char *expect(const char *result, const char *chr)
+{
+	return expect_o2(result, chr, NULL);
+}
+
+static void rm_rf(const char *path)
+{
+	char *argv[] = {"rm", "-rf", (char *)path, NULL};
+	struct tst_proc r;
+
+	if (tst_run(argv, NULL, &r) == 0)
+		tst_proc_free(&r);
+}
+
+/* A fresh set of fsprobe's files at path, made by the caller. */
+static void fixture(const char *path)
+{
+	char *argv[] = {(char *)sec_prog("fsprobe"), "make", (char *)path, NULL};
+	struct tst_proc r;
+
+	rm_rf(path);
+	CU_ASSERT_EQUAL_FATAL(mkdir(path, 0755), 0);
+	CU_ASSERT_EQUAL_FATAL(tst_run(argv, NULL, &r), 0);
+	CU_ASSERT_EQUAL_FATAL(r.status, 0);
+	tst_proc_free(&r);
+}
+
+static const char *scratch_path(const char *name)
+{
+	static char buf[4][512];
+	static int k;
+
+	k = (k + 1) % 4;
+	snprintf(buf[k], sizeof(buf[k]), "%s/%s", tst_scratch(), name);
+	return buf[k];
+}
+
+/* Outside the writable path: each change EROFS; inside: each made, but a
+ * device node (no capability in the sandbox). The control makes all
+ * (a device node as root only). */
+static void test_change_kinds(void)
+{
+	const char *out = scratch_path("ro"), *w = scratch_path("w"),
+		   *in = scratch_path("w/in");
+	struct sec_fs policy = {.writable = w};
+	const char *chr = tst_is_root() ? "ok" : "EPERM";
+
+	if (!sec_sandbox_ok())
+		return;
+	rm_rf(w);
+	CU_ASSERT_EQUAL_FATAL(mkdir(w, 0755), 0);
+	fixture(out);
+	char *probe_out[] = {(char *)sec_prog("fsprobe"), "change", (char *)out, NULL};
+	char *probe_in[] = {(char *)sec_prog("fsprobe"), "change", (char *)in, NULL};
+	sec_expect(NULL, NULL, probe_out, expect("ok", chr));
+	for (size_t t = 0; t < 2; t++) {
+		sec_assert_sandboxed(tiers[t], &policy);
+		fixture(out);
+		fixture(in);
+		sec_expect_fs(tiers[t], &policy, NULL, probe_out,
+			      expect("EROFS", "EROFS"));
+		sec_expect_fs(tiers[t], &policy, NULL, probe_in, expect("ok", "EPERM"));
+	}
+	rm_rf(out);
+	rm_rf(w);
+}
+
+/* hardened without CORDON_WRITABLE leaves an ordinary caller's files as
+ * they are (the transparent tier); a root caller's are read-only. */
+static void test_hardened_default(void)
+{
+	const char *dir = scratch_path("hd");
+	char *probe[] = {(char *)sec_prog("fsprobe"), "change", (char *)dir, NULL};
+
+	if (!sec_sandbox_ok())
+		return;
+	fixture(dir);
+	sec_assert_sandboxed("hardened", NULL);
+	sec_expect("hardened", NULL, probe,
+		   tst_is_root() ? expect("EROFS", "EROFS") : expect("ok", "EPERM"));
+	rm_rf(dir);
+}
+
+/* A read-only bind of the attacker's own (in a user and mount namespace it
+ * made), the control's target: remounting it read-write works there. */
+static void own_ro_bind(char *script, size_t size, const char *dir, const char *then)
+{
+	snprintf(script, size,
+		 "mount --bind '%s' '%s' && mount -o remount,bind,ro '%s' && %s", dir,
+		 dir, dir, then);
+}
+
+/* From a nested user and mount namespace, where the job has every
+ * capability: remounting / read-write (mount(2), mount_setattr) and a
+ * new bind of a read-only directory remounted read-write are refused
+ * (the kernel locked the flags when it copied the mounts), and the file
+ * stays read-only. */
+static void test_nested(void)
+{
+	const char *dir = scratch_path("nest"), *w = scratch_path("nw"),
+		   *alt = scratch_path("nw/alt");
+	char file[600], script[2400];
+	struct sec_fs policy = {.writable = w};
+
+	if (!sec_sandbox_ok())
+		return;
+	fixture(dir);
+	rm_rf(w);
+	CU_ASSERT_EQUAL_FATAL(mkdir(w, 0755), 0);
+	CU_ASSERT_EQUAL_FATAL(mkdir(alt, 0755), 0);
+	snprintf(file, sizeof(file), "%s/write", dir);
+	/* Controls: against the attacker's own read-only bind. */
+	own_ro_bind(script, sizeof(script), dir, "exec \"$@\"");
+	const char *wrap[] = {"unshare", "-Urm", "sh", "-c", script, "sh", NULL};
+	char *remount[] = {(char *)sec_prog("fsprobe"), "remount", (char *)dir, file,
+			   NULL};
+	char *bind[] = {
+	    (char *)sec_prog("fsprobe"), "bind", (char *)dir, (char *)alt, "write", NULL};
+	sec_expect(NULL, wrap, remount, "remount-rw ok\nsetattr-rw ok\nwrite ok\n");
+	sec_expect(NULL, wrap, bind, "bind ok\nremount-rw ok\nwrite ok\n");
+	char *nremount[] = {
+	    (char *)sec_prog("fsprobe"), "--nested", "remount", "/", file, NULL};
+	char *nbind[] = {(char *)sec_prog("fsprobe"),
+			 "--nested",
+			 "bind",
+			 (char *)dir,
+			 (char *)alt,
+			 "write",
+			 NULL};
+	for (size_t t = 0; t < 2; t++) {
+		sec_assert_sandboxed(tiers[t], &policy);
+		sec_expect_fs(tiers[t], &policy, NULL, nremount,
+			      "remount-rw EPERM\nsetattr-rw EPERM\nwrite EROFS\n");
+		sec_expect_fs(tiers[t], &policy, NULL, nbind,
+			      "bind ok\nremount-rw EPERM\nwrite EROFS\n");
+	}
+	rm_rf(dir);
+	rm_rf(w);
+}
+
+/* The same with util-linux, as a user would try it: unshare -U -r -m, then
+ * mount -o remount,rw. A root caller's job cannot map itself (Linux 5.12+)
+ * and mount(8) refuses an unmapped caller: the C probe above covers it. */
+static void test_nested_tools(void)
+{
+	const char *dir = scratch_path("tools");
+	char file[600], script[2400], attempt[1400];
+
+	if (!sec_sandbox_ok())
+		return;
+	if (tst_is_root()) {
+		tst_skip(
+		    "a root caller's job maps no uid into a nested namespace, and "
+		    "mount(8) refuses an unmapped caller: security.readonly / nested "
+		    "namespaces covers root");
+		return;
+	}
+	fixture(dir);
+	snprintf(file, sizeof(file), "%s/write", dir);
+	snprintf(attempt, sizeof(attempt),
+		 "mount -o remount,rw,bind '%s' 2>/dev/null; mount -o remount,rw,bind / "
+		 "2>/dev/null; echo x >>'%s' 2>/dev/null && echo written || echo refused",
+		 dir, file);
+	own_ro_bind(script, sizeof(script), dir, attempt);
+	char *control[] = {"unshare", "-U", "-r", "-m", "sh", "-c", script, NULL};
+	sec_expect(NULL, NULL, control, "written\n");
+	char nested[1600];
+	snprintf(nested, sizeof(nested), "unshare -U -r -m sh -c \"%s\"", attempt);
+	char *argv[] = {"sh", "-c", nested, NULL};
+	struct sec_fs policy = {.writable = scratch_path("elsewhere")};
+	for (size_t t = 0; t < 2; t++)
+		sec_expect_fs(tiers[t], &policy, NULL, argv, "refused\n");
+	rm_rf(dir);
+}
+
+/* Inside a writable path a build works as without cordon: a rename of a
+ * file and of a directory across directories (mv), and make writing
+ * objects. */
+static void test_build_inside(void)
+{
+	const char *w = scratch_path("build");
+	struct sec_fs policy = {.writable = w};
+	char script[1024];
+
+	if (!sec_sandbox_ok())
+		return;
+	snprintf(script, sizeof(script),
+		 "cd '%s' && rm -rf t && mkdir -p t/a/b t/c && cd t && echo 1 >a/b/f && "
+		 "mv a/b/f c/ && mv c a/b/ && ls a/b/c && "
+		 "printf 'obj/x.o: x.c\\n\\tmkdir -p obj && $(CC) -c x.c -o obj/x.o\\n' "
+		 ">Makefile && echo 'int x;' >x.c && make -s && ls obj && rm -rf ../t",
+		 w);
+	char *argv[] = {"sh", "-c", script, NULL};
+	rm_rf(w);
+	CU_ASSERT_EQUAL_FATAL(mkdir(w, 0755), 0);
+	sec_expect(NULL, NULL, argv, "f\nx.o\n");
+	for (size_t t = 0; t < 2; t++) {
+		sec_assert_sandboxed(tiers[t], &policy);
+		sec_expect_fs(tiers[t], &policy, NULL, argv, "f\nx.o\n");
+	}
+	rm_rf(w);
+}
+
+/* A writable path that does not exist when the job starts is skipped: the
+ * job runs, and cannot make it (its parent is read-only). */
+static void test_missing_writable(void)
+{
+	const char *w = scratch_path("not-there");
+	struct sec_fs policy = {.writable = w};
+	char *argv[] = {(char *)sec_prog("escape"), "create", (char *)w, NULL};
+
+	if (!sec_sandbox_ok())
+		return;
+	rm_rf(w);
+	sec_expect(NULL, NULL, argv, "ok\n");
+	unlink(w);
+	for (size_t t = 0; t < 2; t++)
+		sec_expect_fs(tiers[t], &policy, NULL, argv, "EROFS\n");
+	CU_ASSERT_NOT_EQUAL(access(w, F_OK), 0);
+}
+
+/* A writable path that is a symbolic link, or has one in it: the job does
+ * not start (a job could have swapped a name for a link to /etc). */
+static void test_writable_symlink(void)
+{
+	const char *w = scratch_path("wlink"), *real = scratch_path("wreal");
+	char sub[600];
+	struct sec_fs policy = {.writable = w}, policy_sub = {.writable = sub};
+
+	if (!sec_sandbox_ok())
+		return;
+	rm_rf(w);
+	rm_rf(real);
+	CU_ASSERT_EQUAL_FATAL(mkdir(real, 0755), 0);
+	CU_ASSERT_EQUAL_FATAL(symlink(real, w), 0);
+	snprintf(sub, sizeof(sub), "%s/sub", w);
+	char *argv[] = {"true", NULL};
+	for (size_t t = 0; t < 2; t++)
+		for (int k = 0; k < 2; k++) {
+			struct tst_proc r;
+			CU_ASSERT_EQUAL_FATAL(
+			    sec_run(tiers[t], k ? &policy_sub : &policy, argv, &r), 0);
+			CU_ASSERT_EQUAL(r.status, 125 << 8);
+			CU_ASSERT_PTR_NOT_NULL(strstr(r.err,
+						      "is a symbolic link; give the "
+						      "path it points to"));
+			tst_proc_free(&r);
+		}
+	rm_rf(w);
+	rm_rf(real);
+}
+
+/* A root caller's job at both tiers, no writable path: it cannot append
+ * to a root-owned file, create one in a root-owned directory, or make a
+ * root-owned program setuid (staged files, never the host's /etc). The
+ * control, plainly as root, does all three. */
+static void test_root_files(void)
+{
+	static const char *const attempts[][2] = {
+	    {"append", "victim"}, {"create", "rootdir/new"}, {"chmod-suid", "prog"}};
+	const char *dir = scratch_path("rootfiles");
+	char path[700], victim[700];
+
+	if (!sec_sandbox_ok())
+		return;
+	if (!tst_is_root()) {
+		tst_skip("needs a root caller: the run as root checks it");
+		return;
+	}
+	for (size_t t = 0; t < 2; t++)
+		sec_assert_sandboxed(tiers[t], NULL);
+	for (size_t run = 0; run < 3; run++) {
+		rm_rf(dir);
+		CU_ASSERT_EQUAL_FATAL(mkdir(dir, 0755), 0);
+		snprintf(path, sizeof(path), "%s/rootdir", dir);
+		CU_ASSERT_EQUAL_FATAL(mkdir(path, 0755), 0);
+		snprintf(victim, sizeof(victim), "%s/victim", dir);
+		CU_ASSERT_PTR_NOT_NULL_FATAL(
+		    tst_write_file("rootfiles/victim", "v\n", 0644));
+		CU_ASSERT_PTR_NOT_NULL_FATAL(
+		    tst_write_file("rootfiles/prog", "#!/bin/sh\n", 0755));
+		for (size_t i = 0; i < 3; i++) {
+			char want[64];
+			snprintf(path, sizeof(path), "%s/%s", dir, attempts[i][1]);
+			char *argv[] = {(char *)sec_prog("fsprobe"), "one",
+					(char *)attempts[i][0], path, NULL};
+			snprintf(want, sizeof(want), "%s %s\n", attempts[i][0],
+				 run == 0 ? "ok" : "EROFS");
+			sec_expect(run == 0 ? NULL : tiers[run - 1], NULL, argv, want);
+		}
+		struct stat st;
+		CU_ASSERT_EQUAL(stat(victim, &st), 0);
+		CU_ASSERT_EQUAL(st.st_size, run == 0 ? 3 : 2);
+	}
+	rm_rf(dir);
+}
+
+/* A root caller's job opens the device nodes every program writes
+ * (/dev/null, /dev/zero, /dev/full, /dev/urandom) and no other: every other
+ * mount is nodev. The control, plainly as root, opens a disk. */
+static void test_root_devices(void)
+{
+	static const char *const disks[] = {"/dev/loop0",   "/dev/loop-control",
+					    "/dev/vda",	    "/dev/sda",
+					    "/dev/nvme0n1", "/dev/xvda"};
+	const char *disk = NULL;
+
+	if (!sec_sandbox_ok())
+		return;
+	if (!tst_is_root()) {
+		tst_skip("needs a root caller: an ordinary one opens devices as its uid "
+			 "allows, as without cordon");
+		return;
+	}
+	for (size_t i = 0; i < sizeof(disks) / sizeof(disks[0]) && !disk; i++) {
+		int fd = open(disks[i], O_RDONLY | O_CLOEXEC);
+		if (fd >= 0) {
+			close(fd);
+			disk = disks[i];
+		}
+	}
+	if (!disk) {
+		tst_skip("no disk or loop device here to try");
+		return;
+	}
+	char *argv[] = {(char *)sec_prog("escape"), "read", (char *)disk, NULL};
+	sec_expect(NULL, NULL, argv, "ok\n");
+	char script[256];
+	snprintf(script, sizeof(script),
+		 "for d in null zero full urandom; do %s writable /dev/$d; done",
+		 sec_prog("escape"));
+	char *usable[] = {"sh", "-c", script, NULL};
+	for (size_t t = 0; t < 2; t++) {
+		sec_assert_sandboxed(tiers[t], NULL);
+		sec_expect(tiers[t], NULL, argv, "EACCES\n");
+		sec_expect(tiers[t], NULL, usable, "ok\nok\nok\nok\n");
+	}
+}
+
+/* Linux 5.10 and 5.11 have no mount_setattr (nor does a seccomp policy that
+ * refuses it): a remount of every mount stands in, with the same result.
+ * openat2 refused too (a walk one component at a time stands in). Made
+ * here with a seccomp filter around the helper; the job inherits it, so
+ * its own openat2 attempt fails with ENOSYS. */
+static void test_old_kernel(void)
+{
+	const char *out = scratch_path("ro510"), *w = scratch_path("w510"),
+		   *in = scratch_path("w510/in");
+	struct sec_fs policy = {.writable = w};
+	const char *wrap[] = {tst_build("tests/helper/nosyscall"), "38", "442,437", NULL};
+	char want_out[1024], want_in[1024];
+	char *probe_out[] = {(char *)sec_prog("fsprobe"), "change", (char *)out, NULL};
+	char *probe_in[] = {(char *)sec_prog("fsprobe"), "change", (char *)in, NULL};
+
+	if (!sec_sandbox_ok())
+		return;
+	rm_rf(w);
+	CU_ASSERT_EQUAL_FATAL(mkdir(w, 0755), 0);
+	snprintf(want_out, sizeof(want_out), "%s", expect_o2("EROFS", "EROFS", "ENOSYS"));
+	snprintf(want_in, sizeof(want_in), "%s", expect_o2("ok", "EPERM", "ENOSYS"));
+	for (size_t t = 0; t < 2; t++) {
+		fixture(out);
+		fixture(in);
+		sec_expect_fs(tiers[t], &policy, wrap, probe_out, want_out);
+		sec_expect_fs(tiers[t], &policy, wrap, probe_in, want_in);
+	}
+	rm_rf(out);
+	rm_rf(w);
+}
+
+static CU_TestInfo tests[] = {
+    {"every change outside the writable path refused, inside made", test_change_kinds},
+    {"hardened: an ordinary caller's files as they are, root's read-only",
+     test_hardened_default},
+    {"nested namespaces: remount read-write, a new bind", test_nested},
+    {"nested namespaces: unshare -U -r -m, mount -o remount,rw", test_nested_tools},
+    {"a cross-directory mv and make inside a writable path", test_build_inside},
+    {"a writable path that does not exist is skipped", test_missing_writable},
+    {"a writable path through a symbolic link: the job does not start",
+     test_writable_symlink},
+    {"a root caller's job: no append, no new file, no setuid bit", test_root_files},
+    {"a root caller's job: the usual device nodes, no disk", test_root_devices},
+    {"Linux 5.10 (no mount_setattr, no openat2): the same", test_old_kernel},
+    CU_TEST_INFO_NULL,
+};
+TST_SUITE("security.readonly", tests)
