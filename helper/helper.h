@@ -211,8 +211,12 @@ pid_t rounds_init(const struct rounds *r);
 _Noreturn void init_run(struct job *j);
 /* idmap.c */
 int idmap_write_self(uid_t uid, gid_t gid);
-/* The identity of our own maps into child pid's (its number in /proc). */
-int idmap_write_child(pid_t pid);
+/* The identity of our own maps into child pid's (its number in /proc);
+ * spare_top: all but our highest uid and gid, which idmap_top gives: what
+ * they own is out of reach of the child namespace's capabilities (a root
+ * caller's job and the covers of its hidden paths: hidden.c). */
+int idmap_write_child(pid_t pid, bool spare_top);
+int idmap_top(uid_t *uid, gid_t *gid);
 /* The number /proc gives the process of pidfd (another pid namespace's
  * numbers where the host's /proc stays); fallback when it cannot tell. */
 pid_t idmap_proc_pid(int pidfd, pid_t fallback);

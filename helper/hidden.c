@@ -1,5 +1,6 @@
 /* Hidden paths (--hidden, CORDON_HIDDEN): each one covered by an empty
- * directory or file, mode 000, on a read-only tmpfs of the job's own. That
+ * directory or file, mode 000, on a read-only tmpfs of the job's own (for a
+ * root caller's job, owned by an id its namespace does not map). That
  * tmpfs is staged on /proc, which the fresh proc mount covers right after:
  * nothing is made on the host, nothing reaches the staging again, and no
  * umount (an RCU grace period: ~0.4 ms) is needed. The covers are mount
@@ -21,7 +22,17 @@ struct covers {
 	int dir, file; /* O_PATH of the staging tmpfs's empty ones */
 };
 
-static void stage(struct covers *c)
+/* A root caller's job holds capabilities in its own user namespace, which
+ * maps every id of ours but the highest (init.c, nest_job): covers owned
+ * by that id are beyond them, mode 000 for it as for anyone. Looked up
+ * before the staging tmpfs covers /proc. */
+struct owner {
+	bool spare;
+	uid_t uid;
+	gid_t gid;
+};
+
+static void stage(struct covers *c, const struct owner *o)
 {
 	int fd;
 
@@ -33,7 +44,9 @@ static void stage(struct covers *c)
 			  "cannot hide paths from the job: a tmpfs of its own: %s",
 			  strerror(errno));
 	close(fd);
-	if (mount(NULL, "/proc", NULL,
+	if ((o->spare && (chown("/proc/d", o->uid, o->gid) < 0 ||
+			  chown("/proc/f", o->uid, o->gid) < 0)) ||
+	    mount(NULL, "/proc", NULL,
 		  MS_REMOUNT | MS_RDONLY | MS_NOSUID | MS_NODEV | MS_NOEXEC, NULL) < 0 ||
 	    (c->dir = open("/proc/d", O_PATH | O_CLOEXEC)) < 0 ||
 	    (c->file = open("/proc/f", O_PATH | O_CLOEXEC)) < 0)
@@ -129,8 +142,14 @@ void fs_hide(struct job *j)
 
 	if (!j->a->hidden)
 		return;
+	struct owner o = {j->nested, 0, 0};
+
 	n = fs_split(j->a->hidden, buf, h);
-	stage(&c);
+	if (o.spare && idmap_top(&o.uid, &o.gid) < 0)
+		die_cause(CAUSE_POLICY, strerror(errno),
+			  "cannot hide paths from the job: our id maps: %s",
+			  strerror(errno));
+	stage(&c, &o);
 	for (size_t i = 0; i < n; i++) {
 		/* Under another hidden path: covered with it. */
 		for (k = 0; k < i && !path_within(h[i], strlen(h[i]), h[k], strlen(h[k]));

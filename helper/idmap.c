@@ -48,10 +48,30 @@ int idmap_write_self(uid_t uid, gid_t gid)
 	return write_file("/proc/self/gid_map", line, (size_t)n);
 }
 
-/* Turns our own map ("inside outside count" lines) into the identity map
- * of the same inside ranges. */
-static int identity_of(const char *own, char *out, size_t size)
+/* The highest id of a map ("inside outside count" lines), inside. */
+static unsigned long top_of(const char *own)
 {
+	unsigned long top = 0;
+
+	for (const char *p = own; *p;) {
+		const char *end;
+		unsigned long first = fmt_ul(p, &end);
+		(void)fmt_ul(end, &end);
+		unsigned long count = fmt_ul(end, &end);
+		if (end == p)
+			break;
+		if (count && first + count - 1 > top)
+			top = first + count - 1;
+		p = end + strspn(end, " \n");
+	}
+	return top;
+}
+
+/* Turns our own map into the identity map of the same inside ranges;
+ * spare_top: all but the highest id (where that leaves any). */
+static int identity_of(const char *own, char *out, size_t size, bool spare_top)
+{
+	unsigned long top = top_of(own);
 	size_t len = 0;
 
 	for (const char *p = own; *p;) {
@@ -61,43 +81,75 @@ static int identity_of(const char *own, char *out, size_t size)
 		unsigned long count = fmt_ul(end, &end);
 		if (end == p)
 			break;
+		if (spare_top && count && first + count - 1 == top)
+			count--;
+		p = end + strspn(end, " \n");
+		if (!count)
+			continue;
 		size_t n =
 		    fmt_sn(out + len, size - len, "%lu %lu %lu\n", first, first, count);
 		if (n >= size - len)
 			return -E2BIG;
 		len += n;
-		p = end + strspn(end, " \n");
 	}
 	return len ? (int)len : -EINVAL;
 }
 
-static int map_child(pid_t pid, const char *which)
+static int read_own(const char *which, char *own, size_t size)
 {
-	char path[64], own[1024], map[1024];
+	char path[64];
 	ssize_t n;
-	int fd, len;
+	int fd;
 
 	fmt_sn(path, sizeof(path), "/proc/self/%s", which);
 	fd = open(path, O_RDONLY | O_CLOEXEC);
 	if (fd < 0)
 		return -errno;
-	n = read(fd, own, sizeof(own) - 1);
+	n = read(fd, own, size - 1);
 	int e = errno;
 	close(fd);
 	if (n < 0)
 		return -e;
 	own[n] = '\0';
-	len = identity_of(own, map, sizeof(map));
+	return 0;
+}
+
+static int map_child(pid_t pid, const char *which, bool spare_top)
+{
+	char path[64], own[1024], map[1024];
+	int len = read_own(which, own, sizeof(own));
+
+	if (len < 0)
+		return len;
+	len = identity_of(own, map, sizeof(map), spare_top);
+	/* Our one id (root alone, in a container): nothing to spare. */
+	if (len == -EINVAL && spare_top)
+		len = identity_of(own, map, sizeof(map), false);
 	if (len < 0)
 		return len;
 	fmt_sn(path, sizeof(path), "/proc/%d/%s", (int)pid, which);
 	return write_file(path, map, (size_t)len);
 }
 
-int idmap_write_child(pid_t pid)
+int idmap_write_child(pid_t pid, bool spare_top)
 {
-	int rc = map_child(pid, "uid_map");
-	return rc < 0 ? rc : map_child(pid, "gid_map");
+	int rc = map_child(pid, "uid_map", spare_top);
+	return rc < 0 ? rc : map_child(pid, "gid_map", spare_top);
+}
+
+int idmap_top(uid_t *uid, gid_t *gid)
+{
+	char own[1024];
+	int rc = read_own("uid_map", own, sizeof(own));
+
+	if (rc < 0)
+		return rc;
+	*uid = (uid_t)top_of(own);
+	rc = read_own("gid_map", own, sizeof(own));
+	if (rc < 0)
+		return rc;
+	*gid = (gid_t)top_of(own);
+	return 0;
 }
 
 /* The pidfd's fdinfo gives its pid as the /proc it is read through numbers

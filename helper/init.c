@@ -424,7 +424,7 @@ static void nest_job(struct init *in)
 		fut_wait(&in->pg->nested, 0, 100);
 	}
 	pid_t q = idmap_proc_pid(in->qpfd, in->q);
-	st = idmap_write_child(q);
+	st = idmap_write_child(q, true);
 	if (st < 0)
 		die_cause(CAUSE_IDMAP, NULL, "cannot write the job's uid/gid maps: %s",
 			  strerror(-st));

@@ -357,7 +357,7 @@ static void write_maps(struct job *j, pid_t init)
 		in_proc = idmap_proc_pid(fd, init);
 		close(fd);
 	}
-	rc = idmap_write_child(in_proc);
+	rc = idmap_write_child(in_proc, false);
 	if (rc < 0) {
 		fut_set(&j->pg->maps, 2);
 		die_cause(CAUSE_IDMAP, NULL,
