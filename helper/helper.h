@@ -122,7 +122,8 @@ struct job {
 	/* No Landlock signal scope (landlock.c): the job has a process group
 	 * of its own and the monitor passes every signal on to it. */
 	bool own_group;
-	int tty; /* own_group: the controlling terminal, or -1 */
+	pid_t q_host; /* own_group: the job's host pid, its group's number */
+	int tty;      /* own_group: the controlling terminal, or -1 */
 };
 
 /* channel.c: the monitor <-> init messages, one fixed-size record per send
@@ -206,6 +207,11 @@ int rounds_note(struct rounds *r, struct msg *m);
 /* init has ended: its wait status, and the job's note if one came. */
 bool rounds_init_gone(struct rounds *r, int *st);
 pid_t rounds_init(const struct rounds *r);
+struct job *rounds_job(const struct rounds *r);
+/* The job in a group of its own (no signal scope): every signal pending is
+ * passed on to that group; on_cont runs before a SIGCONT is. */
+void rounds_forward(struct rounds *r, pid_t group);
+void rounds_on_cont(struct rounds *r, void (*f)(struct job *j));
 
 /* init.c: the child of the namespaces clone. */
 _Noreturn void init_run(struct job *j);

@@ -86,8 +86,7 @@ void landlock_scope(enum tier tier)
 	fd = ruleset(&a);
 	r = fd < 0 ? fd : SYS(SYS_landlock_restrict_self, fd, 0);
 	if (r < 0)
-		die(EXIT_SETUP, "cannot scope the job's signals%s (Landlock): %s",
-		    tier == TIER_HARDENED ? " and abstract unix sockets" : "",
+		die(EXIT_SETUP, "cannot scope the job's signals (Landlock): %s",
 		    strerror((int)-r));
 	SYS(SYS_close, fd);
 }

@@ -272,6 +272,31 @@ static _Noreturn void end_with_init(struct rounds *r)
 	mirror(st);
 }
 
+/* Without the signal scope the job leads a group of its own: the
+ * terminal's foreground goes to it when it was ours, and comes back at its
+ * end. SIGTTOU is blocked: we may ask from the background. */
+static void tty_give(struct job *j)
+{
+	if (j->tty >= 0 && tcgetpgrp(j->tty) == getpgrp())
+		tcsetpgrp(j->tty, j->q_host);
+}
+
+static void tty_take_back(const struct job *j)
+{
+	if (j->tty >= 0 && tcgetpgrp(j->tty) == j->q_host)
+		tcsetpgrp(j->tty, getpgrp());
+}
+
+/* A round, or where the job has a group of its own, everything passed on
+ * to it. */
+static void signals(struct rounds *r, const struct job *j)
+{
+	if (j->own_group)
+		rounds_forward(r, j->q_host);
+	else
+		rounds_run(r);
+}
+
 static void on_note(struct rounds *r, const struct msg *m)
 {
 	struct msg req, ans;
@@ -280,7 +305,7 @@ static void on_note(struct rounds *r, const struct msg *m)
 	case N_STOPPED:
 		/* What came before the stop is passed on first; the job may
 		 * have been continued meanwhile. */
-		rounds_run(r);
+		signals(r, rounds_job(r));
 		memset(&req, 0, sizeof(req));
 		req.type = R_QSTATE;
 		rounds_ask(r, &req, &ans);
@@ -295,6 +320,7 @@ static void on_note(struct rounds *r, const struct msg *m)
 			while (waitpid(rounds_init(r), NULL, __WALL) < 0 &&
 			       errno == EINTR)
 				;
+		tty_take_back(rounds_job(r));
 		mirror(m->a);
 	default: /* N_CONTINUED: we were continued first */
 		break;
@@ -315,7 +341,7 @@ static _Noreturn void loop(struct rounds *r, int sfd, int sv)
 			die(EXIT_SETUP, "poll: %s", strerror(errno));
 		}
 		if (p[0].revents)
-			rounds_run(r);
+			signals(r, rounds_job(r));
 		if (p[1].revents) {
 			int rc = msg_recv(sv, &m, MSG_DONTWAIT);
 			if (rc > 0)
@@ -406,6 +432,10 @@ void monitor_run(struct job *j, int argc, char **argv)
 	j->orphans_kill = j->a->orphans != NULL;
 	j->pinned = -1;
 	j->cover_mqueue = j->a->tier == TIER_HARDENED && mounts_host_mqueue();
+	/* No signal scope (landlock.c): the job's kill(0) must not reach the
+	 * host's members of G, so it is not in G (docs/helper.md). */
+	j->own_group = landlock_abi() < LANDLOCK_SCOPES_ABI;
+	j->tty = -1;
 	j->nested = j->root && (init_flags(j) & CLONE_NEWNS);
 	init = clone_init(init_flags(j));
 	if (init < 0)
@@ -433,6 +463,14 @@ void monitor_run(struct job *j, int argc, char **argv)
 	sfd = ksig_fd(KSET_ALL, SFD_CLOEXEC | SFD_NONBLOCK);
 	if (sfd < 0)
 		die(EXIT_SETUP, "signalfd: %s", strerror(errno));
+	if (j->own_group) {
+		j->q_host = idmap_proc_pid(j->pg->qpfd, -1);
+		if (j->q_host <= 0)
+			die(EXIT_SETUP, "cannot find the job's process group");
+		j->tty = open("/dev/tty", O_RDWR | O_NOCTTY | O_CLOEXEC);
+		rounds_on_cont(r, tty_give);
+		tty_give(j); /* before the job runs (the cut's end) */
+	}
 	rounds_cut(r);
 	/* From here on nothing should fail; if it does, the exit code tells.
 	 * A reader of our stderr sees its end when the job closes it. */

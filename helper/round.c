@@ -33,6 +33,7 @@
 
 #include <errno.h>
 #include <poll.h>
+#include <signal.h>
 #include <string.h>
 #include <sys/socket.h>
 #include <sys/syscall.h>
@@ -51,7 +52,8 @@ struct rounds {
 	pid_t init;
 	int sv, qpfd;
 	kset carry;
-	struct msg notes[NOTES_MAX]; /* init's notes that came with an answer */
+	void (*on_cont)(struct job *j); /* own group: before a SIGCONT */
+	struct msg notes[NOTES_MAX];	/* init's notes that came with an answer */
 	int nnotes;
 	struct sigrec rt[RT_PER_ROUND];
 };
@@ -65,6 +67,16 @@ struct rounds *rounds_start(struct job *j, pid_t init, int sv, int qpfd)
 	r.sv = sv;
 	r.qpfd = qpfd;
 	return &r;
+}
+
+void rounds_on_cont(struct rounds *r, void (*f)(struct job *j))
+{
+	r->on_cont = f;
+}
+
+struct job *rounds_job(const struct rounds *r)
+{
+	return r->j;
 }
 
 pid_t rounds_init(const struct rounds *r)
@@ -222,6 +234,26 @@ void rounds_run(struct rounds *r)
 		int s = r->rt[k].sig;
 		if (++seen[s] > ans.n[s])
 			pass_on(r, s, &r->rt[k].si);
+	}
+}
+
+/* Without Landlock's signal scope the job has a group of its own (init.c,
+ * target.c), which nothing but us signals as a group: everything that
+ * reached us is passed on to that group, as a group send would reach it.
+ * A group cannot be named through a pidfd before Linux 6.9: its number it
+ * is, which the kernel keeps while a member lives. */
+void rounds_forward(struct rounds *r, pid_t group)
+{
+	siginfo_t si;
+	int s;
+
+	while ((s = ksig_take(KSET_ALL & ~KSET_FORCE, &si)) > 0) {
+		if (from_init(s, &si))
+			continue;
+		if (r->on_cont && s == SIGCONT)
+			r->on_cont(r->j);
+		if (kill(-group, s) < 0 && errno == ESRCH)
+			pass_on(r, s, &si); /* no group left: the job alone */
 	}
 }
 

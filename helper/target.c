@@ -187,6 +187,11 @@ static _Noreturn void target_run(struct job *j)
 	cut(j->pg);
 	requeue(j->pg);
 	exec_target(j);
+	/* No signal scope: a group of our own, before the cut, so that what
+	 * is sent to the host's group reaches us only through the monitor
+	 * (landlock.c). */
+	if (j->own_group && (r = SYS(SYS_setpgid, 0, 0)) < 0)
+		die(EXIT_SETUP, "target: setpgid: %s", strerror((int)-r));
 }
 
 int target_entry(void *job)

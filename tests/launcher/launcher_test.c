@@ -584,15 +584,18 @@ static const char *policy_lines(void)
 		: "a remount per mount, slower than with Linux 5.12's mount_setattr",
 	    n >= 6 ? "ok (Landlock ABI " : "missing: ");
 	if (n >= 6)
-		snprintf(
-		    lines + strlen(lines) - 1, sizeof(lines) - strlen(lines) + 1,
-		    "%d: hardened jobs cannot reach the host's abstract unix sockets)\n",
-		    n);
+		snprintf(lines + strlen(lines) - 1, sizeof(lines) - strlen(lines) + 1,
+			 "%d: jobs stay in the host's process group, their kill(0) "
+			 "reaching only their own processes; hardened jobs cannot reach "
+			 "the host's abstract unix sockets)\n",
+			 n);
 	else
 		snprintf(lines + strlen(lines) - 1, sizeof(lines) - strlen(lines) + 1,
-			 "hardened jobs reach the host's abstract unix sockets (Landlock "
-			 "ABI 6, Linux 6.12, closes them; this kernel: ABI %d); use "
-			 "lockdown where that matters\n",
+			 "each job gets a process group of its own (a signal to its pid "
+			 "reaches that whole group; what it leaves running is not in "
+			 "the host's group) and hardened jobs reach the host's abstract "
+			 "unix sockets (Landlock ABI 6, Linux 6.12, closes them; this "
+			 "kernel: ABI %d); use lockdown where the sockets matter\n",
 			 n);
 	tst_proc_free(&r);
 	snprintf(lines + strlen(lines), sizeof(lines) - strlen(lines), "%s",
@@ -651,9 +654,11 @@ static void test_check_old_kernel(void)
 		 "none: ok\nhardened: ok\nlockdown: ok\n"
 		 "policy: ok (read-only host, writable and hidden paths: a remount per "
 		 "mount, slower than with Linux 5.12's mount_setattr)\n"
-		 "scopes: missing: hardened jobs reach the host's abstract unix "
-		 "sockets (Landlock ABI 6, Linux 6.12, closes them; this kernel: ABI "
-		 "0); use lockdown where that matters\n%s",
+		 "scopes: missing: each job gets a process group of its own (a "
+		 "signal to its pid reaches that whole group; what it leaves running "
+		 "is not in the host's group) and hardened jobs reach the host's "
+		 "abstract unix sockets (Landlock ABI 6, Linux 6.12, closes them; "
+		 "this kernel: ABI 0); use lockdown where the sockets matter\n%s",
 		 layout_line(build_dir()));
 	CU_ASSERT_STRING_EQUAL(r.out, want);
 	tst_proc_free(&r);
