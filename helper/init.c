@@ -119,6 +119,19 @@ static void start_job(struct init *in)
 	in->q_alive = true;
 }
 
+/* The job has its copy of the host's rlimits: ours may differ. The mounts
+ * hold a pair of fds per device node kept for a root caller's job
+ * (fspolicy.c), more than a host at a low soft RLIMIT_NOFILE leaves. */
+static void more_fds(void)
+{
+	struct rlimit r;
+
+	if (getrlimit(RLIMIT_NOFILE, &r) == 0 && r.rlim_cur < r.rlim_max) {
+		r.rlim_cur = r.rlim_max;
+		setrlimit(RLIMIT_NOFILE, &r);
+	}
+}
+
 /* The job has its copy of the host's fds: ours go, and with them the
  * monitor's (the table is shared). stderr and --status-fd stay until the
  * sandbox is built, for a failure's line. */
@@ -459,6 +472,7 @@ void init_run(struct job *j)
 	if (j->own_group && setpgid(0, 0) < 0)
 		die(EXIT_SETUP, "init: setpgid: %s", strerror(errno));
 	start_job(&in);
+	more_fds();
 	leave_host_fds(&in);
 	open_channel(&in);
 	get_ids(&in);
