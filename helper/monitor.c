@@ -129,8 +129,8 @@ static _Noreturn void die_ns(const char *call, int e, unsigned long flags)
 		die_cause(
 		    CAUSE_NS_LIMIT, NULL,
 		    "the kernel refused the sandbox's namespaces (%s): a per-user "
-		    "namespace limit is reached and each sandbox alive holds one; "
-		    "raise user.max_user_namespaces (and "
+		    "namespace limit is reached and each sandbox alive holds one (a root "
+		    "caller's, two); raise user.max_user_namespaces (and "
 		    "max_pid/ipc/mnt/net_namespaces) with sysctl -w, or start fewer "
 		    "jobs at once",
 		    why);
@@ -201,7 +201,7 @@ static pid_t clone_init(unsigned long flags)
 			    CAUSE_NS_LIMIT, NULL,
 			    "the kernel refused the sandbox's namespaces (clone: %s, "
 			    "for %d ms): a per-user namespace limit is reached and "
-			    "each sandbox alive holds one; raise "
+			    "each sandbox alive holds one (a root caller's, two); raise "
 			    "user.max_user_namespaces (and "
 			    "max_pid/ipc/mnt/net_namespaces) "
 			    "with sysctl -w, or start fewer jobs at once",

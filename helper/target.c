@@ -54,12 +54,25 @@ static void wait_for(uint32_t *w, uint32_t v)
 		fut_wait(w, v, -1);
 }
 
-/* A root caller's job: a user namespace of its own (init.c, nest_job). */
+/* A root caller's job: a user namespace of its own (init.c, nest_job).
+ * ENOSPC is retried as the monitor's clone is (monitor.c, clone_init): the
+ * namespaces of a sandbox that just ended count until an RCU grace period
+ * has passed. */
 static void nest(struct job *j)
 {
-	long r = SYS(SYS_unshare, CLONE_NEWUSER | CLONE_NEWNS |
-				      (j->a->tier == TIER_LOCKDOWN ? CLONE_NEWNET : 0));
+	long flags = CLONE_NEWUSER | CLONE_NEWNS |
+		     (j->a->tier == TIER_LOCKDOWN ? CLONE_NEWNET : 0);
+	struct {
+		long sec, nsec;
+	} pause = {0, 1000000};
+	long r, waited = 0; /* ms */
 
+	while ((r = SYS(SYS_unshare, flags)) == -ENOSPC && waited < 1000) {
+		SYS(SYS_nanosleep, &pause, NULL);
+		waited += pause.nsec / 1000000;
+		if (pause.nsec < 32000000)
+			pause.nsec *= 2;
+	}
 	/* The monitor, outside the namespaces, can tell which limit it was
 	 * and says so (monitor.c, die_ns). */
 	if (r < 0) {
@@ -174,6 +187,11 @@ static _Noreturn void target_run(struct job *j)
 		die(EXIT_SETUP, "target: unshare(CLONE_FS): %s", strerror((int)-r));
 	if (j->nested)
 		nest(j);
+	/* No signal scope: a group of our own, before the cut, so that what
+	 * is sent to the host's group reaches us only through the monitor
+	 * (landlock.c). */
+	if (j->own_group && (r = SYS(SYS_setpgid, 0, 0)) < 0)
+		die(EXIT_SETUP, "target: setpgid: %s", strerror((int)-r));
 	pinned_check(a);
 	landlock_scope(a->tier);
 	rc = drop_privileges(a->tier, j->root);
@@ -187,11 +205,6 @@ static _Noreturn void target_run(struct job *j)
 	cut(j->pg);
 	requeue(j->pg);
 	exec_target(j);
-	/* No signal scope: a group of our own, before the cut, so that what
-	 * is sent to the host's group reaches us only through the monitor
-	 * (landlock.c). */
-	if (j->own_group && (r = SYS(SYS_setpgid, 0, 0)) < 0)
-		die(EXIT_SETUP, "target: setpgid: %s", strerror((int)-r));
 }
 
 int target_entry(void *job)
