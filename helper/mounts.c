@@ -6,6 +6,7 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <limits.h>
+#include <stdlib.h>
 #include <string.h>
 #include <sys/mount.h>
 #include <sys/stat.h>
@@ -44,6 +45,17 @@ static const struct mnt proc[] = {
     {"/proc", "proc", MS_NOSUID | MS_NODEV | MS_NOEXEC, NULL, false,
      "; containers that mask parts of /proc refuse a fresh one: run the container "
      "with an unmasked /proc (e.g. --security-opt systempaths=unconfined)",
+     CAUSE_PROC},
+};
+
+/* Inside a root caller's job of a cordon sandbox, whose /proc has
+ * read-only parts locked over it (fspolicy.c, fs_proc_ro): the kernel
+ * refuses any fresh proc there. */
+static const struct mnt proc_nested[] = {
+    {"/proc", "proc", MS_NOSUID | MS_NODEV | MS_NOEXEC, NULL, false,
+     "; a root caller's job cannot start a sandbox inside its own (the kernel "
+     "refuses a fresh /proc where parts of the old one are locked read-only): "
+     "start the host with the higher tier instead",
      CAUSE_PROC},
 };
 
@@ -276,7 +288,7 @@ void mounts_build(struct job *j)
 	keep_cwd(&cwd, false);
 	keep_target(j);
 	fs_hide(j);
-	mount_all(proc, 1);
+	mount_all(root && getenv("CORDON_SANDBOX") ? proc_nested : proc, 1);
 	if (lockdown || j->cover_mqueue)
 		mount_all(mqueue, 1);
 	fs_proc_ro(j);
