@@ -32,13 +32,6 @@ bool h_sanitized(void)
 #endif
 }
 
-bool h_devpts_closed(void)
-{
-	struct stat st;
-
-	return stat("/dev/pts/ptmx", &st) == 0 && (st.st_mode & 0777) == 0;
-}
-
 int h_run(const char *tier, char *const argv[], struct tst_proc *res)
 {
 	struct tst_how how = {.via = TST_HELPER, .tier = tier, .timeout_ms = 10000};

@@ -34,11 +34,6 @@ void h_tmpdir_remove(char *dir);
 
 bool h_sanitized(void);
 
-/* Whether the host's devpts gives its ptmx no permission (ptmxmode=000, the
- * kernel's default): a root caller's job, which has no capability, then
- * opens no new pty (docs/security.md). */
-bool h_devpts_closed(void);
-
 /* argv plainly, then through the helper at tier: status, stdout and stderr
  * the same, and its jobs (at least one reports) in the tier's namespaces
  * (tst_assert_same). */
