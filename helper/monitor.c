@@ -448,7 +448,9 @@ void monitor_run(struct job *j, int argc, char **argv)
 		write_maps(j, init);
 	struct rounds *r = NULL;
 	if (wait_word(j, init, &j->pg->q_waiting) != 1) {
-		if (fut_get(&j->pg->q_ended) && j->pg->nest_errno)
+		/* init ends with the job: reaped here, not left to the host. */
+		if (fut_get(&j->pg->q_ended) && j->pg->nest_errno &&
+		    waitpid(init, NULL, __WALL) >= 0)
 			die_ns("unshare", j->pg->nest_errno,
 			       CLONE_NEWUSER | CLONE_NEWNS |
 				   (tier_flags[j->a->tier] & CLONE_NEWNET));
