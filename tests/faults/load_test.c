@@ -67,8 +67,8 @@ static void test_threads(void)
  * host is root in its own user namespace (unshare -r): each of its jobs
  * holds two (the sandbox's, and the job's own below it: docs/helper.md).
  * With 16 allowed, 8 jobs at once fit, and of 16 that stay alive for 3 s
- * only 8 run: the limit holds, and the others fail after the helper's wait
- * with the limit named. 40 jobs back to back with 4 allowed all run: each
+ * at most 8 run: the limit holds, and the others fail after the helper's
+ * wait with the limit named. 40 jobs back to back with 4 allowed all run: each
  * sandbox gave its namespaces back. The kernel frees them only after an
  * RCU grace period, tens of ms after the job's end, so most of those 40
  * find the count used up at first; the helper waits for it (up to 1 s). */
@@ -106,7 +106,11 @@ static void test_namespaces_released(void)
 		if (runs[i].all) {
 			CU_ASSERT_EQUAL(strncmp(r.out, want, strlen(want)), 0);
 		} else {
-			CU_ASSERT_PTR_NOT_NULL(strstr(r.out, "jobs 16 wrong 8\n"));
+			/* At most 8 fit; more may fail where the sandboxes of
+			 * some took the namespaces the jobs of others needed. */
+			int wrong = -1;
+			CU_ASSERT_EQUAL(sscanf(r.out, "jobs 16 wrong %d", &wrong), 1);
+			CU_ASSERT_TRUE(wrong >= 8 && wrong <= 16);
 			CU_ASSERT_PTR_NOT_NULL(
 			    strstr(r.err, "a per-user namespace limit is reached"));
 		}
