@@ -9,6 +9,7 @@
 #include "tests/lib/cordon.h"
 
 #include <CUnit/Basic.h>
+#include <signal.h>
 #include <stdbool.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -74,8 +75,23 @@ static bool selected(const char *suite, const char *test, int argc, char **argv)
 	return chosen || !any;
 }
 
+/* The suites compare jobs with plain runs of the same programs: both start
+ * from the default dispositions, whatever the runner inherited (under
+ * nohup, an ignored SIGHUP would make every shell's HUP trap a no-op,
+ * plainly and sandboxed alike). SIGPIPE stays as it came. */
+static void default_dispositions(void)
+{
+	for (int s = 1; s < NSIG; s++) {
+		struct sigaction sa;
+		if (s != SIGKILL && s != SIGSTOP && s != SIGPIPE &&
+		    sigaction(s, NULL, &sa) == 0 && sa.sa_handler == SIG_IGN)
+			signal(s, SIG_DFL);
+	}
+}
+
 int main(int argc, char **argv)
 {
+	default_dispositions();
 	qsort(regs, nregs, sizeof(regs[0]), by_name);
 	if (CU_initialize_registry() != CUE_SUCCESS)
 		return 2;
