@@ -444,6 +444,31 @@ static int refuse_held(const struct shim *s, const struct call *c,
 	return 0;
 }
 
+/* A job that shares the host's files (hardened, an ordinary caller, no
+ * CORDON_WRITABLE: no writable list, pol) must not be able to replace the
+ * helper or this library for every later job: where this user could, no
+ * such job runs. After the helper's own checks, which say more. */
+static int refuse_replaceable(const struct shim *s, const struct call *c,
+			      const struct fs_policy *pol)
+{
+	const char *file, *via;
+	char uid[U64_DIGITS];
+
+	if (pol->writable || !layout_replaceable(s->cfg, &file, &via))
+		return 0;
+	fmt_u64(uid, (uint64_t)geteuid());
+	bool same = strcmp(via, file) == 0;
+	shim_say((const char *[]){
+	    "uid ", uid, " may change ", via, same ? "" : ", and with it ",
+	    same ? "" : file,
+	    ", which a hardened job shares with its host: it could replace cordon "
+	    "for every later job; install cordon where this user cannot write "
+	    "(make install as root), or give the host CORDON_WRITABLE (its jobs "
+	    "then get a read-only host); refusing to run ",
+	    shown_call(c), NULL});
+	return EPERM;
+}
+
 /* The job's filesystem policy into r (--writable, --hidden), from memory
  * of m; 0, or EPERM after saying why. */
 static int make_policy(const struct shim *s, struct call *c, struct fs_policy *pol,
@@ -522,7 +547,8 @@ int call_divert(const struct shim *s, struct call *c)
 		log_event(c, LOG_FAILED, c->file, err);
 	} else if ((err = make_policy(s, c, &pol, &r, &m))) {
 		log_event(c, LOG_REFUSED, r.path, err);
-	} else if ((err = pin_helper(s->cfg, shown_call(c), &m, &pin))) {
+	} else if ((err = pin_helper(s->cfg, shown_call(c), &m, &pin)) ||
+		   (err = refuse_replaceable(s, c, &pol))) {
 		log_event(c, LOG_REFUSED, r.path, err);
 	} else {
 		log_event(c, LOG_SANDBOXED, r.path, 0);

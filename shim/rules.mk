@@ -20,7 +20,7 @@ ALL += $(B)/libcordon.so
 # shim's own) call against shim/exec-path.allow: async-signal-safe only.
 SHIM_EXEC_PATH := shim/call.c shim/calls.c shim/exec.c shim/spawn.c shim/mem.c shim/pin.c \
 		  shim/log.c shim/logfmt.c shim/actions.c shim/probe.c shim/path.c \
-		  shim/env.c shim/tier.c shim/policy.c common/contract.c
+		  shim/env.c shim/tier.c shim/policy.c shim/layout.c common/contract.c
 .PHONY: lint-exec-path
 lint: lint-exec-path
 lint-exec-path: $(call objs,so,$(SHIM_EXEC_PATH))

@@ -134,6 +134,10 @@ struct config {
 	char preload_buf[1024];
 };
 
+/* layout.c: whether this process's uid could replace the helper or this
+ * library (file) through a path it may change (via); decided once. */
+bool layout_replaceable(const struct config *cfg, const char **file, const char **via);
+
 /* The configuration and the real functions one pipeline runs with. */
 struct shim {
 	const struct config *cfg;

@@ -136,7 +136,10 @@ static void test_helper_broken(void)
 
 /* The helper reinstalled again and again while jobs start, as `install`
  * does (unlink, then write a new file): every call either runs its job or
- * fails closed with EPERM and the line, never anything else. */
+ * fails closed with EPERM and the line, never anything else. The helper
+ * lives in the runner's scratch, which an ordinary caller may change: its
+ * host gives the jobs a read-only host (an empty CORDON_WRITABLE), as the
+ * shim refuses hardened jobs that would share the files of such a layout. */
 static void test_helper_replaced(void)
 {
 	char env[4300], path[4200], whole[4200], half[4200];
@@ -171,7 +174,10 @@ static void test_helper_replaced(void)
 			struct tst_proc r;
 			host_argv(*c, NULL, argv);
 			CU_ASSERT_EQUAL_FATAL(
-			    s_run("hardened", (const char *[]){env, NULL}, argv, &r), 0);
+			    s_run("hardened",
+				  (const char *[]){env, "CORDON_WRITABLE=", NULL}, argv,
+				  &r),
+			    0);
 			if (strstr(r.out, "ran\n"))
 				ran++;
 			else if (strcmp(r.out, eperm_report(*c)) == 0 &&

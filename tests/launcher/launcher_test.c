@@ -537,13 +537,15 @@ static const char *layout_line(const char *dir)
 	else if (access(dir, W_OK) == 0)
 		w = dir;
 	if (w)
-		snprintf(line, sizeof(line),
-			 "layout: unsafe: %s is writable by uid %u, so a hardened job of "
-			 "this user could replace %s for every later job; fix: install "
-			 "cordon where this user cannot write (make install as root), or "
-			 "give the host CORDON_WRITABLE (its jobs then get a read-only "
-			 "host)\n",
-			 w, (unsigned)getuid(), real);
+		snprintf(
+		    line, sizeof(line),
+		    "layout: unsafe: %s is writable by uid %u, so a hardened job of "
+		    "this user could replace %s for every later job (the shim refuses "
+		    "such jobs); fix: install "
+		    "cordon where this user cannot write (make install as root), or "
+		    "give the host CORDON_WRITABLE (its jobs then get a read-only "
+		    "host)\n",
+		    w, (unsigned)getuid(), real);
 	else
 		snprintf(
 		    line, sizeof(line),
@@ -877,8 +879,9 @@ static void test_check_chroot(void)
 }
 /* A helper and library this user may change (a build tree of its own): a
  * hardened job of an ordinary caller could replace them for every later
- * job, and check says so; a root caller's jobs get a read-only host. A
- * warning: check still succeeds. */
+ * job, so the shim refuses it, and check says so: hardened fails, with the
+ * shim's line, and the layout is unsafe. A root caller's jobs get a
+ * read-only host: every tier ok. */
 static void test_check_layout(void)
 {
 	char cmd[8 * PATH_MAX], dir[PATH_MAX + 16], want[4 * PATH_MAX];
@@ -895,7 +898,10 @@ static void test_check_layout(void)
 	    dir, dir, cordon(), tst_build("cordon-helper"), tst_build("libcordon.so"),
 	    dir, dir);
 	run(argv, &r);
-	CU_ASSERT_EQUAL(tst_shell_status(r.status), 0);
+	CU_ASSERT_EQUAL(tst_shell_status(r.status), tst_is_root() ? 0 : 1);
+	CU_ASSERT_PTR_NOT_NULL(strstr(r.out, tst_is_root() ? "\nhardened: ok\n"
+							   : "\nhardened: FAILED: uid "));
+	CU_ASSERT_PTR_NOT_NULL(strstr(r.out, "\nlockdown: ok\n"));
 	snprintf(want, sizeof(want), "\n%s", layout_line(dir));
 	CU_ASSERT_PTR_NOT_NULL(strstr(r.out, want));
 	CU_ASSERT_PTR_NOT_NULL(strstr(r.out, tst_is_root()
