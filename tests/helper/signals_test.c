@@ -268,13 +268,19 @@ static void test_monitor_footprint(void)
 	/* Monitor and init share the helper's text pages: PSS counts them once. */
 	long mp = kib(pid, "smaps_rollup", "\nPss:"),
 	     ip = kib(init, "smaps_rollup", "\nPss:");
-	printf("\n    monitor + init: VmRSS %ld + %ld KiB, PSS %ld + %ld KiB\n", m, i, mp,
-	       ip);
+	/* What each further sandbox costs: its private pages. */
+	long ma = kib(pid, "smaps_rollup", "\nAnonymous:"),
+	     ia = kib(init, "smaps_rollup", "\nAnonymous:");
+	printf("\n    monitor + init: VmRSS %ld + %ld KiB, PSS %ld + %ld KiB, "
+	       "private %ld + %ld KiB\n",
+	       m, i, mp, ip, ma, ia);
 	if (!h_sanitized()) {
 		CU_ASSERT_TRUE(m > 0 && m <= 256);
 		CU_ASSERT_TRUE(i > 0 && i <= 256);
 		if (mp > 0 && ip > 0)
 			CU_ASSERT_TRUE(mp + ip <= 192); /* docs/helper.md */
+		if (ma > 0 && ia > 0)
+			CU_ASSERT_TRUE(ma + ia <= 96);
 	}
 	kill(pid, SIGTERM);
 	int st = wait_status(pid);

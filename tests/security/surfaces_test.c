@@ -8,6 +8,7 @@
 
 #include <errno.h>
 #include <fcntl.h>
+#include <limits.h>
 #include <signal.h>
 #include <stddef.h>
 #include <stdio.h>
@@ -299,7 +300,58 @@ static void test_abstract_old_kernel(void)
 	close(fd);
 }
 
+/* Autogroups (CONFIG_SCHED_AUTOGROUP) are per session, and the job stays in
+ * its host's: a job that may write its /proc/self/autogroup raises the
+ * niceness of every process of the host's session (never lowers it: that
+ * needs CAP_SYS_NICE in the initial user namespace). A root caller's job
+ * may (it owns the file); an ordinary caller's as the kernel lets it write
+ * its own /proc file. A documented
+ * limit (docs/security.md): asserted so that it stays known. The host runs
+ * in a session of its own (setsid), which ends with it. */
+static void test_autogroup(void)
+{
+	char script[PATH_MAX + 256], pre[PATH_MAX + 32], hp[PATH_MAX + 32];
+
+	if (!sec_sandbox_ok())
+		return;
+	if (access("/proc/self/autogroup", F_OK) < 0) {
+		tst_skip("no /proc/self/autogroup (a kernel without "
+			 "CONFIG_SCHED_AUTOGROUP): nothing to assert");
+		return;
+	}
+	snprintf(script, sizeof(script),
+		 "%s; sh -c 'echo 19 > /proc/self/autogroup' 2>/dev/null; "
+		 "sed 's/.* nice //' /proc/self/autogroup",
+		 tst_nsreport());
+	snprintf(pre, sizeof(pre), "LD_PRELOAD=%s", tst_build("libcordon.so"));
+	snprintf(hp, sizeof(hp), "CORDON_HELPER=%s", tst_build("cordon-helper"));
+	for (int t = -1; t < 2; t++) {
+		char tier[32];
+		struct tst_proc r;
+		/* The control: plainly, without cordon. */
+		snprintf(tier, sizeof(tier), "CORDON_TIER=%s",
+			 t < 0 ? "plain" : tiers[t]);
+		char *argv[] = {"setsid", "-w",	  "env", pre,	 hp,
+				tier,	  "dash", "-c",	 script, NULL};
+		char *plain[] = {"setsid", "-w", "dash", "-c", script, NULL};
+		tst_ns_reset();
+		CU_ASSERT_EQUAL_FATAL(tst_run(t < 0 ? plain : argv, NULL, &r), 0);
+		/* An ordinary caller's job: as the kernel lets it write its
+		 * own file (lockdown's could here, hardened's not); never a
+		 * lower niceness. */
+		const char *want =
+		    t < 0 || tst_is_root() || !strcmp(r.out, "19\n") ? "19\n" : "0\n";
+		CU_ASSERT_STRING_EQUAL(r.out, want);
+		if (t >= 0)
+			CU_ASSERT_EQUAL(tst_ns_check(tiers[t], tiers[t]), 1);
+		if (strcmp(r.out, want))
+			printf("\n    %s: %s|%s", tier, r.out, r.err);
+		tst_proc_free(&r);
+	}
+}
+
 static CU_TestInfo tests[] = {
+    {"limit: a root caller's job raises its session's autogroup nice", test_autogroup},
     {"cgroupfs read-only at both tiers (uid 65534 on a delegated cgroup too)",
      test_cgroup},
     {"/sys read-only: a root caller's knobs", test_sysfs},
