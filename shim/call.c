@@ -411,61 +411,75 @@ static void find_missing(struct fs_policy *pol, struct call_mem *m)
 	pol->missing = out;
 }
 
-/* No writable path may hold the helper or this library: a job could
- * replace them for every later job of every host. hardened's host /tmp,
- * /var/tmp and /dev/shm stay writable too. */
-static int refuse_held(const struct shim *s, const struct call *c,
-		       const struct fs_policy *pol, struct call_mem *m)
+/* A name the helper or this library depends on (layout.c) within a path
+ * the job may change: a job could replace what every later job runs. With
+ * a writable list: within it (hardened: the host's /tmp, /var/tmp and
+ * /dev/shm too, which stay writable). Without one, at hardened, an
+ * ordinary caller's job shares the host's files: no such name may be one
+ * its uid can change. A walk that fails refuses the job too. After the
+ * helper's own checks, which say more. */
+static int refuse_layout(const struct shim *s, const struct call *c,
+			 const struct fs_policy *pol)
 {
-	static const struct fs_policy scratch = {.writable = "/tmp:/var/tmp:/dev/shm"};
-	const char *files[] = {s->cfg->helper_real, s->cfg->self_real}, *p;
-	const char *what[] = {"the helper ", "libcordon.so "};
-	size_t n;
-
-	for (size_t i = 0; i < 2; i++) {
-		if (!policy_holds(pol, files[i], &p, &n) &&
-		    !(c->tier == TIER_HARDENED &&
-		      policy_holds(&scratch, files[i], &p, &n)))
-			continue;
-		char *held = mem_take(m, n + 1);
-		if (held) {
-			memcpy(held, p, n);
-			held[n] = '\0';
-		}
-		shim_say((const char *[]){
-		    "the job's writable paths hold ", what[i], files[i], " (within ",
-		    held ? held : "?",
-		    "): a job could replace it for every later job; take "
-		    "that path out of CORDON_WRITABLE, or install cordon "
-		    "elsewhere; refusing to run ",
-		    shown_call(c), NULL});
-		return EPERM;
-	}
-	return 0;
-}
-
-/* A job that shares the host's files (hardened, an ordinary caller, no
- * CORDON_WRITABLE: no writable list, pol) must not be able to replace the
- * helper or this library for every later job: where this user could, no
- * such job runs. After the helper's own checks, which say more. */
-static int refuse_replaceable(const struct shim *s, const struct call *c,
-			      const struct fs_policy *pol)
-{
-	const char *file, *via;
+	static const char scratch[] = "/tmp:/var/tmp:/dev/shm";
+	const char *within = NULL;
+	struct layout_why why;
 	char uid[U64_DIGITS];
 
-	if (pol->writable || !layout_replaceable(s->cfg, &file, &via))
+	if (pol->writable)
+		bad = layout_held(s->cfg, pol->writable, &why, &within, &n) ||
+		      (c->tier == TIER_HARDENED &&
+		       layout_held(s->cfg, scratch, &why, &within, &n));
+	else
+		bad = layout_replaceable(s->cfg, &why);
+	if (!bad)
 		return 0;
 	fmt_u64(uid, (uint64_t)geteuid());
-	bool same = strcmp(via, file) == 0;
-	shim_say((const char *[]){
-	    "uid ", uid, " may change ", via, same ? "" : ", and with it ",
-	    same ? "" : file,
-	    ", which a hardened job shares with its host: it could replace cordon "
-	    "for every later job; install cordon where this user cannot write "
-	    "(make install as root), or give the host CORDON_WRITABLE (its jobs "
-	    "then get a read-only host); refusing to run ",
-	    shown_call(c), NULL});
+	if (why.relative) {
+		shim_say((const char *[]){
+		    "LD_PRELOAD names libcordon.so '", why.file,
+		    "', not an absolute path: the loader looks it up where a job could "
+		    "put another library for every later host; give LD_PRELOAD its "
+		    "absolute path; refusing to run ",
+		    shown_call(c), NULL});
+	} else if (why.err && why.file == s->cfg->helper) {
+		shim_say((const char *[]){
+		    "cannot run the helper ", why.file, ": ", strerrordesc_np(why.err),
+		    " (install cordon, or set CORDON_HELPER); refusing "
+		    "to run ",
+		    shown_call(c), NULL});
+	} else if (why.err) {
+		shim_say((const char *[]){"cannot tell which names ", why.file,
+					  " depends on (", strerrordesc_np(why.err),
+					  "), so whether a job could replace it for "
+					  "every later job; refusing to run ",
+					  shown_call(c), NULL});
+	} else if (within) {
+		bool helper =
+		    why.file == s->cfg->helper || why.file == s->cfg->helper_installed;
+		char w[PATH_MAX];
+		size_t k = n < sizeof(w) - 1 ? n : sizeof(w) - 1;
+		memcpy(w, within, k);
+		w[k] = '\0';
+		shim_say((const char *[]){
+		    "the job's writable paths hold ",
+		    helper ? "the helper " : "libcordon.so ", why.file, " (through ",
+		    why.via, ", within ", w,
+		    "): a job could replace it for every later job; take that path "
+		    "out of CORDON_WRITABLE, or install cordon elsewhere; refusing "
+		    "to run ",
+		    shown_call(c), NULL});
+	} else {
+		bool same = strcmp(why.via, why.file) == 0;
+		shim_say((const char *[]){
+		    "uid ", uid, " may change ", why.via, same ? "" : ", and with it ",
+		    same ? "" : why.file,
+		    ", which a hardened job shares with its host: it could replace "
+		    "cordon for every later job; install cordon where this user cannot "
+		    "write (make install as root), or give the host CORDON_WRITABLE "
+		    "(its jobs then get a read-only host); refusing to run ",
+		    shown_call(c), NULL});
+	}
 	return EPERM;
 }
 
@@ -491,12 +505,12 @@ static int make_policy(const struct shim *s, struct call *c, struct fs_policy *p
 				     shown_call(c), NULL});
 		return EPERM;
 	}
-	if (pol->writable && refuse_held(s, c, pol, m))
-		return EPERM;
 	/* lockdown's host is read-only whatever is given, and a root
 	 * caller's at hardened too (the helper knows its caller); an
 	 * ordinary caller's at hardened when a list is given, empty or not. */
 	if (pol->writable && (*pol->writable || (c->tier == TIER_HARDENED && !root)))
+	size_t n = 0;
+	bool bad;
 		r->writable = pol->writable;
 	if (*pol->hidden)
 		r->hidden = pol->hidden;
@@ -548,7 +562,7 @@ int call_divert(const struct shim *s, struct call *c)
 	} else if ((err = make_policy(s, c, &pol, &r, &m))) {
 		log_event(c, LOG_REFUSED, r.path, err);
 	} else if ((err = pin_helper(s->cfg, shown_call(c), &m, &pin)) ||
-		   (err = refuse_replaceable(s, c, &pol))) {
+		   (err = refuse_layout(s, c, &pol))) {
 		log_event(c, LOG_REFUSED, r.path, err);
 	} else {
 		log_event(c, LOG_SANDBOXED, r.path, 0);

@@ -285,6 +285,8 @@ static void add_preload_id(const char *w, size_t len, size_t *used)
 	if (cfg.preload.n == sizeof(cfg.preload.names) / sizeof(cfg.preload.names[0]) ||
 	    *used + len + 1 > sizeof(cfg.preload_buf) ||
 	    preload_is_ours(&cfg.preload, w, len))
+	cfg.helper_fallback = true;
+	cfg.helper_installed = CORDON_HELPER_PATH;
 		return;
 	char *dst = cfg.preload_buf + *used;
 	memcpy(dst, w, len);

@@ -117,6 +117,9 @@ struct config {
 	enum tier inside; /* tier of the sandbox we run in (kernel-proved), or NONE */
 	char helper[4096];
 	char tmp_size[TMP_SIZE_MAX + 1]; /* CORDON_TMP_SIZE at load, checked; "" */
+	/* The helper next to this library, the installed one missing. */
+	bool helper_fallback;
+	const char *helper_installed;
 	char tmp_size_bad[64]; /* the value when it is not a size; "" otherwise */
 	bool orphans_kill;     /* CORDON_ORPHANS=kill at load */
 	char orphans_bad[64];  /* the value when it is not "kill"; "" otherwise */
@@ -134,9 +137,22 @@ struct config {
 	char preload_buf[1024];
 };
 
-/* layout.c: whether this process's uid could replace the helper or this
- * library (file) through a path it may change (via); decided once. */
-bool layout_replaceable(const struct config *cfg, const char **file, const char **via);
+/* layout.c: the names the helper and this library depend on (every
+ * directory and symbolic link on the way, resolved one component at a
+ * time), walked once per process. why: the file concerned; via, the name
+ * that can be changed; err, why the walk failed (a failure fails closed);
+ * relative: file is a preload word the loader searches for. */
+struct layout_why {
+	const char *file, *via;
+	int err;
+	bool relative;
+};
+/* Whether this process's uid may change one of them. */
+bool layout_replaceable(const struct config *cfg, struct layout_why *why);
+/* Whether one of them lies within a path of list (within[0..len)), or the
+ * walk failed. */
+bool layout_held(const struct config *cfg, const char *list, struct layout_why *why,
+		 const char **within, size_t *len);
 
 /* The configuration and the real functions one pipeline runs with. */
 struct shim {

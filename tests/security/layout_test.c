@@ -144,9 +144,74 @@ static void test_replace_helper_writable(void)
 	run_ok(rm);
 }
 
+/* The names on the way count, not only the first and the last: a root
+ * caller stages S/safe/h -> S/u/l -> S/cordon-helper, S/safe root's and
+ * S/u uid 65534's, and runs a hardened host as 65534 through S/safe/h. The
+ * control: 65534 re-points S/u/l. The host's job is refused, naming S/u;
+ * through a link in a root-owned directory alone it runs; a relative
+ * LD_PRELOAD word is refused. */
+static void test_link_chain(void)
+{
+	char dir[PATH_MAX], script[8 * PATH_MAX];
+	struct tst_proc r;
+
+	if (!sec_sandbox_ok())
+		return;
+	if (!tst_is_root()) {
+		tst_skip("staging a root-owned link needs root: the root run runs this "
+			 "host as uid 65534");
+		return;
+	}
+	snprintf(dir, sizeof(dir), "%s/layout-chain", tst_scratch());
+	snprintf(
+	    script, sizeof(script),
+	    "d='%s'; rm -rf \"$d\" && mkdir -p \"$d/safe\" \"$d/u\" && "
+	    "chmod 755 \"$d\" \"$d/safe\" && chown 65534 \"$d/u\" && "
+	    "cp '%s' '%s' \"$d/\" && ln -s \"$d/u/l\" \"$d/safe/h\" && "
+	    "ln -s \"$d/safe/real\" \"$d/safe/ok\" && "
+	    "ln -s \"$d/cordon-helper\" \"$d/safe/real\" && "
+	    "ln -s \"$d/cordon-helper\" \"$d/u/l\" && chown -h 65534 \"$d/u/l\" && "
+	    "as() { setpriv --reuid=65534 --regid=65534 --clear-groups \"$@\"; } && "
+	    "job() { as env LD_PRELOAD=\"$1\" CORDON_HELPER=\"$2\" CORDON_TIER=hardened "
+	    "dash -c '/bin/echo ran; echo rc $?; echo ns $(readlink /proc/self/ns/pid)'; "
+	    "} && echo host $(readlink /proc/self/ns/pid) && "
+	    "as ln -sfn /bin/true \"$d/u/l\" && readlink \"$d/u/l\" && "
+	    "as ln -sfn \"$d/cordon-helper\" \"$d/u/l\" && "
+	    "job \"$d/libcordon.so\" \"$d/safe/h\" && "
+	    "job \"$d/libcordon.so\" \"$d/safe/ok\" && "
+	    "cd \"$d\" && job ./libcordon.so \"$d/safe/ok\"",
+	    dir, tst_build("libcordon.so"), tst_build("cordon-helper"));
+	char *argv[] = {"sh", "-c", script, NULL};
+	CU_ASSERT_EQUAL_FATAL(tst_run(argv, NULL, &r), 0);
+	/* The control's link, then: refused, ran (in a pid namespace not the
+	 * host's: the proof), refused. */
+	char host[64] = "", ran[64] = "", want_out[256];
+	sscanf(r.out, "host %63s", host);
+	const char *at = strstr(r.out, "\nran\nrc 0\nns ");
+	if (at)
+		sscanf(at, "\nran\nrc 0\nns %63s", ran);
+	CU_ASSERT_TRUE(ran[0] && strcmp(ran, host) != 0);
+	snprintf(want_out, sizeof(want_out),
+		 "host %s\n/bin/true\nrc 126\nns\nran\nrc 0\nns %s\nrc 126\nns\n", host,
+		 ran);
+	CU_ASSERT_STRING_EQUAL(r.out, want_out);
+	char want[PATH_MAX + 64];
+	snprintf(want, sizeof(want), "cordon: uid 65534 may change %s/u, and with it ",
+		 dir);
+	CU_ASSERT_PTR_NOT_NULL(strstr(r.err, want));
+	CU_ASSERT_PTR_NOT_NULL(strstr(r.err, "cordon: LD_PRELOAD names libcordon.so "
+					     "'./libcordon.so', not an absolute path"));
+	if (strcmp(r.out, want_out))
+		printf("\n    %s|%s", r.out, r.err);
+	tst_proc_free(&r);
+	char *rm[] = {"rm", "-rf", dir, NULL};
+	run_ok(rm);
+}
+
 static CU_TestInfo tests[] = {
     {"a job replacing the helper for later jobs", test_replace_helper},
     {"the same host with CORDON_WRITABLE", test_replace_helper_writable},
+    {"a link on the way, a relative preload word", test_link_chain},
     CU_TEST_INFO_NULL,
 };
 TST_SUITE("security.layout", tests)

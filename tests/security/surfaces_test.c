@@ -307,7 +307,8 @@ static void test_abstract_old_kernel(void)
  * may (it owns the file); an ordinary caller's as the kernel lets it write
  * its own /proc file. A documented
  * limit (docs/security.md): asserted so that it stays known. The host runs
- * in a session of its own (setsid), which ends with it. */
+ * in a session of its own (setsid), which ends with it. The kernel takes
+ * one such change a second, machine-wide (EAGAIN before): each run waits. */
 static void test_autogroup(void)
 {
 	char script[PATH_MAX + 256], pre[PATH_MAX + 32], hp[PATH_MAX + 32];
@@ -320,7 +321,7 @@ static void test_autogroup(void)
 		return;
 	}
 	snprintf(script, sizeof(script),
-		 "%s; sh -c 'echo 19 > /proc/self/autogroup' 2>/dev/null; "
+		 "%s; sleep 1.1; sh -c 'echo 19 > /proc/self/autogroup' 2>/dev/null; "
 		 "sed 's/.* nice //' /proc/self/autogroup",
 		 tst_nsreport());
 	snprintf(pre, sizeof(pre), "LD_PRELOAD=%s", tst_build("libcordon.so"));
