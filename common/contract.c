@@ -1,5 +1,6 @@
 /* The shim-helper contract: see contract.h. */
 #include "common/contract.h"
+#include "common/limits.h"
 
 #include <errno.h>
 #include <limits.h>
@@ -176,6 +177,9 @@ static const struct opt opts[] = {
     {"--orphans", OPT_VALUE, AT(orphans), orphans_ok, "kill"},
     {"--writable", OPT_VALUE, AT(writable), writable_ok, PATHS_WHAT},
     {"--hidden", OPT_VALUE, AT(hidden), hidden_ok, PATHS_WHAT " (/ itself excluded)"},
+    {"--limits", OPT_VALUE, AT(limits), limits_ok,
+     "NAME=VALUE[,NAME=VALUE...] of pids, time, cpu, nofile, fsize, core, mem, userns, "
+     "inotify"},
 };
 _Static_assert(sizeof(opts) / sizeof(opts[0]) == REQ_NOPT, "REQ_NOPT");
 

@@ -32,6 +32,7 @@ struct helper_req {
 	const char *orphans;  /* --orphans kill: nothing outlives the job; NULL */
 	const char *writable; /* --writable PATHS: the host read-only but these; NULL */
 	const char *hidden;   /* --hidden PATHS: neither readable nor listable; NULL */
+	const char *limits;   /* --limits LIST: the job's limits (limits.h); NULL */
 	enum tier tier;	      /* hardened or lockdown */
 	bool any_file;	      /* DEV:INO is "-": the file PATH names when it starts */
 	uint64_t dev, ino;    /* the file the shim resolved */
@@ -41,7 +42,7 @@ struct helper_req {
 
 /* Options, and the slots a command line takes besides argv: the helper,
  * two per option, TIER DEV:INO PATH, the "" an argc-0 argv becomes, NULL. */
-enum { REQ_NOPT = 8, REQ_ARGV_EXTRA = 1 + 2 * REQ_NOPT + 3 + 1 + 1, U64_DIGITS = 21 };
+enum { REQ_NOPT = 9, REQ_ARGV_EXTRA = 1 + 2 * REQ_NOPT + 3 + 1 + 1, U64_DIGITS = 21 };
 
 /* Where req_build writes the numbers it formats. */
 struct req_num {

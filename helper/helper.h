@@ -18,6 +18,7 @@
 #include <sys/types.h>
 
 #include "common/contract.h"
+#include "common/limits.h"
 
 /* Exit codes, as documented in docs/errors.md. */
 enum {
@@ -122,9 +123,23 @@ struct job {
 	/* No Landlock signal scope (landlock.c): the job has a process group
 	 * of its own and the monitor passes every signal on to it. */
 	bool own_group;
-	pid_t q_host; /* own_group: the job's host pid, its group's number */
-	int tty;      /* own_group: the controlling terminal, or -1 */
+	pid_t q_host;	       /* own_group: the job's host pid, its group's number */
+	int tty;	       /* own_group: the controlling terminal, or -1 */
+	struct limits lim;     /* --limits */
+	long long deadline_ms; /* time=: CLOCK_MONOTONIC ms; 0: none */
 };
+
+/* limits.c: the job's limits. limits_check (monitor, first): parses them,
+ * refuses what cannot be enforced, starts the clock. limits_counts (init,
+ * in the sandbox's user namespace, its fresh /proc mounted): namespaces
+ * and inotify instances.
+ * limits_rlimits (target, last before the exec). limits_poll_ms: poll's
+ * timeout until the deadline (-1: none, 0: passed). */
+void limits_check(struct job *j);
+void limits_counts(const struct job *j);
+void limits_rlimits(const struct job *j);
+long long limits_now_ms(void);
+int limits_poll_ms(const struct job *j);
 
 /* channel.c: the monitor <-> init messages, one fixed-size record per send
  * on a SOCK_SEQPACKET pair that init makes once the job exists. */

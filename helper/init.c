@@ -394,20 +394,25 @@ static _Noreturn void serve(struct init *in)
 	for (;;) {
 		struct pollfd p[2] = {{in->sfd, POLLIN, 0}, {in->sv, POLLIN, 0}};
 		struct msg m;
-		if (poll(p, 2, -1) < 0) {
+		/* time=: the monitor ends the sandbox while it lives; what the
+		 * job left after it is gone ends with us, at the deadline. */
+		int ms = in->p_gone ? limits_poll_ms(in->j) : -1, rc = poll(p, 2, ms);
+		if (rc < 0) {
 			if (errno == EINTR)
 				continue;
 			die(EXIT_SETUP, "init: poll: %s", strerror(errno));
 		}
+		if (rc == 0 && ms >= 0)
+			_exit(0);
 		if (p[0].revents)
 			read_chld(in);
 		if (page_monitor_gone(in->pg))
 			monitor_gone(in);
 		if (in->sv >= 0 && p[1].revents) {
-			int rc = msg_recv(in->sv, &m, MSG_DONTWAIT);
-			if (rc > 0)
+			int got = msg_recv(in->sv, &m, MSG_DONTWAIT);
+			if (got > 0)
 				answer(in, &m);
-			else if (rc == 0)
+			else if (got == 0)
 				monitor_gone(in);
 		}
 		if (in->p_gone && !in->q_alive && !have_children())

@@ -327,26 +327,51 @@ static void on_note(struct rounds *r, const struct msg *m)
 	}
 }
 
-/* Wakes for a signal or a note of init's. */
+/* time= has run out: the sandbox ends, the job and what it left, at once;
+ * init's death (SIGKILL) is then the job's, as `timeout -s KILL` gives. */
+static void time_up(struct rounds *r)
+{
+	const struct job *j = rounds_job(r);
+	char line[160];
+	size_t n = fmt_sn(line, sizeof(line),
+			  "cordon: the job ran out of its time limit (time=%llu s): "
+			  "its sandbox is killed\n",
+			  (unsigned long long)j->lim.v[LIMIT_TIME]);
+
+	(void)!write(STDERR_FILENO, line, n < sizeof(line) ? n : sizeof(line) - 1);
+	/* Our child, not yet reaped: the pid is still init's. */
+	kill(rounds_init(r), SIGKILL);
+}
+
+/* Wakes for a signal, a note of init's, or the deadline. */
 static _Noreturn void loop(struct rounds *r, int sfd, int sv)
 {
+	bool timed_out = false;
+
 	for (;;) {
 		struct pollfd p[2] = {{sfd, POLLIN, 0}, {sv, POLLIN, 0}};
 		struct msg m;
 		while (rounds_note(r, &m))
 			on_note(r, &m);
-		if (poll(p, 2, -1) < 0) {
+		int ms = timed_out ? -1 : limits_poll_ms(rounds_job(r)),
+		    rc = poll(p, 2, ms);
+		if (rc < 0) {
 			if (errno == EINTR)
 				continue;
 			die(EXIT_SETUP, "poll: %s", strerror(errno));
 		}
+		if (rc == 0 && ms >= 0 && limits_poll_ms(rounds_job(r)) == 0) {
+			timed_out = true;
+			time_up(r);
+			continue;
+		}
 		if (p[0].revents)
 			signals(r, rounds_job(r));
 		if (p[1].revents) {
-			int rc = msg_recv(sv, &m, MSG_DONTWAIT);
-			if (rc > 0)
+			int got = msg_recv(sv, &m, MSG_DONTWAIT);
+			if (got > 0)
 				on_note(r, &m);
-			else if (rc == 0)
+			else if (got == 0)
 				end_with_init(r);
 		}
 	}
@@ -437,6 +462,7 @@ void monitor_run(struct job *j, int argc, char **argv)
 	j->own_group = landlock_abi() < LANDLOCK_SCOPES_ABI;
 	j->tty = -1;
 	j->nested = j->root && (init_flags(j) & CLONE_NEWNS);
+	limits_check(j);
 	init = clone_init(init_flags(j));
 	if (init < 0)
 		die_ns("clone", errno, init_flags(j));
@@ -475,8 +501,10 @@ void monitor_run(struct job *j, int argc, char **argv)
 	}
 	rounds_cut(r);
 	/* From here on nothing should fail; if it does, the exit code tells.
-	 * A reader of our stderr sees its end when the job closes it. */
-	close(STDERR_FILENO);
+	 * A reader of our stderr sees its end when the job closes it; with
+	 * time= when we end too (we keep it for the limit's line). */
+	if (!j->deadline_ms)
+		close(STDERR_FILENO);
 	if (j->a->status_fd >= 0)
 		close(j->a->status_fd);
 	loop(r, sfd, j->pg->sv_p);

@@ -291,6 +291,7 @@ void mounts_build(struct job *j)
 	mount_all(root && getenv("CORDON_SANDBOX") ? proc_nested : proc, 1);
 	if (lockdown || j->cover_mqueue)
 		mount_all(mqueue, 1);
+	limits_counts(j);
 	fs_proc_ro(j);
 	fs_sys_ro();
 	/* A cwd under /proc or a hidden path would still show what they cover. */

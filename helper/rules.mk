@@ -1,7 +1,7 @@
 # cordon-helper: static (docs/design.md). musl when available: tiny and fast
 # to exec. SANITIZE=1 builds it dynamically with $(CC): ASan cannot be static.
 # Its suites are in tests/helper/rules.mk.
-HELPER_SRCS := $(sort $(wildcard helper/*.c)) common/contract.c
+HELPER_SRCS := $(sort $(wildcard helper/*.c)) common/contract.c common/limits.c
 
 ifeq ($(SANITIZE),1)
 HELPER_CC := $(CC)

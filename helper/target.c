@@ -202,6 +202,7 @@ static _Noreturn void target_run(struct job *j)
 	/* `cordon check`'s channel is the helper's, not the job's. */
 	if (a->status_fd >= 0)
 		cloexec(a->status_fd, "--status-fd");
+	limits_rlimits(j);
 	cut(j->pg);
 	requeue(j->pg);
 	exec_target(j);

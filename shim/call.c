@@ -85,13 +85,55 @@ static enum verdict refuse_policy(const struct config *cfg, const struct call *c
 	return REFUSE;
 }
 
+/* The job's own CORDON_LIMITS (the last one), or NULL. */
+static const char *job_limits(char *const *envp)
+{
+	const char *v = NULL;
+
+	for (; envp && *envp; envp++)
+		if (strncmp(*envp, "CORDON_LIMITS=", 14) == 0)
+			v = *envp + 14;
+	return v;
+}
+
 /* A sandbox we run in satisfies a request up to its tier, unless the
  * request brings a policy: what the sandbox's policy is, nothing here
  * knows, so such a job gets a sandbox of its own. */
 static bool satisfied(const struct config *cfg, const struct call *c, enum tier t)
 {
 	return t == TIER_NONE || (t <= cfg->inside && !cfg->writable_set &&
-				  !cfg->hidden_set && !policy_env_has(cfg, c->envp));
+				  !cfg->hidden_set && !policy_env_has(cfg, c->envp) &&
+				  !cfg->limits_set && !job_limits(c->envp));
+}
+
+#define LIMITS_RULE                                                                      \
+	"; a list is NAME=VALUE[,NAME=VALUE...] of pids, time, cpu, nofile, fsize, "     \
+	"core, mem, userns, inotify (docs/shim.md); refusing to run "
+
+/* The limits the job gets: the host's, lowered by the job's own (never
+ * raised), into c->limits; true after saying why when either is not a
+ * list. */
+static bool refuse_limits(const struct config *cfg, struct call *c)
+{
+	const char *v = job_limits(c->envp), *why;
+	struct limits job;
+
+	if (cfg->limits_bad[0]) {
+		shim_say((const char *[]){cfg->limits_bad, " is not a list of limits",
+					  LIMITS_RULE, shown_call(c), NULL});
+		return true;
+	}
+	c->limits = cfg->limits;
+	if (!v)
+		return false;
+	if (limits_parse(v, &job, &why) < 0) {
+		shim_say((const char *[]){"the job's env holds CORDON_LIMITS=", v,
+					  ", which is not a list of limits (", why, ")",
+					  LIMITS_RULE, shown_call(c), NULL});
+		return true;
+	}
+	limits_lower(&c->limits, &job);
+	return false;
 }
 
 static enum verdict decide(const struct config *cfg, struct call *c)
@@ -125,6 +167,8 @@ static enum verdict decide(const struct config *cfg, struct call *c)
 				     shown_call(c), NULL});
 		return REFUSE;
 	}
+	if (refuse_limits(cfg, c))
+		return REFUSE;
 	c->tier = t;
 	return DIVERT;
 }
@@ -425,6 +469,8 @@ static int refuse_layout(const struct shim *s, const struct call *c,
 	const char *within = NULL;
 	struct layout_why why;
 	char uid[U64_DIGITS];
+	size_t n = 0;
+	bool bad;
 
 	if (pol->writable)
 		bad = layout_held(s->cfg, pol->writable, &why, &within, &n) ||
@@ -509,8 +555,6 @@ static int make_policy(const struct shim *s, struct call *c, struct fs_policy *p
 	 * caller's at hardened too (the helper knows its caller); an
 	 * ordinary caller's at hardened when a list is given, empty or not. */
 	if (pol->writable && (*pol->writable || (c->tier == TIER_HARDENED && !root)))
-	size_t n = 0;
-	bool bad;
 		r->writable = pol->writable;
 	if (*pol->hidden)
 		r->hidden = pol->hidden;
@@ -556,6 +600,9 @@ int call_divert(const struct shim *s, struct call *c)
 		r.tmp_size = s->cfg->tmp_size;
 	if (s->cfg->orphans_kill)
 		r.orphans = "kill";
+	char lim[LIMITS_LEN + 1];
+	if (limits_format(&c->limits, lim, sizeof(lim)))
+		r.limits = lim;
 	err = call_resolve(c, &r, &m);
 	if (err) {
 		log_event(c, LOG_FAILED, c->file, err);

@@ -234,6 +234,20 @@ static void find_real(const char *self)
 		snprintf(cfg.self_real, sizeof(cfg.self_real), "%s", self);
 }
 
+/* CORDON_LIMITS: a list of limits (common/limits.h); one that is not
+ * refuses every sandboxed job (call.c), never runs it without them. */
+static void read_limits(void)
+{
+	const char *v = getenv("CORDON_LIMITS"), *why;
+
+	if (!v)
+		return;
+	cfg.limits_set = true;
+	if (limits_parse(v, &cfg.limits, &why) < 0)
+		snprintf(cfg.limits_bad, sizeof(cfg.limits_bad),
+			 "CORDON_LIMITS='%.256s' (%s)", v, why);
+}
+
 static const char *self_path(void)
 {
 	Dl_info info;
@@ -271,6 +285,8 @@ static void find_helper(const char *self)
 		set_helper(CORDON_HELPER_PATH);
 		return;
 	}
+	cfg.helper_fallback = true;
+	cfg.helper_installed = CORDON_HELPER_PATH;
 	/* Next to the file itself, not to a symlink that named it. */
 	if (!realpath(self, near))
 		snprintf(near, sizeof(near), "%s", self);
@@ -285,8 +301,6 @@ static void add_preload_id(const char *w, size_t len, size_t *used)
 	if (cfg.preload.n == sizeof(cfg.preload.names) / sizeof(cfg.preload.names[0]) ||
 	    *used + len + 1 > sizeof(cfg.preload_buf) ||
 	    preload_is_ours(&cfg.preload, w, len))
-	cfg.helper_fallback = true;
-	cfg.helper_installed = CORDON_HELPER_PATH;
 		return;
 	char *dst = cfg.preload_buf + *used;
 	memcpy(dst, w, len);
@@ -404,6 +418,7 @@ static void load(void)
 	read_floor();
 	read_tmp_size();
 	read_orphans();
+	read_limits();
 	find_helper(self);
 	read_policy();
 	if (cfg.floor != TIER_NONE || cfg.writable_set || cfg.hidden_set)

@@ -186,6 +186,7 @@ int log_event(const struct call *c, enum log_decision dec, const char *path, int
 				    .fd = c->dirfd,
 				    .path = path,
 				    .policy = c->policy,
+				    .limits = c->policy ? &c->limits : NULL,
 				    .argv = c->shown_argv ? c->shown_argv : c->argv,
 				    .pid = getpid()};
 		clock_gettime(CLOCK_REALTIME, &r.time);

@@ -291,6 +291,30 @@ static void jb_policy(struct jb *b, const struct fs_policy *pol)
 	}
 }
 
+/* The job's limits (CORDON_LIMITS), when it has any: {"pids":20,...},
+ * values in counts, seconds and bytes. */
+static void jb_limits(struct jb *b, const struct limits *l)
+{
+	bool first = true;
+
+	for (int i = 0; l && i < LIMIT_N; i++) {
+		if (!l->set[i])
+			continue;
+		if (first) {
+			jb_key(b, "limits");
+			jb_raw(b, "{\"", 2);
+		} else {
+			jb_raw(b, ",\"", 2);
+		}
+		first = false;
+		jb_str(b, limit_name((enum limit)i));
+		jb_raw(b, "\":", 2);
+		jb_u64(b, l->v[i]);
+	}
+	if (!first)
+		jb_raw(b, "}", 1);
+}
+
 static void jb_argv(struct jb *b, char *const *argv)
 {
 	size_t argc = argv ? vec_len(argv) : 0;
@@ -325,6 +349,7 @@ size_t log_format(char *buf, const struct log_rec *r)
 
 	jb_head(&b, r);
 	jb_policy(&b, r->policy);
+	jb_limits(&b, r->limits);
 	jb_argv(&b, r->argv);
 	return b.len;
 }

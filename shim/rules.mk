@@ -1,6 +1,6 @@
 # libcordon.so: the preloaded shim (docs/shim.md). Never sanitized: it runs
 # inside uninstrumented hosts. Its suites are in tests/shim/rules.mk.
-SHIM_SRCS := $(sort $(wildcard shim/*.c)) common/contract.c
+SHIM_SRCS := $(sort $(wildcard shim/*.c)) common/contract.c common/limits.c
 SHIM_HELPER_PATH := $(LIBEXECDIR)/cordon/cordon-helper
 
 SHIM_COMPILE = $(CC) $(BASE_CPPFLAGS) $(CPPFLAGS) -DCORDON_HELPER_PATH='"$(SHIM_HELPER_PATH)"' \
@@ -20,7 +20,7 @@ ALL += $(B)/libcordon.so
 # shim's own) call against shim/exec-path.allow: async-signal-safe only.
 SHIM_EXEC_PATH := shim/call.c shim/calls.c shim/exec.c shim/spawn.c shim/mem.c shim/pin.c \
 		  shim/log.c shim/logfmt.c shim/actions.c shim/probe.c shim/path.c \
-		  shim/env.c shim/tier.c shim/policy.c shim/layout.c common/contract.c
+		  shim/env.c shim/tier.c shim/policy.c shim/layout.c common/contract.c common/limits.c
 .PHONY: lint-exec-path
 lint: lint-exec-path
 lint-exec-path: $(call objs,so,$(SHIM_EXEC_PATH))

@@ -26,6 +26,7 @@
 #define CORDON_SHIM_H
 
 #include "common/contract.h"
+#include "common/limits.h"
 
 #include <signal.h>
 #include <spawn.h>
@@ -116,13 +117,16 @@ struct config {
 	bool floor_unset; /* CORDON_TIER was not in the env at load */
 	enum tier inside; /* tier of the sandbox we run in (kernel-proved), or NONE */
 	char helper[4096];
-	char tmp_size[TMP_SIZE_MAX + 1]; /* CORDON_TMP_SIZE at load, checked; "" */
 	/* The helper next to this library, the installed one missing. */
 	bool helper_fallback;
 	const char *helper_installed;
+	char tmp_size[TMP_SIZE_MAX + 1]; /* CORDON_TMP_SIZE at load, checked; "" */
 	char tmp_size_bad[64]; /* the value when it is not a size; "" otherwise */
 	bool orphans_kill;     /* CORDON_ORPHANS=kill at load */
 	char orphans_bad[64];  /* the value when it is not "kill"; "" otherwise */
+	struct limits limits;  /* CORDON_LIMITS at load */
+	bool limits_set;
+	char limits_bad[LIMITS_LEN + 64]; /* the value and why, when not a list */
 	/* CORDON_WRITABLE, CORDON_HIDDEN at load, canonical (docs/shim.md);
 	 * policy_bad: the variable and its value when one is not a list. */
 	char writable[PATHS_LEN + 1], hidden[PATHS_LEN + 1];
@@ -213,6 +217,7 @@ struct call {
 	/* The pipeline's. */
 	enum tier tier;			/* effective; TIER_BAD when refused */
 	const struct fs_policy *policy; /* the job's, once made; NULL before */
+	struct limits limits;		/* the job's (CORDON_LIMITS), once decided */
 };
 
 /* mem.c: memory made for one call, safe in any thread and in a vfork
@@ -335,6 +340,7 @@ struct log_rec {
 	int fd;				/* AT_FDCWD: none */
 	const char *path;		/* NULL: null */
 	const struct fs_policy *policy; /* NULL: none made (not sandboxed) */
+	const struct limits *limits;	/* the job's; NULL as policy */
 	char *const *argv;
 	pid_t pid;
 	struct timespec time;

@@ -19,7 +19,7 @@ FUZZ_LINK_roundtrip := common/contract.c
 FUZZ_LINK_fmt := helper/fmt.c
 FUZZ_LINK_pathreal := shim/call.c shim/mem.c shim/pin.c shim/actions.c shim/probe.c \
 		      shim/path.c shim/env.c shim/log.c shim/logfmt.c shim/tier.c \
-		      shim/policy.c shim/layout.c common/contract.c
+		      shim/policy.c shim/layout.c common/contract.c common/limits.c
 
 FUZZ_COMPILE = $(FUZZ_CC) $(BASE_CPPFLAGS) $(BASE_CFLAGS) $(FUZZ_CFLAGS)
 $(eval $(call OBJ_FLAVOUR,fuzz,FUZZ_COMPILE,tests/fuzz/rules.mk))

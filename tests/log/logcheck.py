@@ -27,7 +27,8 @@ TIME = re.compile(r"^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d\.\d{3,9}Z$")
 KEYS = ["time", "pid", "function", "decision", "requested_tier", "tier", "path",
         "argc", "argv"]
 OPTIONAL = {"errno", "fd", "truncated", "invalid_utf8", "writable", "hidden",
-            "writable_dropped", "writable_missing"}
+            "writable_dropped", "writable_missing", "limits"}
+LIMITS = {"pids", "time", "cpu", "nofile", "fsize", "core", "mem", "userns", "inotify"}
 PATH_LISTS = ["hidden", "writable_dropped", "writable_missing"]
 LINE_MAX = 8192
 
@@ -73,7 +74,8 @@ def check_policy(rec):
     the other two only with them, and never empty."""
     assert ("writable" in rec) == ("hidden" in rec), "writable without hidden"
     if "writable" not in rec:
-        assert not any(k in rec for k in PATH_LISTS), "a policy list alone"
+        assert not any(k in rec for k in PATH_LISTS + ["limits"]), \
+            "a policy list alone"
         return
     assert rec["tier"] in ("hardened", "lockdown"), "a policy at tier none"
     w = rec["writable"]
@@ -83,6 +85,11 @@ def check_policy(rec):
         assert all(isinstance(p, str) and p.startswith("/") for p in v), k
     for k in ("writable_dropped", "writable_missing"):
         assert k not in rec or rec[k], k + " empty"
+    lim = rec.get("limits", {"time": 1})
+    assert isinstance(lim, dict) and lim, "limits"
+    assert set(lim) <= LIMITS, "unknown limits %s" % sorted(set(lim) - LIMITS)
+    assert all(isinstance(v, int) and not isinstance(v, bool) and v >= 0
+               for v in lim.values()), "limit values"
 
 
 def show_policy(rec):
@@ -91,6 +98,8 @@ def show_policy(rec):
                       ("writable_dropped", "dropped"), ("writable_missing", "missing")):
         if key in rec:
             words.append("%s=%s" % (name, json.dumps(rec[key], separators=(",", ":"))))
+    if "limits" in rec:
+        words.append("limits=" + ",".join("%s=%d" % kv for kv in rec["limits"].items()))
     return " ".join(words)
 
 

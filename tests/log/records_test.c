@@ -250,8 +250,8 @@ static void test_pid(void)
 /* The policy each sandboxed job got: the host's writable and hidden
  * lists, a job's narrowing, a writable path that does not exist (skipped)
  * and one inside a hidden path (dropped); hardened without a list, an
- * ordinary caller's files stay writable (null). Each record checked by
- * logcheck.py. */
+ * ordinary caller's files stay writable (null); the limits a job got. Each
+ * record checked by logcheck.py. */
 static void test_policy(void)
 {
 	const char *log = l_log("policy.log");
@@ -294,8 +294,22 @@ static void test_policy(void)
 		L_ASSERT_HAS(out, want);
 	}
 	free(out);
-	const char *none[] = {NULL};
-	char *plain[] = {"dash", "-c", "/bin/true", NULL};
+	const char *none[] = {"CORDON_LIMITS=time=60,nofile=99", NULL};
+	char *plain[] = {"dash", "-c", "/bin/true; CORDON_LIMITS=nofile=50 /bin/true",
+			 NULL};
+	CU_ASSERT_EQUAL_FATAL(l_run("lockdown", log, none, plain, &r), 0);
+	tst_proc_free(&r);
+	out = l_check_policy(log);
+	/* The limits each job got, in the order of docs/shim.md. */
+	if (out) {
+		L_ASSERT_HAS(out, "execve sandboxed lockdown writable=[] hidden=[] "
+				  "limits=time=60,nofile=99");
+		L_ASSERT_HAS(out, "execve sandboxed lockdown writable=[] hidden=[] "
+				  "limits=time=60,nofile=50");
+	}
+	free(out);
+	none[0] = NULL;
+	plain[2] = "/bin/true";
 	CU_ASSERT_EQUAL_FATAL(l_run("hardened", log, none, plain, &r), 0);
 	tst_proc_free(&r);
 	out = l_check_policy(log);
