@@ -134,12 +134,12 @@ struct job {
  * in the sandbox's user namespace, its fresh /proc mounted): namespaces
  * and inotify instances.
  * limits_rlimits (target, last before the exec). limits_poll_ms: poll's
- * timeout until the deadline (-1: none, 0: passed). */
+ * timeout until late ms past the deadline (-1: none, 0: passed). */
 void limits_check(struct job *j);
 void limits_counts(const struct job *j);
 void limits_rlimits(const struct job *j);
 long long limits_now_ms(void);
-int limits_poll_ms(const struct job *j);
+int limits_poll_ms(const struct job *j, int late);
 
 /* channel.c: the monitor <-> init messages, one fixed-size record per send
  * on a SOCK_SEQPACKET pair that init makes once the job exists. */
@@ -222,6 +222,7 @@ int rounds_note(struct rounds *r, struct msg *m);
 /* init has ended: its wait status, and the job's note if one came. */
 bool rounds_init_gone(struct rounds *r, int *st);
 pid_t rounds_init(const struct rounds *r);
+int rounds_sv(const struct rounds *r); /* the channel's end */
 struct job *rounds_job(const struct rounds *r);
 /* The job in a group of its own (no signal scope): every signal pending is
  * passed on to that group; on_cont runs before a SIGCONT is. */

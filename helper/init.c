@@ -40,6 +40,7 @@ struct init {
 	int sfd;  /* SIGCHLD */
 	bool q_alive, q_stopped, p_gone;
 	bool chld_ev; /* a SIGCHLD sent by a process (evidence), not a child's */
+	bool killed;  /* time=: everything killed at the deadline */
 };
 
 /* The job's stack while it shares our memory (clone.c, SYS_RAW). */
@@ -394,16 +395,25 @@ static _Noreturn void serve(struct init *in)
 	for (;;) {
 		struct pollfd p[2] = {{in->sfd, POLLIN, 0}, {in->sv, POLLIN, 0}};
 		struct msg m;
-		/* time=: the monitor ends the sandbox while it lives; what the
-		 * job left after it is gone ends with us, at the deadline. */
-		int ms = in->p_gone ? limits_poll_ms(in->j) : -1, rc = poll(p, 2, ms);
+		/* time=: the monitor ends the sandbox at the deadline. What the
+		 * job left after the monitor is gone ends with us then; and
+		 * when the monitor could not (stopped with a job that stopped
+		 * itself and had a child continue it), we kill everything
+		 * here a moment later: the job's death, SIGKILL, reaches the
+		 * monitor once it runs again. */
+		int ms = in->killed ? -1 : limits_poll_ms(in->j, in->p_gone ? 0 : 200),
+		    rc = poll(p, 2, ms);
 		if (rc < 0) {
 			if (errno == EINTR)
 				continue;
 			die(EXIT_SETUP, "init: poll: %s", strerror(errno));
 		}
-		if (rc == 0 && ms >= 0)
-			_exit(0);
+		if (rc == 0 && ms >= 0) {
+			if (in->p_gone)
+				_exit(0);
+			kill(-1, SIGKILL); /* every process of our pid namespace */
+			in->killed = true;
+		}
 		if (p[0].revents)
 			read_chld(in);
 		if (page_monitor_gone(in->pg))

@@ -47,7 +47,7 @@ void limits_check(struct job *j)
 		    "which it does not set up yet; remove mem= from CORDON_LIMITS");
 	/* The kernel exempts uid 0 (INIT_USER) from RLIMIT_NPROC in every
 	 * user namespace (kernel/fork.c). */
-	if (j->lim.set[LIMIT_PIDS] && j->root)
+	if (j->lim.set[LIMIT_PIDS] && (j->uid == 0 || getuid() == 0))
 		die(EXIT_SETUP,
 		    "cannot limit a root caller's processes (pids=): the kernel "
 		    "exempts uid 0 from RLIMIT_NPROC, and cordon uses no pids cgroup; "
@@ -59,7 +59,8 @@ void limits_check(struct job *j)
 		    "cannot limit the job's processes (pids=): Linux 5.14 or later "
 		    "counts them per user namespace, this kernel counts every process "
 		    "of the uid; remove pids=");
-	if (j->lim.set[LIMIT_TIME])
+	/* Beyond a century: no deadline worth a clock. */
+	if (j->lim.set[LIMIT_TIME] && j->lim.v[LIMIT_TIME] < 3155760000ULL)
 		j->deadline_ms = limits_now_ms() + (long long)j->lim.v[LIMIT_TIME] * 1000;
 }
 
@@ -71,13 +72,13 @@ long long limits_now_ms(void)
 	return (long long)t.tv_sec * 1000 + t.tv_nsec / 1000000;
 }
 
-int limits_poll_ms(const struct job *j)
+int limits_poll_ms(const struct job *j, int late)
 {
 	long long left;
 
 	if (!j->deadline_ms)
 		return -1;
-	left = j->deadline_ms - limits_now_ms();
+	left = j->deadline_ms + late - limits_now_ms();
 	return left <= 0 ? 0 : left > 1000000000 ? 1000000000 : (int)left;
 }
 

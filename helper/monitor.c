@@ -244,6 +244,22 @@ static void stop_self(int sig)
 
 /* Dies the way the job did. RLIMIT_CORE 0: the core, if any, was the
  * job's to write, not ours. */
+static void say_time_up(const struct job *j)
+{
+	char line[160];
+	size_t n = fmt_sn(line, sizeof(line),
+			  "cordon: the job ran out of its time limit (time=%llu s): "
+			  "its sandbox is killed\n",
+			  (unsigned long long)j->lim.v[LIMIT_TIME]);
+
+	(void)!write(STDERR_FILENO, line, n < sizeof(line) ? n : sizeof(line) - 1);
+}
+
+/* The job, for mirror's line: time= ended it (init did, while we were
+ * stopped; or we did, and said so: said). */
+static const struct job *the_job;
+static bool said;
+
 static _Noreturn void mirror(int status)
 {
 	struct rlimit none = {0, 0};
@@ -253,6 +269,9 @@ static _Noreturn void mirror(int status)
 	if (WIFEXITED(status))
 		_exit(WEXITSTATUS(status));
 	sig = WTERMSIG(status);
+	if (sig == SIGKILL && !said && the_job && the_job->deadline_ms &&
+	    limits_poll_ms(the_job, 0) == 0)
+		say_time_up(the_job);
 	/* Best effort each: whatever fails, the _exit below still reports the
 	 * signal the way a shell would. */
 	setrlimit(RLIMIT_CORE, &none);
@@ -297,6 +316,41 @@ static void signals(struct rounds *r, const struct job *j)
 		rounds_run(r);
 }
 
+/* While we are stopped for a job that stopped, a child of ours outside
+ * the sandbox watches the channel: when the job is continued from inside
+ * (by a process of its own) or ends, nobody else would continue us, and
+ * the host would wait on a stopped pid for ever. It only peeks, so the
+ * note stays ours; its SIGCONT carries the cookie, which the rounds do
+ * not pass on (round.c). Ended (SIGKILL) when we are continued first. */
+static pid_t waker_start(struct rounds *r)
+{
+	siginfo_t si;
+	struct msg m;
+	pid_t w = raw_clone(SIGCHLD);
+
+	if (w != 0)
+		return w;
+	while (recv(rounds_sv(r), &m, sizeof(m), MSG_PEEK) < 0 && errno == EINTR)
+		;
+	memset(&si, 0, sizeof(si));
+	si.si_signo = SIGCONT;
+	si.si_code = SI_QUEUE;
+	si.si_pid = getpid();
+	si.si_uid = getuid();
+	si.si_value.sival_int = rounds_job(r)->cookie;
+	syscall(SYS_rt_sigqueueinfo, getppid(), SIGCONT, &si);
+	_exit(0);
+}
+
+static void waker_end(pid_t w)
+{
+	if (w <= 0)
+		return;
+	kill(w, SIGKILL);
+	while (waitpid(w, NULL, __WALL) < 0 && errno == EINTR)
+		;
+}
+
 static void on_note(struct rounds *r, const struct msg *m)
 {
 	struct msg req, ans;
@@ -309,8 +363,11 @@ static void on_note(struct rounds *r, const struct msg *m)
 		memset(&req, 0, sizeof(req));
 		req.type = R_QSTATE;
 		rounds_ask(r, &req, &ans);
-		if (ans.a && !(ksig_pending() & KBIT(SIGCONT)))
+		if (ans.a && !(ksig_pending() & KBIT(SIGCONT))) {
+			pid_t w = waker_start(r);
 			stop_self(m->a);
+			waker_end(w);
+		}
 		break;
 	case N_EXITED:
 		/* Nothing left of the job: the sandbox ends before the host
@@ -331,14 +388,8 @@ static void on_note(struct rounds *r, const struct msg *m)
  * init's death (SIGKILL) is then the job's, as `timeout -s KILL` gives. */
 static void time_up(struct rounds *r)
 {
-	const struct job *j = rounds_job(r);
-	char line[160];
-	size_t n = fmt_sn(line, sizeof(line),
-			  "cordon: the job ran out of its time limit (time=%llu s): "
-			  "its sandbox is killed\n",
-			  (unsigned long long)j->lim.v[LIMIT_TIME]);
-
-	(void)!write(STDERR_FILENO, line, n < sizeof(line) ? n : sizeof(line) - 1);
+	say_time_up(rounds_job(r));
+	said = true;
 	/* Our child, not yet reaped: the pid is still init's. */
 	kill(rounds_init(r), SIGKILL);
 }
@@ -353,14 +404,14 @@ static _Noreturn void loop(struct rounds *r, int sfd, int sv)
 		struct msg m;
 		while (rounds_note(r, &m))
 			on_note(r, &m);
-		int ms = timed_out ? -1 : limits_poll_ms(rounds_job(r)),
+		int ms = timed_out ? -1 : limits_poll_ms(rounds_job(r), 0),
 		    rc = poll(p, 2, ms);
 		if (rc < 0) {
 			if (errno == EINTR)
 				continue;
 			die(EXIT_SETUP, "poll: %s", strerror(errno));
 		}
-		if (rc == 0 && ms >= 0 && limits_poll_ms(rounds_job(r)) == 0) {
+		if (rc == 0 && ms >= 0 && limits_poll_ms(rounds_job(r), 0) == 0) {
 			timed_out = true;
 			time_up(r);
 			continue;
@@ -463,6 +514,7 @@ void monitor_run(struct job *j, int argc, char **argv)
 	j->tty = -1;
 	j->nested = j->root && (init_flags(j) & CLONE_NEWNS);
 	limits_check(j);
+	the_job = j;
 	init = clone_init(init_flags(j));
 	if (init < 0)
 		die_ns("clone", errno, init_flags(j));

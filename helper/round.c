@@ -79,6 +79,11 @@ struct job *rounds_job(const struct rounds *r)
 	return r->j;
 }
 
+int rounds_sv(const struct rounds *r)
+{
+	return r->sv;
+}
+
 pid_t rounds_init(const struct rounds *r)
 {
 	return r->init;
@@ -185,9 +190,12 @@ static void pass_on(const struct rounds *r, int sig, siginfo_t *si)
 }
 
 /* A SIGCHLD with a CLD_* code is init's state changing, never passed on. */
-static bool from_init(int sig, const siginfo_t *si)
+static bool from_init(const struct rounds *r, int sig, const siginfo_t *si)
 {
-	return sig == SIGCHLD && si->si_code > 0;
+	return (sig == SIGCHLD && si->si_code > 0) ||
+	       /* the waker's (monitor.c): it continued us for the job */
+	       (sig == SIGCONT && si->si_code == SI_QUEUE &&
+		si->si_value.sival_int == r->j->cookie);
 }
 
 void rounds_run(struct rounds *r)
@@ -220,7 +228,7 @@ void rounds_run(struct rounds *r)
 	ksig_barrier();
 	pp = ksig_pending() & KSET_STD;
 	for (int s = 1; s <= 31; s++) {
-		if (!(taken & KBIT(s)) || from_init(s, &info[s]))
+		if (!(taken & KBIT(s)) || from_init(r, s, &info[s]))
 			continue;
 		bool group =
 		    ((r->carry | x1) & KBIT(s)) || ((x2 & KBIT(s)) && !(pp & KBIT(s)));
@@ -248,7 +256,7 @@ void rounds_forward(struct rounds *r, pid_t group)
 	int s;
 
 	while ((s = ksig_take(KSET_ALL & ~KSET_FORCE, &si)) > 0) {
-		if (from_init(s, &si))
+		if (from_init(r, s, &si))
 			continue;
 		if (r->on_cont && s == SIGCONT)
 			r->on_cont(r->j);
@@ -277,7 +285,7 @@ static uint32_t drain(struct page *pg, uint32_t *np)
 
 /* Our list (x[0..np)) becomes what the job missed: each standard signal
  * it does not have, and of each real-time signal as many as we had more. */
-static void missed(struct page *pg, uint32_t np)
+static void missed(const struct rounds *r, struct page *pg, uint32_t np)
 {
 	uint32_t cq[65] = {0}, cp[65] = {0}, used[65] = {0}, nx = 0;
 
@@ -289,7 +297,7 @@ static void missed(struct page *pg, uint32_t np)
 		int s = pg->x[i].sig;
 		bool give = s <= 31 ? !cq[s] && !used[s]
 				    : used[s] < cp[s] - (cq[s] < cp[s] ? cq[s] : cp[s]);
-		if (!give || from_init(s, &pg->x[i].si))
+		if (!give || from_init(r, s, &pg->x[i].si))
 			continue;
 		used[s]++;
 		pg->x[nx] = pg->x[i];
@@ -327,6 +335,6 @@ void rounds_cut(struct rounds *r)
 		nq = pg->q_new;
 		ksig_barrier();
 	}
-	missed(pg, np);
+	missed(r, pg, np);
 	fut_set(&pg->cut_req, CUT_GO | ++seq);
 }

@@ -735,7 +735,49 @@ static void test_nproc(void)
 	}
 }
 
+/* A job that stops itself and is continued by a child of its own: the
+ * host's wait ends as it does without cordon (the monitor, stopped with
+ * the job, is continued too: nothing else would). With time= the job,
+ * stopped for good, still ends at its deadline, by SIGKILL. */
+static void test_self_stop(void)
+{
+	char s[1024];
+	struct tst_proc r;
+
+	snprintf(s, sizeof(s),
+		 "%s; /bin/sh -c '( sleep 0.5; kill -CONT $$ ) & kill -STOP $$; echo "
+		 "job-end'; echo rc $?",
+		 tst_nsreport());
+	char *argv[] = {"dash", "-c", s, NULL};
+	for (int t = 0; t < NTIERS; t++) {
+		struct tst_how how = {.tier = tiers[t], .timeout_ms = 10000};
+		tst_ns_reset();
+		CU_ASSERT_EQUAL_FATAL(tst_cordon_run(&how, argv, &r), 0);
+		CU_ASSERT_STRING_EQUAL(r.out, "job-end\nrc 0\n");
+		if (tiers[t])
+			CU_ASSERT_EQUAL(tst_ns_check(tiers[t], tiers[t]), 1);
+		if (strcmp(r.out, "job-end\nrc 0\n"))
+			printf("\n    %s: %s|%s", NAME(tiers[t]), r.out, r.err);
+		tst_proc_free(&r);
+	}
+	char *stopped[] = {"dash", "-c",
+			   "/bin/sh -c 'kill -STOP $$; echo job-end'; echo rc $?", NULL};
+	for (int t = 1; t < NTIERS; t++) {
+		const char *env[] = {"CORDON_LIMITS=time=1", NULL};
+		struct tst_how how = {.tier = tiers[t], .env = env, .timeout_ms = 10000};
+		CU_ASSERT_EQUAL_FATAL(tst_cordon_run(&how, stopped, &r), 0);
+		CU_ASSERT_STRING_EQUAL(r.out, "rc 137\n");
+		CU_ASSERT_FALSE(r.timed_out);
+		CU_ASSERT_PTR_NOT_NULL(
+		    strstr(r.err, "cordon: the job ran out of its time limit"));
+		if (strcmp(r.out, "rc 137\n") || !strstr(r.err, "time limit"))
+			printf("\n    %s, time=1: %s|%s", tiers[t], r.out, r.err);
+		tst_proc_free(&r);
+	}
+}
+
 static CU_TestInfo tests[] = {
+    {"a job stopped and continued by its own child; time= while stopped", test_self_stop},
     {"HUP to the master's pid spares its workers; to the group, not",
      test_hup_master_only},
     {"a trap-and-stop script: its child's only TERM is the script's", test_trap_and_stop},
