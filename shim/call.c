@@ -463,7 +463,7 @@ static void find_missing(struct fs_policy *pol, struct call_mem *m)
  * its uid can change. A walk that fails refuses the job too. After the
  * helper's own checks, which say more. */
 static int refuse_layout(const struct shim *s, const struct call *c,
-			 const struct fs_policy *pol)
+			 const struct fs_policy *pol, struct call_mem *m)
 {
 	static const char scratch[] = "/tmp:/var/tmp:/dev/shm";
 	const char *within = NULL;
@@ -476,17 +476,21 @@ static int refuse_layout(const struct shim *s, const struct call *c,
 		bad = layout_held(s->cfg, pol->writable, &why, &within, &n) ||
 		      (c->tier == TIER_HARDENED &&
 		       layout_held(s->cfg, scratch, &why, &within, &n));
-	else
+	else if (s->cfg->inside == TIER_NONE)
 		bad = layout_replaceable(s->cfg, &why);
+	else
+		bad = false; /* the outer host's check, for the same names; inside,
+				the ids it does not map show as the overflow uid */
 	if (!bad)
 		return 0;
 	fmt_u64(uid, (uint64_t)geteuid());
 	if (why.relative) {
 		shim_say((const char *[]){
-		    "LD_PRELOAD names libcordon.so '", why.file,
-		    "', not an absolute path: the loader looks it up where a job could "
-		    "put another library for every later host; give LD_PRELOAD its "
-		    "absolute path; refusing to run ",
+		    "the loader's '", why.file,
+		    "' (LD_PRELOAD, LD_AUDIT or LD_LIBRARY_PATH) is not an absolute "
+		    "path: "
+		    "the loader looks it up where a job could put another library for "
+		    "every later host; give absolute paths; refusing to run ",
 		    shown_call(c), NULL});
 	} else if (why.err && why.file == s->cfg->helper) {
 		shim_say((const char *[]){
@@ -503,14 +507,15 @@ static int refuse_layout(const struct shim *s, const struct call *c,
 	} else if (within) {
 		bool helper =
 		    why.file == s->cfg->helper || why.file == s->cfg->helper_installed;
-		char w[PATH_MAX];
-		size_t k = n < sizeof(w) - 1 ? n : sizeof(w) - 1;
-		memcpy(w, within, k);
-		w[k] = '\0';
+		char *w = mem_take(m, n + 1);
+		if (w) {
+			memcpy(w, within, n);
+			w[n] = '\0';
+		}
 		shim_say((const char *[]){
 		    "the job's writable paths hold ",
 		    helper ? "the helper " : "libcordon.so ", why.file, " (through ",
-		    why.via, ", within ", w,
+		    why.via, ", within ", w ? w : "?",
 		    "): a job could replace it for every later job; take that path "
 		    "out of CORDON_WRITABLE, or install cordon elsewhere; refusing "
 		    "to run ",
@@ -565,7 +570,8 @@ static int make_policy(const struct shim *s, struct call *c, struct fs_policy *p
 
 /* Memory for one call: a PATH candidate, the pinned helper's head, the
  * helper's argv and env, the compat spawnp's script argv, the policy (and
- * for the log, its missing paths and a path to look at). */
+ * for the log, its missing paths and a path to look at; the layout's
+ * refusal, the writable path it names). */
 static size_t call_size(const struct shim *s, const struct call *c)
 {
 	size_t argc = c->argv ? vec_len(c->argv) : 0,
@@ -574,7 +580,7 @@ static size_t call_size(const struct shim *s, const struct call *c)
 	return PATH_MAX + NAME_MAX + 2 + PIN_HEAD + sizeof(struct req_num) + 64 +
 	       (2 * argc + REQ_ARGV_EXTRA + 2 + envc + 1) * sizeof(char *) +
 	       env_preload_bytes(c->envp) + 2 * policy_bytes(s->cfg, c->envp) +
-	       2 * PATH_MAX;
+	       3 * PATH_MAX;
 }
 
 int call_divert(const struct shim *s, struct call *c)
@@ -609,7 +615,7 @@ int call_divert(const struct shim *s, struct call *c)
 	} else if ((err = make_policy(s, c, &pol, &r, &m))) {
 		log_event(c, LOG_REFUSED, r.path, err);
 	} else if ((err = pin_helper(s->cfg, shown_call(c), &m, &pin)) ||
-		   (err = refuse_layout(s, c, &pol))) {
+		   (err = refuse_layout(s, c, &pol, &m))) {
 		log_event(c, LOG_REFUSED, r.path, err);
 	} else {
 		log_event(c, LOG_SANDBOXED, r.path, 0);

@@ -248,6 +248,27 @@ static void read_limits(void)
 			 "CORDON_LIMITS='%.256s' (%s)", v, why);
 }
 
+/* The loader's variables: what later hosts load (layout.c walks them). */
+static void read_loader(void)
+{
+	static const struct {
+		const char *name;
+		size_t off, size;
+	} v[] = {
+	    {"LD_PRELOAD", offsetof(struct config, ld_preload), sizeof(cfg.ld_preload)},
+	    {"LD_AUDIT", offsetof(struct config, ld_audit), sizeof(cfg.ld_audit)},
+	    {"LD_LIBRARY_PATH", offsetof(struct config, ld_library_path),
+	     sizeof(cfg.ld_library_path)},
+	};
+
+	for (size_t i = 0; i < sizeof(v) / sizeof(v[0]); i++) {
+		const char *s = getenv(v[i].name);
+		if (s && (size_t)snprintf((char *)&cfg + v[i].off, v[i].size, "%s", s) >=
+			     v[i].size)
+			cfg.ld_too_long = true;
+	}
+}
+
 static const char *self_path(void)
 {
 	Dl_info info;
@@ -419,6 +440,7 @@ static void load(void)
 	read_tmp_size();
 	read_orphans();
 	read_limits();
+	read_loader();
 	find_helper(self);
 	read_policy();
 	if (cfg.floor != TIER_NONE || cfg.writable_set || cfg.hidden_set)

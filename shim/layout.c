@@ -14,14 +14,42 @@
 #include <limits.h>
 #include <string.h>
 #include <sys/stat.h>
+#include <sys/syscall.h>
 #include <unistd.h>
 
-/* Owned: its owner may chmod it and then change it, unless its filesystem
- * is read-only. */
-static bool owned(const char *p, const struct stat *st, uid_t me)
+/* Owned: its owner may chmod it and then change it (a read-only mount
+ * does not spare it: the same directory may be writable under another
+ * name). */
+static bool owned(const struct stat *st, uid_t me)
 {
-	return st->st_uid == me &&
-	       !(faccessat(AT_FDCWD, p, W_OK, AT_EACCESS) < 0 && errno == EROFS);
+	return st->st_uid == me;
+}
+
+/* Whether uid me may write p. EROFS hides the answer (the filesystem or
+ * only this mount of it is read-only, and the same inode may be writable
+ * through another mount): then its mode bits say, as if writable. */
+static bool writable(const char *p, const struct stat *st, uid_t me)
+{
+	gid_t groups[64];
+	int n;
+
+	if (faccessat(AT_FDCWD, p, W_OK, AT_EACCESS) == 0)
+		return true;
+	if (errno != EROFS)
+		return false;
+	if (st->st_uid == me)
+		return st->st_mode & S_IWUSR;
+	if (st->st_mode & S_IWOTH)
+		return true;
+	if (!(st->st_mode & S_IWGRP))
+		return false;
+	if (st->st_gid == getegid())
+		return true;
+	n = getgroups(sizeof(groups) / sizeof(groups[0]), groups);
+	for (int i = 0; i < n; i++)
+		if (groups[i] == st->st_gid)
+			return true;
+	return n < 0; /* cannot tell: as if */
 }
 
 /* Whether uid me may rename, replace or create the entry of dir (entry:
@@ -34,20 +62,24 @@ static bool dir_changeable(const char *dir, const struct stat *d,
 	bool spared =
 	    (d->st_mode & S_ISVTX) && d->st_uid != me && entry && entry->st_uid != me;
 
-	return (faccessat(AT_FDCWD, dir, W_OK, AT_EACCESS) == 0 && !spared) ||
-	       owned(dir, d, me);
+	return (writable(dir, d, me) && !spared) || owned(d, me);
 }
 
 /* What a walk found: the names it depends on (resolved directories, then
- * the file), NUL-separated, and the first one uid me may change. */
+ * the file), NUL-separated, and the first one uid me may change. Static
+ * (below), with the walk's own buffers: the caller's stack may be a
+ * thread's smallest (docs/shim.md). */
 struct walk {
 	char names[4 * PATH_MAX];
 	size_t len;
 	bool full; /* names did not fit: every check fails closed */
 	char via[PATH_MAX];
+	char cur[PATH_MAX], rest[PATH_MAX], entry[PATH_MAX], target[PATH_MAX];
 	/* Which file each name is for: files[i]'s end at ends[i]. */
-	const char *files[8];
-	size_t ends[8], nfiles;
+	const char *files[64];
+	size_t ends[64], nfiles;
+	char words[8192]; /* the loader's words, NUL-terminated */
+	size_t wlen;
 };
 
 static void note_name(struct walk *w, const char *p)
@@ -77,13 +109,14 @@ static int changeable_at(struct walk *w, const char *p)
  * whether me may create it. */
 static int resolve(const char *path, bool create, bool judge, uid_t me, struct walk *w)
 {
-	char cur[PATH_MAX] = "/", rest[PATH_MAX], entry[PATH_MAX];
+	char *cur = w->cur, *rest = w->rest, *entry = w->entry;
 	struct stat d, e;
 	int links = 0;
 	size_t n = strnlen(path, PATH_MAX);
 
 	if (n == PATH_MAX || *path != '/')
 		return -ENAMETOOLONG;
+	memcpy(cur, "/", 2);
 	memcpy(rest, path, n + 1);
 	for (;;) {
 		char *c = rest + strspn(rest, "/");
@@ -102,7 +135,7 @@ static int resolve(const char *path, bool create, bool judge, uid_t me, struct w
 			continue;
 		}
 		size_t cl = strlen(cur), at = cl > 1 ? cl + 1 : cl;
-		if (at + clen >= sizeof(entry))
+		if (at + clen >= PATH_MAX)
 			return -ENAMETOOLONG;
 		memcpy(entry, cur, cl);
 		entry[cl] = '/';
@@ -122,12 +155,12 @@ static int resolve(const char *path, bool create, bool judge, uid_t me, struct w
 		if (judge && dir_changeable(cur, &d, &e, me))
 			return changeable_at(w, cur);
 		if (S_ISLNK(e.st_mode)) {
-			char target[PATH_MAX];
-			ssize_t t = readlink(entry, target, sizeof(target));
+			char *target = w->target;
+			ssize_t t = readlink(entry, target, PATH_MAX);
 			size_t r = strlen(rest);
 			if (++links > 40)
 				return -ELOOP;
-			if (t <= 0 || (size_t)t + 1 + r >= sizeof(rest))
+			if (t <= 0 || (size_t)t + 1 + r >= PATH_MAX)
 				return t < 0 ? -errno : -ENAMETOOLONG;
 			memmove(rest + t + 1, rest, r + 1);
 			memcpy(rest, target, (size_t)t);
@@ -141,8 +174,7 @@ static int resolve(const char *path, bool create, bool judge, uid_t me, struct w
 	note_name(w, cur);
 	if (fstatat(AT_FDCWD, cur, &e, 0) < 0)
 		return -errno;
-	if (judge &&
-	    (faccessat(AT_FDCWD, cur, W_OK, AT_EACCESS) == 0 || owned(cur, &e, me)))
+	if (judge && (writable(cur, &e, me) || owned(&e, me)))
 		return changeable_at(w, cur);
 	return 0;
 }
@@ -156,95 +188,149 @@ static struct {
 	struct layout_why held, why;
 } known;
 
-/* The files: the helper, the installed one when it is missing (the next
- * host takes it once it exists), each preload word that loads this
- * library (the loader looks a bare name or a relative path up where a job
- * could put another), and this library's own file. */
-static void files(const struct config *cfg, const char *out[], bool create[], size_t *n,
-		  const char **relative)
+/* Walks one file (or a directory the loader searches); false when it is
+ * one to refuse for (why filled). */
+static bool walk_one(const char *f, bool create, bool judge, uid_t me, struct walk *w,
+		     struct layout_why *why)
 {
-	*n = 0;
-	*relative = NULL;
-	out[*n] = cfg->helper;
-	create[(*n)++] = false;
-	if (cfg->helper_fallback) {
-		out[*n] = cfg->helper_installed;
-		create[(*n)++] = true;
+	int rc = resolve(f, create, judge, me, w);
+
+	if (w->nfiles < sizeof(w->ends) / sizeof(w->ends[0])) {
+		w->files[w->nfiles] = f;
+		w->ends[w->nfiles++] = w->len;
 	}
-	for (size_t i = 0; i < cfg->preload.n; i++) {
-		if (*cfg->preload.names[i] != '/') {
-			*relative = cfg->preload.names[i];
-			continue;
-		}
-		out[*n] = cfg->preload.names[i];
-		create[(*n)++] = false;
-	}
-	if (cfg->self_real[0] == '/') {
-		out[*n] = cfg->self_real;
-		create[(*n)++] = false;
-	}
+	if (rc == 0)
+		return true;
+	why->file = f;
+	why->via = rc > 0 ? w->via : NULL;
+	why->err = rc < 0 ? -rc : 0;
+	return false;
 }
 
-/* Walks every file; the first failure or changeable name into why. */
+/* Each word of a loader list (seps: its separators), copied into the
+ * walk's own store: absolute ones walked (a missing one judged by whether
+ * its name can be made), the others refused as the loader searches for
+ * them (a bare name, a relative path, an empty entry of a search path,
+ * $ORIGIN and the like). */
+static bool walk_list(const char *list, const char *seps, bool empty_is_cwd, bool judge,
+		      uid_t me, struct walk *w, struct layout_why *why)
+{
+	for (const char *p = list; p && *p;) {
+		size_t n = strcspn(p, seps);
+		if (n >= sizeof(w->words) - w->wlen) {
+			why->file = "LD_PRELOAD";
+			why->err = ENAMETOOLONG;
+			return false;
+		}
+		char *word = w->words + w->wlen;
+		memcpy(word, p, n);
+		word[n] = '\0';
+		w->wlen += n + 1;
+		if ((n == 0 && empty_is_cwd) ||
+		    (n > 0 && (*word != '/' || strchr(word, '$')))) {
+			why->file = word;
+			why->relative = true;
+			return false;
+		}
+		if (n > 0 && !walk_one(word, true, judge, me, w, why))
+			return false;
+		p += n;
+		if (*p)
+			p++;
+	}
+	return true;
+}
+
+/* Walks what later jobs and later hosts depend on: the helper, the
+ * installed one when it is missing (the next host takes it once it
+ * exists), this library's own file, and everything the loader reads to
+ * start a host: every LD_PRELOAD and LD_AUDIT word and every
+ * LD_LIBRARY_PATH directory of the host's env at load (a library there
+ * runs in every later host, outside any sandbox, and can start programs
+ * past the shim). The first failure or changeable name into why. */
 static void walk_all(const struct config *cfg, bool judge, uid_t me, struct walk *w,
 		     struct layout_why *why)
 {
-	const char *f[3 + sizeof(cfg->preload.names) / sizeof(cfg->preload.names[0])],
-	    *relative;
-	bool create[sizeof(f) / sizeof(f[0])];
-	size_t n;
-
-	memset(w, 0, sizeof(*w));
+	/* Not the whole struct: its pages are touched only as far as used. */
+	w->len = w->nfiles = w->wlen = 0;
+	w->full = false;
+	w->via[0] = '\0';
 	memset(why, 0, sizeof(*why));
-	files(cfg, f, create, &n, &relative);
-	if (relative) {
-		why->file = relative;
-		why->relative = true;
+	if (cfg->ld_too_long) {
+		why->file = "LD_PRELOAD";
+		why->err = ENAMETOOLONG;
 		return;
 	}
-	for (size_t i = 0; i < n; i++) {
-		int rc = resolve(f[i], create[i], judge, me, w);
-		if (w->nfiles < sizeof(w->ends) / sizeof(w->ends[0])) {
-			w->files[w->nfiles] = f[i];
-			w->ends[w->nfiles++] = w->len;
-		}
-		if (rc == 0)
-			continue;
-		why->file = f[i];
-		why->via = rc > 0 ? w->via : NULL;
-		why->err = rc < 0 ? -rc : 0;
+	if (!walk_one(cfg->helper, false, judge, me, w, why) ||
+	    (cfg->helper_fallback &&
+	     !walk_one(cfg->helper_installed, true, judge, me, w, why)) ||
+	    (cfg->self_real[0] == '/' &&
+	     !walk_one(cfg->self_real, false, judge, me, w, why)) ||
+	    !walk_list(cfg->ld_preload, " :", false, judge, me, w, why) ||
+	    !walk_list(cfg->ld_audit, ":", false, judge, me, w, why) ||
+	    !walk_list(cfg->ld_library_path, ":;", true, judge, me, w, why))
 		return;
-	}
 	if (w->full) {
 		why->file = cfg->helper;
 		why->err = ENAMETOOLONG;
 	}
 }
 
+/* One walk at a time, the process's threads sharing its result. A call
+ * from a signal handler that interrupted the walk on its own thread cannot
+ * wait for it: it fails closed (EDEADLK). */
+static int busy; /* the walking thread's id, or 0 */
+
+static bool lock(void)
+{
+	int me = (int)syscall(SYS_gettid), free_ = 0;
+
+	while (!__atomic_compare_exchange_n(&busy, &free_, me, false, __ATOMIC_ACQUIRE,
+					    __ATOMIC_RELAXED)) {
+		if (free_ == me)
+			return false;
+		free_ = 0;
+		syscall(SYS_sched_yield);
+	}
+	return true;
+}
+
+static void unlock(void)
+{
+	__atomic_store_n(&busy, 0, __ATOMIC_RELEASE);
+}
+
 static void ensure(const struct config *cfg, bool judge)
 {
 	uid_t me = geteuid();
-	int state = __atomic_load_n(&known.state, __ATOMIC_ACQUIRE);
+	int state = known.state;
 
 	/* A walk that failed (a helper being reinstalled) is not kept: the
 	 * next job walks again. */
 	if (state == 0) {
 		walk_all(cfg, false, 0, &known.names, &known.held);
 		if (!known.held.err)
-			__atomic_store_n(&known.state, state = 1, __ATOMIC_RELEASE);
+			known.state = state = 1;
 	}
 	if (judge && (state < 2 || known.uid != me)) {
 		known.uid = me;
 		walk_all(cfg, true, me, &known.judged, &known.why);
 		if (!known.why.err && state == 1)
-			__atomic_store_n(&known.state, 2, __ATOMIC_RELEASE);
+			known.state = 2;
 	}
 }
 
+static const struct layout_why deadlock = {.file = "libcordon.so", .err = EDEADLK};
+
 bool layout_replaceable(const struct config *cfg, struct layout_why *why)
 {
+	if (!lock()) {
+		*why = deadlock;
+		return true;
+	}
 	ensure(cfg, true);
 	*why = known.why;
+	unlock();
 	return why->file != NULL;
 }
 
@@ -252,15 +338,21 @@ bool layout_held(const struct config *cfg, const char *list, struct layout_why *
 		 const char **within, size_t *len)
 {
 	const char *p;
+	bool held = false;
 
+	if (!lock()) {
+		*why = deadlock;
+		return true;
+	}
 	ensure(cfg, false);
 	*why = known.held;
-	if (why->file)
-		return true; /* a failed walk, a relative word: fail closed */
-	for (size_t at = 0; at < known.names.len;
+	/* A failed walk, a relative word: fail closed. */
+	held = why->file != NULL;
+	for (size_t at = 0; !held && at < known.names.len;
 	     at += strlen(known.names.names + at) + 1) {
 		const char *name = known.names.names + at;
-		for (const char *cur = paths_start(list); paths_next(&cur, &p, len);)
+		for (const char *cur = paths_start(list);
+		     !held && paths_next(&cur, &p, len);)
 			if (path_within(name, strlen(name), p, *len)) {
 				size_t k = 0;
 				while (k + 1 < known.names.nfiles &&
@@ -269,8 +361,9 @@ bool layout_held(const struct config *cfg, const char *list, struct layout_why *
 				why->file = known.names.files[k];
 				why->via = name;
 				*within = p;
-				return true;
+				held = true;
 			}
 	}
-	return false;
+	unlock();
+	return held;
 }

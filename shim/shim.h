@@ -120,6 +120,10 @@ struct config {
 	/* The helper next to this library, the installed one missing. */
 	bool helper_fallback;
 	const char *helper_installed;
+	/* The loader's variables at load, what later hosts start with
+	 * (layout.c); ld_too_long: one did not fit (every walk fails). */
+	char ld_preload[4096], ld_audit[1024], ld_library_path[4096];
+	bool ld_too_long;
 	char tmp_size[TMP_SIZE_MAX + 1]; /* CORDON_TMP_SIZE at load, checked; "" */
 	char tmp_size_bad[64]; /* the value when it is not a size; "" otherwise */
 	bool orphans_kill;     /* CORDON_ORPHANS=kill at load */
