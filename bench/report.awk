@@ -61,6 +61,8 @@ BEGIN {
 	desc["helper-l"] = "`cordon-helper lockdown - /bin/true` (no shim)"
 	desc["cordon-lp"] = "cordon-l with `CORDON_WRITABLE` (5 paths) and `CORDON_HIDDEN` (3 paths)"
 	desc["helper-lp"] = "helper-l with `--writable` (5 paths) and `--hidden` (3 paths)"
+	desc["cordon-hl"] = "cordon-h with `CORDON_LIMITS` time, cpu, nofile, fsize, core, userns, inotify"
+	desc["cordon-ll"] = "cordon-l with the same limits"
 	desc["floorproc-h"] = "`floor hardened+proc`: + a mount namespace and a fresh /proc"
 	desc["floor-h"] = "`floor hardened`: clone(user+pid+ipc), maps, exec"
 	desc["floorinit-h"] = "`floor hardened+init`: PID 1 vforks the job and waits"
@@ -96,10 +98,10 @@ END {
 	print "## One job at a time"
 	print ""
 	timing_head()
-	n = split("plain fork none load load-empty cordon-h helper-h floor-h floorproc-h floorinit-h floordrop-h floormq-h unshare-h bwrap-h cordon-l cordon-lp helper-l helper-lp floor-l floorinit-l floordrop-l unshare-l bwrap-l", order, " ")
+	n = split("plain fork none load load-empty cordon-h cordon-hl helper-h floor-h floorproc-h floorinit-h floordrop-h floormq-h unshare-h bwrap-h cordon-l cordon-lp cordon-ll helper-l helper-lp floor-l floorinit-l floordrop-l unshare-l bwrap-l", order, " ")
 	for (i = 1; i <= n; i++) row("seq", order[i])
 	print ""
-	print "## The filesystem policy and hardened's /proc, paired by round"
+	print "## The filesystem policy, the limits and hardened's /proc, paired by round"
 	print ""
 	print "| what | ms | IQR |"
 	print "|---|---:|---:|"
@@ -107,6 +109,10 @@ END {
 		printf "| lockdown + 5 writable + 3 hidden paths, through the shim (cordon-lp − cordon-l) | %s | %s |\n", sms(M), ms(Q3 - Q1)
 	if (stat("seq", "helper-lp", "helper-l"))
 		printf "| the same, the helper alone (helper-lp − helper-l) | %s | %s |\n", sms(M), ms(Q3 - Q1)
+	if (stat("seq", "cordon-hl", "cordon-h"))
+		printf "| hardened + a typical limit set (cordon-hl − cordon-h) | %s | %s |\n", sms(M), ms(Q3 - Q1)
+	if (stat("seq", "cordon-ll", "cordon-l"))
+		printf "| lockdown + the same limits (cordon-ll − cordon-l) | %s | %s |\n", sms(M), ms(Q3 - Q1)
 	if (stat("seq", "floorproc-h", "floor-h"))
 		printf "| a mount namespace and a fresh /proc at the floor (floorproc-h − floor-h), what hardened gained | %s | %s |\n", sms(M), ms(Q3 - Q1)
 	print ""
