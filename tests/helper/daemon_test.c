@@ -667,6 +667,13 @@ static void test_no_free_fd(void)
 	char *argv[] = {"bash", "-c", script, NULL};
 	const char *helper = tst_build("cordon-helper");
 
+	if (h_sanitized()) {
+		tst_skip(
+		    "the sanitized helper's runtime opens files of its own before "
+		    "main: it cannot start with no free fd (the plain run fails too); "
+		    "the static helper is checked in the plain build's run");
+		return;
+	}
 	for (int t = 0; t < NTIERS; t++) {
 		struct tst_proc r;
 		char job[2 * PATH_MAX + 64];

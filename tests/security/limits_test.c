@@ -81,13 +81,22 @@ static void test_rlimits(void)
  * job is refused (the kernel exempts uid 0), as is a kernel before 5.14. */
 static void test_pids(void)
 {
-	const char *script =
+	char script[2 * PATH_MAX + 1024];
+	/* python3 says how many it forked once it has them all, keeps them a
+	 * while, and the host spawns meanwhile (waiting for the count, not a
+	 * clock: a loaded machine starts python3 slowly). */
+	snprintf(
+	    script, sizeof(script),
+	    "f=%s/limits-pids; rm -f $f; "
 	    "python3 -c 'import os, signal, time\nkids = []\nfor i in range(40):\n    "
-	    "try:\n        p = os.fork()\n    except OSError:\n        break\n    if p "
-	    "== 0:\n        time.sleep(3)\n        os._exit(0)\n    kids.append(p)\n"
-	    "print(\"started\", len(kids), flush=True)\nfor p in kids:\n    "
-	    "os.kill(p, signal.SIGKILL)\n    os.waitpid(p, 0)' & sleep 1; /bin/echo host "
-	    "spawns; wait";
+	    "try:\n        p = os.fork()\n    except OSError:\n        break\n    if "
+	    "p == 0:\n        time.sleep(30)\n        os._exit(0)\n    "
+	    "kids.append(p)\nprint(\"started\", len(kids), flush=True)\n"
+	    "time.sleep(1)\nfor p in kids:\n    os.kill(p, signal.SIGKILL)\n    "
+	    "os.waitpid(p, 0)' > $f & "
+	    "while [ ! -s $f ] && kill -0 $! 2>/dev/null; do sleep 0.05; done; "
+	    "/bin/echo host spawns; wait; cat $f; rm -f $f",
+	    tst_scratch());
 	struct utsname u;
 	int major = 0, minor = 0;
 	struct tst_proc r;
@@ -97,7 +106,7 @@ static void test_pids(void)
 	if (uname(&u) == 0)
 		sscanf(u.release, "%d.%d", &major, &minor);
 	host(NULL, "pids=8", script, &r);
-	expect(&r, "plain", "started 40\nhost spawns\n");
+	expect(&r, "plain", "host spawns\nstarted 40\n");
 	tst_proc_free(&r);
 	for (int t = 0; t < 2; t++) {
 		host(tiers[t], "pids=8", script, &r);
@@ -106,7 +115,7 @@ static void test_pids(void)
 			CU_ASSERT_PTR_NOT_NULL(strstr(r.err, "cordon: cannot limit "));
 			CU_ASSERT_PTR_NOT_NULL(strstr(r.err, "(pids=)"));
 		} else {
-			expect(&r, tiers[t], "started 7\nhost spawns\n");
+			expect(&r, tiers[t], "host spawns\nstarted 7\n");
 		}
 		tst_proc_free(&r);
 	}
