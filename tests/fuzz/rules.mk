@@ -11,11 +11,11 @@ FUZZ_CFLAGS := -O1 -g -fsanitize=fuzzer,address,undefined -fno-sanitize-recover=
 
 FUZZ_TARGETS := $(patsubst tests/fuzz/fuzz_%.c,%,$(wildcard tests/fuzz/fuzz_*.c))
 # What each target links besides its own file.
-FUZZ_LINK_tier := shim/tier.c common/contract.c
+FUZZ_LINK_tier := shim/tier.c common/contract.c common/limits.c
 FUZZ_LINK_env := shim/env.c
 FUZZ_LINK_path := shim/path.c
-FUZZ_LINK_args := common/contract.c tests/lib/hcmd.c
-FUZZ_LINK_roundtrip := common/contract.c
+FUZZ_LINK_args := common/contract.c common/limits.c tests/lib/hcmd.c
+FUZZ_LINK_roundtrip := common/contract.c common/limits.c
 FUZZ_LINK_fmt := helper/fmt.c
 FUZZ_LINK_pathreal := shim/call.c shim/mem.c shim/pin.c shim/actions.c shim/probe.c \
 		      shim/path.c shim/env.c shim/log.c shim/logfmt.c shim/tier.c \
