@@ -127,6 +127,13 @@ def run_tests(stage, selectors, nobody=False):
     return caught, ran, out
 
 
+def put(src, dst):
+    """Copies src over dst by a rename: a process a mutant's test left
+    behind may still run dst (ETXTBSY for a copy over it)."""
+    shutil.copy2(src, dst + ".new")
+    os.replace(dst + ".new", dst)
+
+
 def main():
     if len(sys.argv) < 2:
         sys.stderr.write(__doc__)
@@ -163,14 +170,14 @@ def main():
                 shutil.rmtree(tree, ignore_errors=True)
                 continue
             for a in ARTIFACTS:
-                shutil.copy2(os.path.join(tree, "build", a), os.path.join(stage, "build", a))
+                put(os.path.join(tree, "build", a), os.path.join(stage, "build", a))
             shutil.rmtree(tree, ignore_errors=True)
             caught, ran, out = run_tests(stage, m["tests"])
             if not caught and os.getuid() == 0:
                 caught, more, out = run_tests(stage, m["tests"], nobody=True)
                 ran += more
             for a in ARTIFACTS:
-                shutil.copy2(good[a], os.path.join(stage, "build", a))
+                put(good[a], os.path.join(stage, "build", a))
             took = time.time() - start
             if caught:
                 print("mutant %-36s caught (%4.1f s) by %s%s" % (
