@@ -172,7 +172,8 @@ child(const struct mode *m, unsigned uid, unsigned gid, char **argv)
 			_exit(wait_status(job));
 	}
 	if (m->drop &&
-	    drop_privileges(m->flags & CLONE_NEWNET ? TIER_LOCKDOWN : TIER_HARDENED) < 0)
+	    drop_privileges(m->flags & CLONE_NEWNET ? TIER_LOCKDOWN : TIER_HARDENED,
+			    false) < 0)
 		fail("drop_privileges");
 	execv(argv[0], argv);
 	fail(argv[0]);

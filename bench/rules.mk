@@ -11,7 +11,7 @@ $(B)/bench/spawn: bench/spawn.c bench/rules.mk
 
 BENCH_COMPILE = $(BENCH_CC) $(BASE_CPPFLAGS) $(CPPFLAGS) $(BASE_CFLAGS) $(CFLAGS)
 $(eval $(call OBJ_FLAVOUR,bench,BENCH_COMPILE,bench/rules.mk))
-BENCH_FLOOR_OBJS := $(call objs,bench,bench/floor.c helper/caps.c)
+BENCH_FLOOR_OBJS := $(call objs,bench,bench/floor.c helper/caps.c helper/sys.c)
 $(B)/bench/floor: $(BENCH_FLOOR_OBJS)
 	@mkdir -p $(@D)
 	$(BENCH_CC) $(BASE_CFLAGS) $(CFLAGS) -o $@ $(BENCH_FLOOR_OBJS) \
