@@ -242,8 +242,7 @@ static void stop_self(int sig)
 		sigaction(sig, &old, NULL);
 }
 
-/* Dies the way the job did. RLIMIT_CORE 0: the core, if any, was the
- * job's to write, not ours. */
+/* time='s one line, on the job's stderr (kept open for it). */
 static void say_time_up(const struct job *j)
 {
 	char line[160];
@@ -260,6 +259,8 @@ static void say_time_up(const struct job *j)
 static const struct job *the_job;
 static bool said;
 
+/* Dies the way the job did. RLIMIT_CORE 0: the core, if any, was the
+ * job's to write, not ours. */
 static _Noreturn void mirror(int status)
 {
 	struct rlimit none = {0, 0};

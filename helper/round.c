@@ -189,7 +189,8 @@ static void pass_on(const struct rounds *r, int sig, siginfo_t *si)
 		syscall(SYS_pidfd_send_signal, r->qpfd, sig, NULL, 0);
 }
 
-/* A SIGCHLD with a CLD_* code is init's state changing, never passed on. */
+/* Ours, never passed on: a SIGCHLD with a CLD_* code (init's state
+ * changing, or the waker's end), and the waker's cookie-marked SIGCONT. */
 static bool from_init(const struct rounds *r, int sig, const siginfo_t *si)
 {
 	return (sig == SIGCHLD && si->si_code > 0) ||
