@@ -1,8 +1,9 @@
-/* The job's limits (--limits, common/limits.h; docs/helper.md "Limits"):
- * checked by the monitor before the first clone, the namespace and inotify
- * counts written by init into the sandbox's user namespace, the rlimits set
- * by the target just before its exec, the clock kept by the monitor (and
- * by init for what the job leaves, once the monitor is gone). */
+/* The job's limits (--limits, common/limits.h; docs/helper.md "The job's
+ * limits"): checked by the monitor before the first clone, the namespace
+ * and inotify counts written by init into the sandbox's user namespace,
+ * the rlimits set by the target just before its exec, the clock kept by
+ * the monitor (and by init: for what the job leaves once the monitor is
+ * gone, and a moment late when the monitor is stopped). */
 #include "helper/helper.h"
 
 #include <errno.h>
