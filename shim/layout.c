@@ -215,7 +215,7 @@ static bool walk_one(const char *f, bool create, bool judge, uid_t me, struct wa
 static bool walk_list(const char *list, const char *seps, bool empty_is_cwd, bool judge,
 		      uid_t me, struct walk *w, struct layout_why *why)
 {
-	for (const char *p = list; p && *p;) {
+	for (const char *p = list ? list : ""; *p;) {
 		size_t n = strcspn(p, seps);
 		if (n >= sizeof(w->words) - w->wlen) {
 			why->file = "LD_PRELOAD";
@@ -237,6 +237,12 @@ static bool walk_list(const char *list, const char *seps, bool empty_is_cwd, boo
 		p += n;
 		if (*p)
 			p++;
+		/* A separator last: an empty entry after it (the cwd). */
+		if (!*p && empty_is_cwd && strchr(seps, p[-1])) {
+			why->file = "";
+			why->relative = true;
+			return false;
+		}
 	}
 	return true;
 }

@@ -148,8 +148,9 @@ static void test_replace_helper_writable(void)
  * caller stages S/safe/h -> S/u/l -> S/cordon-helper, S/safe root's and
  * S/u uid 65534's, and runs a hardened host as 65534 through S/safe/h. The
  * control: 65534 re-points S/u/l. The host's job is refused, naming S/u;
- * through a link in a root-owned directory alone it runs; a relative
- * LD_PRELOAD word is refused. */
+ * through a link in a root-owned directory alone it runs; an empty
+ * LD_LIBRARY_PATH entry (the cwd) and a relative LD_PRELOAD word are
+ * refused. */
 static void test_link_chain(void)
 {
 	char dir[PATH_MAX], script[8 * PATH_MAX];
@@ -179,6 +180,7 @@ static void test_link_chain(void)
 	    "as ln -sfn \"$d/cordon-helper\" \"$d/u/l\" && "
 	    "job \"$d/libcordon.so\" \"$d/safe/h\" && "
 	    "job \"$d/libcordon.so\" \"$d/safe/ok\" && "
+	    "LD_LIBRARY_PATH=/usr/lib: job \"$d/libcordon.so\" \"$d/safe/ok\" && "
 	    "cd \"$d\" && job ./libcordon.so \"$d/safe/ok\"",
 	    dir, tst_build("libcordon.so"), tst_build("cordon-helper"));
 	char *argv[] = {"sh", "-c", script, NULL};
@@ -191,9 +193,10 @@ static void test_link_chain(void)
 	if (at)
 		sscanf(at, "\nran\nrc 0\nns %63s", ran);
 	CU_ASSERT_TRUE(ran[0] && strcmp(ran, host) != 0);
-	snprintf(want_out, sizeof(want_out),
-		 "host %s\n/bin/true\nrc 126\nns\nran\nrc 0\nns %s\nrc 126\nns\n", host,
-		 ran);
+	snprintf(
+	    want_out, sizeof(want_out),
+	    "host %s\n/bin/true\nrc 126\nns\nran\nrc 0\nns %s\nrc 126\nns\nrc 126\nns\n",
+	    host, ran);
 	CU_ASSERT_STRING_EQUAL(r.out, want_out);
 	char want[PATH_MAX + 64];
 	snprintf(want, sizeof(want), "cordon: uid 65534 may change %s/u, and with it ",
