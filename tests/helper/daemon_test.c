@@ -85,32 +85,6 @@ static int group_settles(pid_t pgid, int n, int ms)
 	return k;
 }
 
-/* v (the helper's command line, or a plain argv) in a process group of its
- * own, stdout on *out, stdin /dev/null. */
-static pid_t spawn_v(char *const v[], int *out)
-{
-	int p[2];
-	pid_t pid;
-
-	if (pipe2(p, O_CLOEXEC) < 0)
-		return -1;
-	pid = fork();
-	if (pid == 0) {
-		sigset_t none;
-		sigemptyset(&none);
-		sigprocmask(SIG_SETMASK, &none, NULL);
-		setpgid(0, 0);
-		dup2(p[1], 1);
-		int null = open("/dev/null", O_RDONLY);
-		dup2(null, 0);
-		execvp(v[0], v);
-		_exit(127);
-	}
-	close(p[1]);
-	*out = p[0];
-	return pid;
-}
-
 /* argv through the helper at tier with --orphans kill (tier NULL: plainly). */
 static char **orphans_kill_cmdline(const char *tier, char *const argv[])
 {
@@ -251,7 +225,7 @@ static void test_survivor(void)
 			    kill_them
 				? orphans_kill_cmdline(tiers[t], argv)
 				: (tiers[t] ? tst_helper_cmdline(tiers[t], argv) : NULL);
-			pid_t pid = spawn_v(v ? v : argv, &out);
+			pid_t pid = h_spawn_v(v ? v : argv, 0, &out);
 			tst_hcmd_free(v);
 			CU_ASSERT_TRUE_FATAL(pid > 0);
 			CU_ASSERT_TRUE(h_read_line(out, line, sizeof(line), 5000) > 0);
@@ -530,32 +504,6 @@ static char **no_landlock(char *const v[])
 	return w;
 }
 
-/* w in process group pg, stdout on *out, stdin /dev/null. */
-static pid_t spawn_in(char *const w[], pid_t pg, int *out)
-{
-	int p[2];
-	pid_t pid;
-
-	if (pipe2(p, O_CLOEXEC) < 0)
-		return -1;
-	pid = fork();
-	if (pid == 0) {
-		sigset_t none;
-		sigemptyset(&none);
-		sigprocmask(SIG_SETMASK, &none, NULL);
-		setpgid(0, pg);
-		dup2(p[1], 1);
-		int null = open("/dev/null", O_RDONLY);
-		dup2(null, 0);
-		execvp(w[0], w);
-		_exit(127);
-	}
-	setpgid(pid, pg);
-	close(p[1]);
-	*out = p[0];
-	return pid;
-}
-
 /* A kernel without Landlock's signal scope: the job runs in a process
  * group of its own (its pid still the host's), so its kill(0) spares the
  * host's members of the group the host started it in; the control, without
@@ -582,7 +530,7 @@ static void test_no_landlock(void)
 			_exit(127);
 		}
 		setpgid(member, member);
-		pid_t pid = spawn_in(no_landlock(v ? v : job), member, &out);
+		pid_t pid = h_spawn_v(no_landlock(v ? v : job), member, &out);
 		tst_hcmd_free(v);
 		CU_ASSERT_TRUE_FATAL(pid > 0);
 		if (h_read_line(out, line, sizeof(line), 5000) <= 0) {
@@ -622,7 +570,7 @@ static void test_no_landlock(void)
 		char **v = tst_helper_cmdline(tiers[t], sl);
 		char line[64] = "";
 		int out = -1;
-		pid_t pid = spawn_v(no_landlock(v), &out);
+		pid_t pid = h_spawn_v(no_landlock(v), 0, &out);
 		tst_hcmd_free(v);
 		CU_ASSERT_TRUE_FATAL(pid > 0);
 		CU_ASSERT_TRUE(h_read_line(out, line, sizeof(line), 5000) > 0);
@@ -646,7 +594,7 @@ static void test_no_clone3(void)
 			w[i + 3] = v[i];
 		char line[64] = "", want[64];
 		int out;
-		pid_t pid = spawn_v(w, &out);
+		pid_t pid = h_spawn_v(w, 0, &out);
 		tst_hcmd_free(v);
 		CU_ASSERT_TRUE_FATAL(pid > 0);
 		CU_ASSERT_TRUE(h_read_line(out, line, sizeof(line), 5000) > 0);

@@ -45,11 +45,10 @@ int h_sh(const char *tier, const char *script, struct tst_proc *res)
 	return h_run(tier, argv, res);
 }
 
-pid_t h_spawn(const char *tier, char *const argv[], int *out)
+pid_t h_spawn_v(char *const v[], pid_t pg, int *out)
 {
 	int p[2];
 	pid_t pid;
-	char **v = tier ? tst_helper_cmdline(tier, argv) : NULL;
 
 	if (pipe2(p, O_CLOEXEC) < 0)
 		return -1;
@@ -58,16 +57,24 @@ pid_t h_spawn(const char *tier, char *const argv[], int *out)
 		sigset_t none;
 		sigemptyset(&none);
 		sigprocmask(SIG_SETMASK, &none, NULL);
-		setpgid(0, 0);
+		setpgid(0, pg);
 		dup2(p[1], 1);
 		int null = open("/dev/null", O_RDONLY);
 		dup2(null, 0);
-		execvp(v ? v[0] : argv[0], v ? v : argv);
+		execvp(v[0], v);
 		_exit(127);
 	}
-	tst_hcmd_free(v);
 	close(p[1]);
 	*out = p[0];
+	return pid;
+}
+
+pid_t h_spawn(const char *tier, char *const argv[], int *out)
+{
+	char **v = tier ? tst_helper_cmdline(tier, argv) : NULL;
+	pid_t pid = h_spawn_v(v ? v : argv, 0, out);
+
+	tst_hcmd_free(v);
 	return pid;
 }
 

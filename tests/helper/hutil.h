@@ -23,6 +23,9 @@ int h_sh(const char *tier, const char *script, struct tst_proc *res);
 /* Starts argv (through the helper when tier is set) in its own process
  * group with stdout on *out; stdin /dev/null, stderr inherited. */
 pid_t h_spawn(const char *tier, char *const argv[], int *out);
+/* v as it is (a helper command line or a plain argv) in process group pg
+ * (0: one of its own), with h_spawn's stdin, stdout and signal mask. */
+pid_t h_spawn_v(char *const v[], pid_t pg, int *out);
 
 /* Reads one line from fd within timeout_ms; returns its length or -1. */
 int h_read_line(int fd, char *buf, size_t size, int timeout_ms);
