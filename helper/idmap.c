@@ -48,22 +48,31 @@ int idmap_write_self(uid_t uid, gid_t gid)
 	return write_file("/proc/self/gid_map", line, (size_t)n);
 }
 
-/* The highest id of a map ("inside outside count" lines), inside. */
+/* The next line of a map ("inside outside count") at *p: false at its
+ * end; else its inside first id and count, *p past it. */
+static bool next_range(const char **p, unsigned long *first, unsigned long *count)
+{
+	const char *end;
+
+	if (!**p)
+		return false;
+	*first = fmt_ul(*p, &end);
+	(void)fmt_ul(end, &end);
+	*count = fmt_ul(end, &end);
+	if (end == *p)
+		return false;
+	*p = end + strspn(end, " \n");
+	return true;
+}
+
+/* The highest id of a map, inside. */
 static unsigned long top_of(const char *own)
 {
-	unsigned long top = 0;
+	unsigned long top = 0, first, count;
 
-	for (const char *p = own; *p;) {
-		const char *end;
-		unsigned long first = fmt_ul(p, &end);
-		(void)fmt_ul(end, &end);
-		unsigned long count = fmt_ul(end, &end);
-		if (end == p)
-			break;
+	for (const char *p = own; next_range(&p, &first, &count);)
 		if (count && first + count - 1 > top)
 			top = first + count - 1;
-		p = end + strspn(end, " \n");
-	}
 	return top;
 }
 
@@ -74,16 +83,11 @@ static int identity_of(const char *own, char *out, size_t size, bool spare_top)
 	unsigned long top = top_of(own);
 	size_t len = 0;
 
-	for (const char *p = own; *p;) {
-		const char *end;
-		unsigned long first = fmt_ul(p, &end);
-		(void)fmt_ul(end, &end);
-		unsigned long count = fmt_ul(end, &end);
-		if (end == p)
-			break;
+	unsigned long first, count;
+
+	for (const char *p = own; next_range(&p, &first, &count);) {
 		if (spare_top && count && first + count - 1 == top)
 			count--;
-		p = end + strspn(end, " \n");
 		if (!count)
 			continue;
 		size_t n =
