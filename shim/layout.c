@@ -330,6 +330,8 @@ static const struct layout_why deadlock = {.file = "libcordon.so", .err = EDEADL
 
 bool layout_replaceable(const struct config *cfg, struct layout_why *why)
 {
+	int saved = errno; /* the real call's to set, not the walk's */
+
 	if (!lock()) {
 		*why = deadlock;
 		return true;
@@ -337,6 +339,7 @@ bool layout_replaceable(const struct config *cfg, struct layout_why *why)
 	ensure(cfg, true);
 	*why = known.why;
 	unlock();
+	errno = saved;
 	return why->file != NULL;
 }
 
@@ -345,6 +348,7 @@ bool layout_held(const struct config *cfg, const char *list, struct layout_why *
 {
 	const char *p;
 	bool held = false;
+	int saved = errno;
 
 	if (!lock()) {
 		*why = deadlock;
@@ -371,5 +375,6 @@ bool layout_held(const struct config *cfg, const char *list, struct layout_why *
 			}
 	}
 	unlock();
+	errno = saved;
 	return held;
 }
