@@ -2,14 +2,17 @@
  * argv, against a model of the grammar of docs/design.md,
  *
  *	cordon-helper [--sh] [--dirfd N] [--cloexec N] [--tmp-size SIZE]
- *		      [--status-fd N] [--writable PATHS] [--hidden PATHS]
+ *		      [--status-fd N] [--orphans kill] [--writable PATHS]
+ *		      [--hidden PATHS] [--limits LIST]
  *		      TIER DEV:INO PATH ARGV0 [ARG...]
  *
  * (each option at most once, N decimal in [0, INT_MAX], DEV and INO decimal
  * in [0, 2^64) or DEV:INO "-", exact tier words, PATH empty only with
- * --dirfd, PATHS absolute canonical paths joined by ':'), and checked to
- * parse its own canonical form back to the same request. */
+ * --dirfd, PATHS absolute canonical paths joined by ':', LIST NAME=VALUE
+ * pairs joined by ','), and checked to parse its own canonical form back
+ * to the same request. */
 #include "common/contract.h"
+#include "common/limits.h"
 #include "tests/fuzz/fuzz.h"
 #include "tests/lib/hcmd.h"
 
@@ -87,10 +90,70 @@ static bool model_paths(const char *s, bool root)
 	}
 }
 
+/* LIST written out differently: pieces between ',' (none empty, so no
+ * ',' at either end), each NAME=VALUE with a known name at most once and
+ * a value of its kind: digits without a leading zero, then for sizes one
+ * of kmgt (any case, binary), for times one of smh; in all at most 2^63 - 1,
+ * and at least 1 but for core. At most LIMITS_LEN characters; "" is none. */
+static bool model_limits(const char *s)
+{
+	static const char *const names[] = {"pids", "time", "cpu",    "nofile", "fsize",
+					    "core", "mem",  "userns", "inotify"};
+	static const char kinds[] = "nttnbbbnn"; /* count, time, bytes */
+	bool seen[sizeof(names) / sizeof(names[0])] = {false};
+
+	if (strlen(s) > LIMITS_LEN)
+		return false;
+	if (!*s)
+		return true;
+	for (const char *p = s;;) {
+		const char *end = strchr(p, ','), *eq;
+		size_t n = end ? (size_t)(end - p) : strlen(p), k;
+		char piece[LIMITS_LEN + 1];
+		memcpy(piece, p, n);
+		piece[n] = '\0';
+		if (!(eq = strchr(piece, '=')))
+			return false;
+		for (k = 0; k < sizeof(names) / sizeof(names[0]); k++)
+			if (strlen(names[k]) == (size_t)(eq - piece) &&
+			    !strncmp(piece, names[k], (size_t)(eq - piece)))
+				break;
+		if (k == sizeof(names) / sizeof(names[0]) || seen[k])
+			return false;
+		seen[k] = true;
+		const char *v = eq + 1;
+		size_t digits = strspn(v, "0123456789"), rest = strlen(v) - digits;
+		unsigned __int128 num, mul = 1;
+		if (digits == 0 || (v[0] == '0' && digits > 1) || rest > 1 ||
+		    !model_num(v, v + digits, INT64_MAX, &num))
+			return false;
+		if (rest) {
+			const char *u = kinds[k] == 'b'	  ? "kKmMgGtT"
+					: kinds[k] == 't' ? "smh"
+							  : "";
+			const char *at = strchr(u, v[digits]);
+			if (!at || !*u)
+				return false;
+			mul = kinds[k] == 'b'
+				  ? (unsigned __int128)1 << (10 * ((at - u) / 2 + 1))
+			      : v[digits] == 's' ? 1
+			      : v[digits] == 'm' ? 60
+						 : 3600;
+		}
+		if (num * mul > INT64_MAX || (num == 0 && strcmp(names[k], "core") != 0))
+			return false;
+		if (!end)
+			return true;
+		p = end + 1;
+		if (!*p)
+			return false;
+	}
+}
+
 static bool model_ok(int argc, char **argv)
 {
 	bool sh = false, dirfd = false, cloexec = false, tmp = false, status = false;
-	bool writable = false, hidden = false;
+	bool writable = false, hidden = false, orphans = false, limits = false;
 	unsigned __int128 v;
 	int i = 1;
 
@@ -102,6 +165,8 @@ static bool model_ok(int argc, char **argv)
 			     : strcmp(argv[i], "--status-fd") == 0 ? &status
 			     : strcmp(argv[i], "--writable") == 0  ? &writable
 			     : strcmp(argv[i], "--hidden") == 0	   ? &hidden
+			     : strcmp(argv[i], "--orphans") == 0   ? &orphans
+			     : strcmp(argv[i], "--limits") == 0	   ? &limits
 								   : NULL;
 		if (!seen || *seen)
 			return false;
@@ -110,6 +175,16 @@ static bool model_ok(int argc, char **argv)
 			continue;
 		if (seen == &tmp) {
 			if (++i >= argc || !model_size(argv[i]))
+				return false;
+			continue;
+		}
+		if (seen == &orphans) {
+			if (++i >= argc || strcmp(argv[i], "kill") != 0)
+				return false;
+			continue;
+		}
+		if (seen == &limits) {
+			if (++i >= argc || !model_limits(argv[i]))
 				return false;
 			continue;
 		}
@@ -147,6 +222,10 @@ static void same(const struct helper_req *a, const struct helper_req *b)
 			       : !b->writable);
 	FUZZ_CHECK(a->hidden ? b->hidden && strcmp(a->hidden, b->hidden) == 0
 			     : !b->hidden);
+	FUZZ_CHECK(a->orphans ? b->orphans && strcmp(a->orphans, b->orphans) == 0
+			      : !b->orphans);
+	FUZZ_CHECK(a->limits ? b->limits && strcmp(a->limits, b->limits) == 0
+			     : !b->limits);
 	for (size_t i = 0; a->argv[i] || b->argv[i]; i++)
 		FUZZ_CHECK(a->argv[i] && b->argv[i] &&
 			   strcmp(a->argv[i], b->argv[i]) == 0);
@@ -163,6 +242,8 @@ static void check_canonical(const struct helper_req *a)
 			     .tmp_size = a->tmp_size,
 			     .writable = a->writable,
 			     .hidden = a->hidden,
+			     .orphans = a->orphans,
+			     .limits = a->limits,
 			     .status = a->status_fd >= 0,
 			     .status_fd = a->status_fd,
 			     .any_file = a->any_file,

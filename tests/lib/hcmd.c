@@ -22,6 +22,8 @@ char **tst_hcmd_argv(const struct tst_hcmd *c)
 	r.tmp_size = c->tmp_size;
 	r.writable = c->writable;
 	r.hidden = c->hidden;
+	r.orphans = c->orphans;
+	r.limits = c->limits;
 	r.status_fd = c->status ? c->status_fd : -1;
 	r.any_file = c->any_file;
 	r.dev = c->dev;

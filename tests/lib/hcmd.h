@@ -17,6 +17,8 @@ struct tst_hcmd {
 	const char *tmp_size; /* NULL: not given */
 	const char *writable; /* --writable PATHS; NULL: not given */
 	const char *hidden;   /* --hidden PATHS; NULL: not given */
+	const char *orphans;  /* --orphans WORD; NULL: not given */
+	const char *limits;   /* --limits LIST; NULL: not given */
 	bool status;	      /* --status-fd status_fd given */
 	int status_fd;
 	bool any_file;	  /* DEV:INO "-" */
