@@ -179,7 +179,7 @@ static const struct opt opts[] = {
     {"--hidden", OPT_VALUE, AT(hidden), hidden_ok, PATHS_WHAT " (/ itself excluded)"},
     {"--limits", OPT_VALUE, AT(limits), limits_ok,
      "NAME=VALUE[,NAME=VALUE...] of pids, time, cpu, nofile, fsize, core, mem, userns, "
-     "inotify"},
+     "inotify, tmp"},
 };
 _Static_assert(sizeof(opts) / sizeof(opts[0]) == REQ_NOPT, "REQ_NOPT");
 

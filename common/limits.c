@@ -16,7 +16,7 @@ static const struct {
     [LIMIT_CPU] = {"cpu", SECONDS, 1},	     [LIMIT_NOFILE] = {"nofile", COUNT, 1},
     [LIMIT_FSIZE] = {"fsize", BYTES, 1},     [LIMIT_CORE] = {"core", BYTES, 0},
     [LIMIT_MEM] = {"mem", BYTES, 1},	     [LIMIT_USERNS] = {"userns", COUNT, 1},
-    [LIMIT_INOTIFY] = {"inotify", COUNT, 1},
+    [LIMIT_INOTIFY] = {"inotify", COUNT, 1}, [LIMIT_TMP] = {"tmp", BYTES, 1},
 };
 
 const char *limit_name(enum limit l)
@@ -87,7 +87,7 @@ int limits_parse(const char *s, struct limits *out, const char **why)
 		if (l < 0) {
 			*why =
 			    "a name is not one of pids, time, cpu, nofile, fsize, core, "
-			    "mem, userns, inotify";
+			    "mem, userns, inotify, tmp";
 			return -EINVAL;
 		}
 		if (out->set[l]) {

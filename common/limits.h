@@ -19,6 +19,7 @@ enum limit {
 	LIMIT_MEM,     /* memory, bytes (a cgroup's memory.max) */
 	LIMIT_USERNS,  /* the job's own user namespaces (and each other kind) */
 	LIMIT_INOTIFY, /* the job's inotify instances */
+	LIMIT_TMP,     /* bytes: lockdown's private tmpfs (as CORDON_TMP_SIZE) */
 	LIMIT_N
 };
 
@@ -27,7 +28,8 @@ struct limits {
 	bool set[LIMIT_N];
 };
 
-/* The longest list either end writes: every name, a 20-digit value, commas. */
+/* The longest list either end writes: every name, a 19-digit value (at
+ * most 2^63 - 1), an '=' and a comma each (254 with every name). */
 enum { LIMITS_LEN = 256 };
 
 const char *limit_name(enum limit l);

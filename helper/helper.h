@@ -139,6 +139,9 @@ void limits_check(struct job *j);
 void limits_counts(const struct job *j);
 void limits_rlimits(const struct job *j);
 long long limits_now_ms(void);
+/* lockdown's tmpfs size=: --tmp-size or the limit tmp= (bytes), the
+ * smaller of the two when both are given; NULL: neither. */
+const char *limits_tmp_size(const struct job *j);
 int limits_poll_ms(const struct job *j, int late);
 
 /* channel.c: the monitor <-> init messages, one fixed-size record per send

@@ -11,6 +11,7 @@
 #include <string.h>
 #include <sys/resource.h>
 #include <sys/syscall.h>
+#include <sys/sysinfo.h>
 #include <sys/utsname.h>
 #include <time.h>
 #include <unistd.h>
@@ -63,6 +64,42 @@ void limits_check(struct job *j)
 	/* Beyond a century: no deadline worth a clock. */
 	if (j->lim.set[LIMIT_TIME] && j->lim.v[LIMIT_TIME] < 3155760000ULL)
 		j->deadline_ms = limits_now_ms() + (long long)j->lim.v[LIMIT_TIME] * 1000;
+}
+
+/* A --tmp-size in bytes (contract.h's grammar: checked already); N% as
+ * tmpfs reckons it, of the machine's RAM. */
+static uint64_t tmp_bytes(const char *s)
+{
+	uint64_t n = 0;
+	struct sysinfo si;
+
+	for (; *s >= '0' && *s <= '9'; s++)
+		n = n * 10 + (uint64_t)(*s - '0');
+	switch (*s | 0x20) {
+	case 'k':
+		return n << 10;
+	case 'm':
+		return n << 20;
+	case 'g':
+		return n << 30;
+	case '%' | 0x20:
+		if (sysinfo(&si) < 0)
+			return UINT64_MAX;
+		return (uint64_t)((unsigned __int128)si.totalram * si.mem_unit * n / 100);
+	default:
+		return n;
+	}
+}
+
+const char *limits_tmp_size(const struct job *j)
+{
+	static char bytes[U64_DIGITS];
+	const char *size = j->a->tmp_size;
+
+	if (!j->lim.set[LIMIT_TMP] || (size && tmp_bytes(size) <= j->lim.v[LIMIT_TMP]))
+		return size;
+	fmt_u64(bytes, j->lim.v[LIMIT_TMP]);
+	return bytes;
 }
 
 long long limits_now_ms(void)

@@ -245,7 +245,8 @@ bool mounts_host_mqueue(void)
 	return statfs("/dev/mqueue", &fs) == 0 && fs.f_type == MQUEUE_MAGIC;
 }
 
-/* The scratch mounts, each limited to size (CORDON_TMP_SIZE) when given. */
+/* The scratch mounts, each limited to size (CORDON_TMP_SIZE, tmp=) when
+ * given. */
 static void mount_scratch(const char *size)
 {
 	enum { N = sizeof(scratch) / sizeof(scratch[0]) };
@@ -281,9 +282,9 @@ void mounts_build(struct job *j)
 	cwd_capture(&cwd);
 	fs_readonly(j);
 	if (lockdown)
-		mount_scratch(j->a->tmp_size);
+		mount_scratch(limits_tmp_size(j));
 	if (lockdown || root)
-		run_mount(j->a->tmp_size, j->uid);
+		run_mount(lockdown ? limits_tmp_size(j) : NULL, j->uid);
 	fs_attach(j);
 	keep_cwd(&cwd, false);
 	keep_target(j);

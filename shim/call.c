@@ -108,7 +108,7 @@ static bool satisfied(const struct config *cfg, const struct call *c, enum tier 
 
 #define LIMITS_RULE                                                                      \
 	"; a list is NAME=VALUE[,NAME=VALUE...] of pids, time, cpu, nofile, fsize, "     \
-	"core, mem, userns, inotify (docs/shim.md); refusing to run "
+	"core, mem, userns, inotify, tmp (docs/shim.md); refusing to run "
 
 /* The limits the job gets: the host's, lowered by the job's own (never
  * raised), into c->limits; true after saying why when either is not a

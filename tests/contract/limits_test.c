@@ -4,6 +4,7 @@
 #include "tests/lib/tst.h"
 
 #include <errno.h>
+#include <stdio.h>
 #include <string.h>
 
 static void test_parse(void)
@@ -29,6 +30,16 @@ static void test_parse(void)
 	CU_ASSERT_EQUAL(limits_parse("time=1h,cpu=30s", &l, NULL), 0);
 	CU_ASSERT_EQUAL(l.v[LIMIT_TIME], 3600);
 	CU_ASSERT_EQUAL(l.v[LIMIT_CPU], 30);
+	CU_ASSERT_EQUAL(limits_parse("tmp=64M", &l, NULL), 0);
+	CU_ASSERT_EQUAL(l.v[LIMIT_TMP], 64ULL << 20);
+	/* The longest list: every name at 2^63 - 1, read and written back. */
+	char all[LIMITS_LEN + 1] = "";
+	for (int i = 0; i < LIMIT_N; i++)
+		snprintf(all + strlen(all), sizeof(all) - strlen(all), "%s%s=%lld",
+			 i ? "," : "", limit_name((enum limit)i), (long long)INT64_MAX);
+	CU_ASSERT_EQUAL_FATAL(limits_parse(all, &l, NULL), 0);
+	CU_ASSERT_EQUAL(limits_format(&l, buf, sizeof(buf)), strlen(all));
+	CU_ASSERT_STRING_EQUAL(buf, all);
 }
 
 static void test_refused(void)
@@ -41,6 +52,7 @@ static void test_refused(void)
 	    "PIDS=3",	    "pids=3,pids=4", "pids=3,",
 	    ",pids=3",	    "pids=3,,cpu=1", "mem=9223372036854775808",
 	    "mem=8388608t", "pids = 3",	     "nofile=1 ",
+	    "tmp=0",	    "tmp=10%",	     "tmp=1h",
 	};
 	struct limits l;
 

@@ -97,9 +97,9 @@ static bool model_paths(const char *s, bool root)
  * and at least 1 but for core. At most LIMITS_LEN characters; "" is none. */
 static bool model_limits(const char *s)
 {
-	static const char *const names[] = {"pids", "time", "cpu",    "nofile", "fsize",
-					    "core", "mem",  "userns", "inotify"};
-	static const char kinds[] = "nttnbbbnn"; /* count, time, bytes */
+	static const char *const names[] = {"pids", "time", "cpu",    "nofile",	 "fsize",
+					    "core", "mem",  "userns", "inotify", "tmp"};
+	static const char kinds[] = "nttnbbbnnb"; /* count, time, bytes */
 	bool seen[sizeof(names) / sizeof(names[0])] = {false};
 
 	if (strlen(s) > LIMITS_LEN)

@@ -28,7 +28,7 @@ KEYS = ["time", "pid", "function", "decision", "requested_tier", "tier", "path",
         "argc", "argv"]
 OPTIONAL = {"errno", "fd", "truncated", "invalid_utf8", "writable", "hidden",
             "writable_dropped", "writable_missing", "limits"}
-LIMITS = {"pids", "time", "cpu", "nofile", "fsize", "core", "mem", "userns", "inotify"}
+LIMITS = {"pids", "time", "cpu", "nofile", "fsize", "core", "mem", "userns", "inotify", "tmp"}
 PATH_LISTS = ["hidden", "writable_dropped", "writable_missing"]
 LINE_MAX = 8192
 

@@ -84,6 +84,53 @@ static void test_bad_tiers(void)
 	}
 }
 
+/* The limit tmp= (CORDON_LIMITS) sizes the same mounts: alone, beside
+ * CORDON_TMP_SIZE (the smaller of the two wins, a percentage of RAM too),
+ * and lowered by a job's env; hardened shares the host's /tmp, unsized. */
+static void test_tmp_limit(void)
+{
+	static const struct {
+		const char *env[3];
+		const char *prefix; /* run by the host's shell before the job */
+		const char *want;   /* df's size of each, in KiB */
+	} cases[] = {
+	    {{"CORDON_LIMITS=tmp=1m", NULL}, "", "1024"},
+	    {{"CORDON_LIMITS=tmp=1m", "CORDON_TMP_SIZE=2m"}, "", "1024"},
+	    {{"CORDON_LIMITS=tmp=2m", "CORDON_TMP_SIZE=1m"}, "", "1024"},
+	    {{"CORDON_LIMITS=tmp=1m", "CORDON_TMP_SIZE=100%"}, "", "1024"},
+	    {{"CORDON_LIMITS=tmp=1m", NULL}, "CORDON_LIMITS=tmp=512k ", "512"},
+	    {{"CORDON_LIMITS=tmp=1m", NULL}, "CORDON_LIMITS=tmp=4m ", "1024"},
+	};
+	struct tst_proc r;
+
+	if (!tst_sandbox_ok())
+		return;
+	for (size_t i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
+		char script[256], want[64];
+		snprintf(script, sizeof(script),
+			 "%s/bin/sh -c \"df -k /tmp /var/tmp /dev/shm | "
+			 "awk 'NR > 1 { print \\$2 }'\"",
+			 cases[i].prefix);
+		snprintf(want, sizeof(want), "%s\n%s\n%s\n", cases[i].want, cases[i].want,
+			 cases[i].want);
+		char *sh[] = {"/bin/sh", "-c", script, NULL};
+		CU_ASSERT_EQUAL_FATAL(s_run("lockdown", cases[i].env, sh, &r), 0);
+		if (strcmp(r.out, want) != 0)
+			fprintf(stderr, "case %zu: %s/%s\n", i, r.out, r.err);
+		CU_ASSERT_STRING_EQUAL(r.out, want);
+		CU_ASSERT_STRING_EQUAL(r.err, "");
+		tst_proc_free(&r);
+	}
+	/* hardened: the host's /tmp, whatever its size; not 1024. */
+	char *sh[] = {"/bin/sh", "-c",
+		      "/bin/sh -c \"df -k /tmp | awk 'NR > 1 { print \\$2 }'\"", NULL};
+	CU_ASSERT_EQUAL_FATAL(
+	    s_run("hardened", (const char *[]){"CORDON_LIMITS=tmp=1m", NULL}, sh, &r), 0);
+	CU_ASSERT_STRING_NOT_EQUAL(r.out, "1024\n");
+	CU_ASSERT_STRING_EQUAL(r.err, "");
+	tst_proc_free(&r);
+}
+
 /* CORDON_TMP_SIZE limits each of lockdown's private /tmp, /var/tmp and
  * /dev/shm: df shows the size, and a bigger file gets ENOSPC. A value that
  * is not a tmpfs size refuses lockdown jobs (not to run them unlimited);
@@ -544,6 +591,9 @@ static CU_TestInfo tests[] = {
     {"unset tier at load fails closed", test_unset_tier},
     {"CORDON_TMP_SIZE: lockdown's tmpfs limited; bad values refuse lockdown",
      test_tmp_size},
+    {"tmp= in CORDON_LIMITS: lockdown's tmpfs; the smaller with CORDON_TMP_SIZE; "
+     "a job lowers",
+     test_tmp_limit},
     {"CORDON_ORPHANS=kill: nothing outlives a job; bad values refuse", test_orphans},
     {"bad tier: system and popen", test_bad_tier_system_popen},
     {"missing helper fails closed", test_missing_helper},
