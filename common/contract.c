@@ -152,6 +152,12 @@ bool hidden_ok(const char *s)
 	return paths_ok(s, false);
 }
 
+bool cgroup_ok(const char *s)
+{
+	return s && strlen(s) < CGROUP_LEN && !strchr(s, ':') &&
+	       path_ok(s, strlen(s), false);
+}
+
 /* The options: each a field of struct helper_req. A flag is a bool, an fd
  * an int (-1: absent), a value a const char * (NULL: absent) that ok()
  * accepts at both ends. */
@@ -180,6 +186,9 @@ static const struct opt opts[] = {
     {"--limits", OPT_VALUE, AT(limits), limits_ok,
      "NAME=VALUE[,NAME=VALUE...] of pids, time, cpu, nofile, fsize, core, mem, userns, "
      "inotify, tmp"},
+    {"--cgroup", OPT_VALUE, AT(cgroup), cgroup_ok,
+     "an absolute path of a cgroup v2 directory (no ':', '.', '..' or '//', no "
+     "trailing '/', not / or under /proc; under 3072 bytes)"},
 };
 _Static_assert(sizeof(opts) / sizeof(opts[0]) == REQ_NOPT, "REQ_NOPT");
 

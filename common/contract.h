@@ -33,6 +33,7 @@ struct helper_req {
 	const char *writable; /* --writable PATHS: the host read-only but these; NULL */
 	const char *hidden;   /* --hidden PATHS: neither readable nor listable; NULL */
 	const char *limits;   /* --limits LIST: the job's limits (limits.h); NULL */
+	const char *cgroup;   /* --cgroup DIR: the job's cgroup is made in DIR; NULL */
 	enum tier tier;	      /* hardened or lockdown */
 	bool any_file;	      /* DEV:INO is "-": the file PATH names when it starts */
 	uint64_t dev, ino;    /* the file the shim resolved */
@@ -42,7 +43,7 @@ struct helper_req {
 
 /* Options, and the slots a command line takes besides argv: the helper,
  * two per option, TIER DEV:INO PATH, the "" an argc-0 argv becomes, NULL. */
-enum { REQ_NOPT = 9, REQ_ARGV_EXTRA = 1 + 2 * REQ_NOPT + 3 + 1 + 1, U64_DIGITS = 21 };
+enum { REQ_NOPT = 10, REQ_ARGV_EXTRA = 1 + 2 * REQ_NOPT + 3 + 1 + 1, U64_DIGITS = 21 };
 
 /* Where req_build writes the numbers it formats. */
 struct req_num {
@@ -85,6 +86,12 @@ bool orphans_ok(const char *s);
 enum { PATHS_MAX = 64, PATHS_LEN = 16384 };
 bool writable_ok(const char *s);
 bool hidden_ok(const char *s);
+
+/* A cgroup v2 directory for --cgroup (CORDON_CGROUP): one absolute,
+ * canonical path as PATHS above (no ':', not "/" alone), shorter than
+ * CGROUP_LEN bytes (room for a job's cgroup and its files below it). */
+enum { CGROUP_LEN = 3072 };
+bool cgroup_ok(const char *s);
 /* The paths of a list, one at a time:
  *	for (cur = paths_start(list); paths_next(&cur, &p, &n);) ...
  * p[0..n) is not NUL-terminated. */

@@ -31,6 +31,33 @@ struct clone_args_k {
 	    set_tid, set_tid_size;
 };
 
+/* struct clone_args up to cgroup: Linux 5.7 (CLONE_ARGS_SIZE_VER2). */
+struct clone_args_cg {
+	struct clone_args_k a;
+	uint64_t cgroup;
+};
+#ifndef CLONE_INTO_CGROUP
+#define CLONE_INTO_CGROUP 0x200000000ULL
+#endif
+
+pid_t clone_into(unsigned long flags, int cgroup)
+{
+	struct clone_args_cg c;
+	long r;
+
+	memset(&c, 0, sizeof(c));
+	c.a.flags = (flags & ~(unsigned long)CSIGNAL) | CLONE_INTO_CGROUP;
+	c.a.exit_signal = flags & CSIGNAL;
+	c.cgroup = (uint64_t)cgroup;
+	/* Fork-like (no stack): the child returns here, as raw_clone's. */
+	r = SYS(SYS_clone3, &c, sizeof(c));
+	if (r < 0) {
+		errno = (int)-r;
+		return -1;
+	}
+	return (pid_t)r;
+}
+
 #if SYS_RAW
 /* clone3 of a child that starts on its own stack and calls fn(arg), then
  * exits with its return: the child cannot return into our frames. */

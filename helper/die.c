@@ -55,12 +55,22 @@ void die_notify(uint32_t *word)
 	notify = word;
 }
 
+/* Undoes what the monitor made outside the sandbox (its job's cgroup). */
+static void (*cleanup)(void);
+
+void die_cleanup(void (*fn)(void))
+{
+	cleanup = fn;
+}
+
 static _Noreturn void vdie(int code, const char *cause, const char *detail,
 			   const char *fmt, va_list ap)
 {
 	char line[128];
 
 	vsay(fmt, ap);
+	if (cleanup)
+		cleanup();
 	if (status_fd >= 0 && code == EXIT_SETUP) {
 		size_t n = fmt_sn(line, sizeof(line), "%s%s%s\n", cause,
 				  detail ? " " : "", detail ? detail : "");

@@ -127,7 +127,19 @@ struct job {
 	int tty;	       /* own_group: the controlling terminal, or -1 */
 	struct limits lim;     /* --limits */
 	long long deadline_ms; /* time=: CLOCK_MONOTONIC ms; 0: none */
+	bool pids_cgroup;      /* pids= is the cgroup's pids.max, not RLIMIT_NPROC */
+	int cgroup;	       /* --cgroup: the job's cgroup (cgroup.c) until init
+				  is in it; else -1 */
 };
+
+/* cgroup.c: the job's cgroup. cgroup_make (monitor, after limits_check,
+ * before init's clone): makes DIR/job-PID with the limits that need it and
+ * returns its fd, locked (-1 without --cgroup). cgroup_remove: the
+ * monitor's end, the cgroup removed when nothing of the job is left in it.
+ * cgroup_oom: whether the kernel's OOM killer killed in it. */
+int cgroup_make(struct job *j);
+void cgroup_remove(void);
+bool cgroup_oom(void);
 
 /* limits.c: the job's limits. limits_check (monitor, first): parses them,
  * refuses what cannot be enforced, starts the clock. limits_counts (init,
@@ -187,6 +199,8 @@ void die_status_fd(int fd);
 /* The monitor waits on this word of the shared page while the sandbox is
  * built: a failure sets it to 2, so the monitor learns at once. */
 void die_notify(uint32_t *word);
+/* fn runs in die before the exit (the monitor's: its job's cgroup). */
+void die_cleanup(void (*fn)(void));
 /* EAGAIN from a clone where RLIMIT_NPROC is finite: the limit, named
  * (docs/errors.md); else nothing. */
 void die_if_nproc(int e);
@@ -328,6 +342,9 @@ int pinned_open(const struct helper_req *a);
 
 /* clone.c: raw fork-like clone, no cached-tid bookkeeping in the child. */
 pid_t raw_clone(unsigned long flags);
+/* raw_clone's child started in the cgroup of fd cgroup (clone3's
+ * CLONE_INTO_CGROUP, Linux 5.7); -1 with errno. */
+pid_t clone_into(unsigned long flags, int cgroup);
 /* The job: fn(arg) in a child whose pid in our pid namespace is want
  * (clone3's set_tid; 0: any), sharing our memory on the given stack where
  * SYS_RAW, else a fork-like copy. -errno on failure. */

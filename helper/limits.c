@@ -42,25 +42,29 @@ void limits_check(struct job *j)
 		return;
 	if (limits_parse(j->a->limits, &j->lim, &why) < 0)
 		die(EXIT_SETUP, "bad --limits '%s': %s", j->a->limits, why);
-	if (j->lim.set[LIMIT_MEM])
+	if (j->lim.set[LIMIT_MEM] && !j->a->cgroup)
 		die(EXIT_SETUP,
-		    "cannot limit the job's memory (mem=): cordon enforces it only "
-		    "through a cgroup v2 memory controller delegated to the caller, "
-		    "which it does not set up yet; remove mem= from CORDON_LIMITS");
+		    "cannot limit the job's memory (mem=): cordon enforces it "
+		    "through the memory controller of a cgroup v2 directory "
+		    "delegated to this user, and CORDON_CGROUP names none; set it, "
+		    "or remove mem= from CORDON_LIMITS");
+	/* With a cgroup, its pids.max counts the job's tasks exactly. */
+	j->pids_cgroup = j->lim.set[LIMIT_PIDS] && j->a->cgroup;
 	/* The kernel exempts uid 0 (INIT_USER) from RLIMIT_NPROC in every
 	 * user namespace (kernel/fork.c). */
-	if (j->lim.set[LIMIT_PIDS] && (j->uid == 0 || getuid() == 0))
+	if (j->lim.set[LIMIT_PIDS] && !j->pids_cgroup && (j->uid == 0 || getuid() == 0))
 		die(EXIT_SETUP,
 		    "cannot limit a root caller's processes (pids=): the kernel "
-		    "exempts uid 0 from RLIMIT_NPROC, and cordon uses no pids cgroup; "
-		    "run the host as another user, or remove pids=");
+		    "exempts uid 0 from RLIMIT_NPROC, so it takes a pids cgroup, and "
+		    "CORDON_CGROUP names none; set it, or remove pids=");
 	/* Before 5.14 RLIMIT_NPROC counts every process of the uid, the
 	 * host's too: not the job's limit. */
-	if (j->lim.set[LIMIT_PIDS] && !kernel_at_least(5, 14))
+	if (j->lim.set[LIMIT_PIDS] && !j->pids_cgroup && !kernel_at_least(5, 14))
 		die(EXIT_SETUP,
 		    "cannot limit the job's processes (pids=): Linux 5.14 or later "
 		    "counts them per user namespace, this kernel counts every process "
-		    "of the uid; remove pids=");
+		    "of the uid, so it takes a pids cgroup, and CORDON_CGROUP names "
+		    "none; set it, or remove pids=");
 	/* Beyond a century: no deadline worth a clock. */
 	if (j->lim.set[LIMIT_TIME] && j->lim.v[LIMIT_TIME] < 3155760000ULL)
 		j->deadline_ms = limits_now_ms() + (long long)j->lim.v[LIMIT_TIME] * 1000;
@@ -192,6 +196,6 @@ void limits_rlimits(const struct job *j)
 			set_rlimit(map[i].res, j->lim.v[map[i].l]);
 	/* RLIMIT_NPROC counts the tasks of our uid in the sandbox's user
 	 * namespace (Linux 5.14+): init's one, then the job's. */
-	if (j->lim.set[LIMIT_PIDS])
+	if (j->lim.set[LIMIT_PIDS] && !j->pids_cgroup)
 		set_rlimit(RLIMIT_NPROC, j->lim.v[LIMIT_PIDS] + 1);
 }

@@ -172,6 +172,25 @@ static const char *kind_disabled(unsigned long flags)
 	return NULL;
 }
 
+/* init's clone into the job's cgroup failed (not for a namespace count). */
+static _Noreturn void cgroup_refused(int err, const char *dir)
+{
+	if (err == ENOSYS || err == EINVAL || err == E2BIG)
+		die(EXIT_SETUP,
+		    "cannot start the job in its cgroup: clone3 with CLONE_INTO_CGROUP "
+		    "(Linux 5.7) failed here (%s; a seccomp filter may refuse clone3); "
+		    "unset CORDON_CGROUP, and with it mem= and a root caller's pids=",
+		    strerror(err));
+	if (err == EACCES || err == EPERM)
+		die(EXIT_SETUP,
+		    "cannot start the job in its cgroup under %s: %s (moving a "
+		    "process there takes write access to cgroup.procs of the cgroup "
+		    "that holds both it and the host: delegate that subtree to this "
+		    "user and start the host in it)",
+		    dir, strerror(err));
+	die_ns("clone", err, 0);
+}
+
 /* clone() for init. ENOSPC is a per-user count of namespaces
  * (user.max_*_namespaces) used up, and the kernel gives a finished
  * sandbox's namespaces back only after an RCU grace period, tens of ms
@@ -184,14 +203,17 @@ static const char *kind_disabled(unsigned long flags)
  * target runs. */
 enum { ENOSPC_WAIT_MS = 1000 };
 
-static pid_t clone_init(unsigned long flags)
+static pid_t clone_init(const struct job *j, unsigned long flags)
 {
+	int cgroup = j->cgroup;
 	struct timespec pause = {0, 1000000};
 	int waited = 0; /* ms, the sum of the pauses: no clock on the way */
 	pid_t pid;
 
 	for (;;) {
-		pid = raw_clone(flags);
+		pid = cgroup < 0 ? raw_clone(flags) : clone_into(flags, cgroup);
+		if (pid < 0 && cgroup >= 0 && errno != ENOSPC)
+			cgroup_refused(errno, j->a->cgroup);
 		if (pid >= 0 || errno != ENOSPC)
 			return pid;
 		if (!waited && kind_disabled(flags))
@@ -254,6 +276,18 @@ static void say_time_up(const struct job *j)
 	(void)!write(STDERR_FILENO, line, n < sizeof(line) ? n : sizeof(line) - 1);
 }
 
+/* mem='s line, when the kernel's OOM killer killed in the job's cgroup. */
+static void say_oom(const struct job *j)
+{
+	char line[200];
+	size_t n = fmt_sn(line, sizeof(line),
+			  "cordon: the job ran out of its memory limit (mem=%llu bytes): "
+			  "the kernel's OOM killer ended it\n",
+			  (unsigned long long)j->lim.v[LIMIT_MEM]);
+
+	(void)!write(STDERR_FILENO, line, n < sizeof(line) ? n : sizeof(line) - 1);
+}
+
 /* The job, for mirror's line: time= ended it (init did, while we were
  * stopped; or we did, and said so: said). */
 static const struct job *the_job;
@@ -267,6 +301,10 @@ static _Noreturn void mirror(int status)
 	struct sigaction dfl = {.sa_handler = SIG_DFL};
 	int sig;
 
+	if (WIFSIGNALED(status) && WTERMSIG(status) == SIGKILL && the_job &&
+	    the_job->lim.set[LIMIT_MEM] && cgroup_oom())
+		say_oom(the_job);
+	cgroup_remove();
 	if (WIFEXITED(status))
 		_exit(WEXITSTATUS(status));
 	sig = WTERMSIG(status);
@@ -508,6 +546,7 @@ void monitor_run(struct job *j, int argc, char **argv)
 	j->root = j->uid == 0 && caps_can_map_ids();
 	j->orphans_kill = j->a->orphans != NULL;
 	j->pinned = -1;
+	j->cgroup = -1;
 	j->cover_mqueue = j->a->tier == TIER_HARDENED && mounts_host_mqueue();
 	/* No signal scope (landlock.c): the job's kill(0) must not reach the
 	 * host's members of G, so it is not in G (docs/helper.md). */
@@ -516,7 +555,9 @@ void monitor_run(struct job *j, int argc, char **argv)
 	j->nested = j->root && (init_flags(j) & CLONE_NEWNS);
 	limits_check(j);
 	the_job = j;
-	init = clone_init(init_flags(j));
+	die_cleanup(cgroup_remove);
+	j->cgroup = cgroup_make(j);
+	init = clone_init(j, init_flags(j));
 	if (init < 0)
 		die_ns("clone", errno, init_flags(j));
 	if (init == 0)
@@ -556,7 +597,7 @@ void monitor_run(struct job *j, int argc, char **argv)
 	/* From here on nothing should fail; if it does, the exit code tells.
 	 * A reader of our stderr sees its end when the job closes it; with
 	 * time= when we end too (we keep it for the limit's line). */
-	if (!j->deadline_ms)
+	if (!j->deadline_ms && !j->lim.set[LIMIT_MEM])
 		close(STDERR_FILENO);
 	if (j->a->status_fd >= 0)
 		close(j->a->status_fd);

@@ -97,13 +97,14 @@ static const char *job_limits(char *const *envp)
 }
 
 /* A sandbox we run in satisfies a request up to its tier, unless the
- * request brings a policy: what the sandbox's policy is, nothing here
- * knows, so such a job gets a sandbox of its own. */
+ * request brings a policy, limits or a cgroup: what the sandbox has of
+ * them, nothing here knows, so such a job gets a sandbox of its own. */
 static bool satisfied(const struct config *cfg, const struct call *c, enum tier t)
 {
-	return t == TIER_NONE || (t <= cfg->inside && !cfg->writable_set &&
-				  !cfg->hidden_set && !policy_env_has(cfg, c->envp) &&
-				  !cfg->limits_set && !job_limits(c->envp));
+	return t == TIER_NONE ||
+	       (t <= cfg->inside && !cfg->writable_set && !cfg->hidden_set &&
+		!policy_env_has(cfg, c->envp) && !cfg->limits_set &&
+		!job_limits(c->envp) && !cfg->cgroup[0] && !cfg->cgroup_bad[0]);
 }
 
 #define LIMITS_RULE                                                                      \
@@ -165,6 +166,14 @@ static enum verdict decide(const struct config *cfg, struct call *c)
 				     "' is not a value (kill, or unset); refusing to "
 				     "run ",
 				     shown_call(c), NULL});
+		return REFUSE;
+	}
+	if (cfg->cgroup_bad[0]) {
+		shim_say((const char *[]){"CORDON_CGROUP='", cfg->cgroup_bad,
+					  "' is not an absolute path of a cgroup v2 "
+					  "directory (no '.', '..', '//' or ':', no "
+					  "trailing '/'); refusing to run ",
+					  shown_call(c), NULL});
 		return REFUSE;
 	}
 	if (refuse_limits(cfg, c))
@@ -606,6 +615,8 @@ int call_divert(const struct shim *s, struct call *c)
 		r.tmp_size = s->cfg->tmp_size;
 	if (s->cfg->orphans_kill)
 		r.orphans = "kill";
+	if (s->cfg->cgroup[0])
+		r.cgroup = s->cfg->cgroup;
 	char lim[LIMITS_LEN + 1];
 	if (limits_format(&c->limits, lim, sizeof(lim)))
 		r.limits = lim;

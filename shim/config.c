@@ -118,6 +118,21 @@ static void read_orphans(void)
 		snprintf(cfg.orphans_bad, sizeof(cfg.orphans_bad), "%s", v);
 }
 
+/* CORDON_CGROUP: an absolute canonical path, or unset/empty; anything
+ * else refuses every job (call.c) rather than run it outside its cgroup
+ * and without the limits that need one. */
+static void read_cgroup(void)
+{
+	const char *v = getenv("CORDON_CGROUP");
+
+	if (!v || !*v)
+		return;
+	if (cgroup_ok(v))
+		memcpy(cfg.cgroup, v, strlen(v) + 1);
+	else
+		snprintf(cfg.cgroup_bad, sizeof(cfg.cgroup_bad), "%s", v);
+}
+
 /* realpath(3) of a path that may not exist yet: the longest part that
  * exists resolved, the rest appended as it is. A path realpath cannot
  * take for another reason (EACCES, ENOTDIR) stays as given: the helper,
@@ -439,6 +454,7 @@ static void load(void)
 	read_floor();
 	read_tmp_size();
 	read_orphans();
+	read_cgroup();
 	read_limits();
 	read_loader();
 	find_helper(self);

@@ -125,10 +125,12 @@ struct config {
 	char ld_preload[4096], ld_audit[1024], ld_library_path[4096];
 	bool ld_too_long;
 	char tmp_size[TMP_SIZE_MAX + 1]; /* CORDON_TMP_SIZE at load, checked; "" */
-	char tmp_size_bad[64]; /* the value when it is not a size; "" otherwise */
-	bool orphans_kill;     /* CORDON_ORPHANS=kill at load */
-	char orphans_bad[64];  /* the value when it is not "kill"; "" otherwise */
-	struct limits limits;  /* CORDON_LIMITS at load */
+	char tmp_size_bad[64];	 /* the value when it is not a size; "" otherwise */
+	bool orphans_kill;	 /* CORDON_ORPHANS=kill at load */
+	char orphans_bad[64];	 /* the value when it is not "kill"; "" otherwise */
+	char cgroup[CGROUP_LEN]; /* CORDON_CGROUP at load, checked; "" */
+	char cgroup_bad[64];	 /* the value (its head) when it is not a path */
+	struct limits limits;	 /* CORDON_LIMITS at load */
 	bool limits_set;
 	char limits_bad[LIMITS_LEN + 64]; /* the value and why, when not a list */
 	/* CORDON_WRITABLE, CORDON_HIDDEN at load, canonical (docs/shim.md);

@@ -3,13 +3,14 @@
  *
  *	cordon-helper [--sh] [--dirfd N] [--cloexec N] [--tmp-size SIZE]
  *		      [--status-fd N] [--orphans kill] [--writable PATHS]
- *		      [--hidden PATHS] [--limits LIST]
+ *		      [--hidden PATHS] [--limits LIST] [--cgroup DIR]
  *		      TIER DEV:INO PATH ARGV0 [ARG...]
  *
  * (each option at most once, N decimal in [0, INT_MAX], DEV and INO decimal
  * in [0, 2^64) or DEV:INO "-", exact tier words, PATH empty only with
  * --dirfd, PATHS absolute canonical paths joined by ':', LIST NAME=VALUE
- * pairs joined by ','), and checked to parse its own canonical form back
+ * pairs joined by ',', DIR one such path, not "/", shorter than 3072
+ * bytes), and checked to parse its own canonical form back
  * to the same request. */
 #include "common/contract.h"
 #include "common/limits.h"
@@ -154,6 +155,7 @@ static bool model_ok(int argc, char **argv)
 {
 	bool sh = false, dirfd = false, cloexec = false, tmp = false, status = false;
 	bool writable = false, hidden = false, orphans = false, limits = false;
+	bool cgroup = false;
 	unsigned __int128 v;
 	int i = 1;
 
@@ -167,6 +169,7 @@ static bool model_ok(int argc, char **argv)
 			     : strcmp(argv[i], "--hidden") == 0	   ? &hidden
 			     : strcmp(argv[i], "--orphans") == 0   ? &orphans
 			     : strcmp(argv[i], "--limits") == 0	   ? &limits
+			     : strcmp(argv[i], "--cgroup") == 0	   ? &cgroup
 								   : NULL;
 		if (!seen || *seen)
 			return false;
@@ -185,6 +188,12 @@ static bool model_ok(int argc, char **argv)
 		}
 		if (seen == &limits) {
 			if (++i >= argc || !model_limits(argv[i]))
+				return false;
+			continue;
+		}
+		if (seen == &cgroup) {
+			if (++i >= argc || !*argv[i] || strchr(argv[i], ':') ||
+			    strlen(argv[i]) >= 3072 || !model_paths(argv[i], false))
 				return false;
 			continue;
 		}
@@ -226,6 +235,8 @@ static void same(const struct helper_req *a, const struct helper_req *b)
 			      : !b->orphans);
 	FUZZ_CHECK(a->limits ? b->limits && strcmp(a->limits, b->limits) == 0
 			     : !b->limits);
+	FUZZ_CHECK(a->cgroup ? b->cgroup && strcmp(a->cgroup, b->cgroup) == 0
+			     : !b->cgroup);
 	for (size_t i = 0; a->argv[i] || b->argv[i]; i++)
 		FUZZ_CHECK(a->argv[i] && b->argv[i] &&
 			   strcmp(a->argv[i], b->argv[i]) == 0);
@@ -244,6 +255,7 @@ static void check_canonical(const struct helper_req *a)
 			     .hidden = a->hidden,
 			     .orphans = a->orphans,
 			     .limits = a->limits,
+			     .cgroup = a->cgroup,
 			     .status = a->status_fd >= 0,
 			     .status_fd = a->status_fd,
 			     .any_file = a->any_file,

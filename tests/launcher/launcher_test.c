@@ -601,18 +601,19 @@ static const char *limits_line(void)
 	    line, sizeof(line),
 	    "limits: ok: time, cpu, nofile, fsize, core, userns, inotify, tmp%s; not "
 	    "enforced here, so refused: %s%smem (the job's memory (mem=): cordon "
-	    "enforces it only through a cgroup v2 memory controller delegated to "
-	    "the caller, which it does not set up yet; remove mem= from "
-	    "CORDON_LIMITS)\n",
+	    "enforces it through the memory controller of a cgroup v2 directory "
+	    "delegated to this user, and CORDON_CGROUP names none; set it, or "
+	    "remove mem= from CORDON_LIMITS)\n",
 	    pids ? ", pids" : "",
 	    pids	    ? ""
 	    : tst_is_root() ? "pids (a root caller's processes (pids=): the kernel "
-			      "exempts uid 0 from RLIMIT_NPROC, and cordon uses no "
-			      "pids cgroup; run the host as another user, or remove "
+			      "exempts uid 0 from RLIMIT_NPROC, so it takes a pids "
+			      "cgroup, and CORDON_CGROUP names none; set it, or remove "
 			      "pids=)"
 			    : "pids (the job's processes (pids=): Linux 5.14 or later "
 			      "counts them per user namespace, this kernel counts every "
-			      "process of the uid; remove pids=)",
+			      "process of the uid, so it takes a pids cgroup, and "
+			      "CORDON_CGROUP names none; set it, or remove pids=)",
 	    pids ? "" : "; ");
 	return line;
 }

@@ -24,6 +24,7 @@ char **tst_hcmd_argv(const struct tst_hcmd *c)
 	r.hidden = c->hidden;
 	r.orphans = c->orphans;
 	r.limits = c->limits;
+	r.cgroup = c->cgroup;
 	r.status_fd = c->status ? c->status_fd : -1;
 	r.any_file = c->any_file;
 	r.dev = c->dev;

@@ -19,6 +19,7 @@ struct tst_hcmd {
 	const char *hidden;   /* --hidden PATHS; NULL: not given */
 	const char *orphans;  /* --orphans WORD; NULL: not given */
 	const char *limits;   /* --limits LIST; NULL: not given */
+	const char *cgroup;   /* --cgroup DIR; NULL: not given */
 	bool status;	      /* --status-fd status_fd given */
 	int status_fd;
 	bool any_file;	  /* DEV:INO "-" */

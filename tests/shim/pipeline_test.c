@@ -310,7 +310,8 @@ static void test_shells(void)
 	}
 }
 
-/* lockdown carries CORDON_TMP_SIZE; the job's env raises the tier. */
+/* lockdown carries CORDON_TMP_SIZE, both tiers CORDON_CGROUP; the job's
+ * env raises the tier. */
 static void test_options(void)
 {
 	char *raise[] = {"A=1", "CORDON_TIER=lockdown",
@@ -327,6 +328,13 @@ static void test_options(void)
 	call_init(&c, ENTRY_EXECVE, "/bin/sh", sh_c, env);
 	CU_ASSERT_EQUAL(run(&c), 0);
 	expect_argv("", "hardened", "/bin/sh", "/bin/sh|sh|-c|x|");
+	/* CORDON_CGROUP: every sandboxed tier. */
+	snprintf(cfg.cgroup, sizeof(cfg.cgroup), "/sys/fs/cgroup/jobs");
+	call_init(&c, ENTRY_EXECVE, "/bin/sh", sh_c, env);
+	CU_ASSERT_EQUAL(run(&c), 0);
+	expect_argv("--cgroup|/sys/fs/cgroup/jobs|", "hardened", "/bin/sh",
+		    "/bin/sh|sh|-c|x|");
+	cfg.cgroup[0] = '\0';
 }
 
 /* The filesystem policy: the host's lists as --writable and --hidden, a

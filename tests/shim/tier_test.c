@@ -227,6 +227,41 @@ static void test_orphans(void)
 		"CORDON_ORPHANS='keep' is not a value (kill, or unset)");
 }
 
+/* CORDON_CGROUP that is not an absolute canonical path refuses every
+ * sandboxed call (not to run it outside a cgroup and its limits); none
+ * runs. Empty is unset. */
+static void test_cgroup_values(void)
+{
+	static const char *const bad[] = {
+	    "jobs",	      "/",     "/sys/fs/cgroup/", "/sys//cgroup",
+	    "/sys/../cgroup", "/a:/b", "/proc/1",	  NULL};
+
+	if (!tst_sandbox_ok())
+		return;
+	for (const char *const *b = bad; *b; b++) {
+		char var[64], msg[128];
+		snprintf(var, sizeof(var), "CORDON_CGROUP=%s", *b);
+		snprintf(msg, sizeof(msg),
+			 "CORDON_CGROUP='%s' is not an absolute path of a cgroup v2 "
+			 "directory",
+			 *b);
+		refused("hardened", (const char *[]){var, NULL}, NULL, msg);
+		refused("none", (const char *[]){var, NULL}, "lockdown", msg);
+		struct tst_proc ok;
+		run_host("none", (const char *[]){var, NULL}, "posix_spawn", NULL, &ok);
+		CU_ASSERT_PTR_NOT_NULL(strstr(ok.out, "argv["));
+		CU_ASSERT_STRING_EQUAL(ok.err, "");
+		tst_proc_free(&ok);
+	}
+	struct tst_proc r;
+	run_host("hardened", (const char *[]){"CORDON_CGROUP=", NULL}, "posix_spawn",
+		 NULL, &r);
+	CU_ASSERT_PTR_NOT_NULL(strstr(r.out, "argv["));
+	CU_ASSERT_TRUE(sandboxed(r.out));
+	CU_ASSERT_STRING_EQUAL(r.err, "");
+	tst_proc_free(&r);
+}
+
 static void test_unset_tier(void)
 {
 	char pre[4200];
@@ -595,6 +630,8 @@ static CU_TestInfo tests[] = {
      "a job lowers",
      test_tmp_limit},
     {"CORDON_ORPHANS=kill: nothing outlives a job; bad values refuse", test_orphans},
+    {"CORDON_CGROUP: bad values refuse the sandboxed tiers; empty is unset",
+     test_cgroup_values},
     {"bad tier: system and popen", test_bad_tier_system_popen},
     {"missing helper fails closed", test_missing_helper},
     {"helper found next to libcordon.so", test_helper_next_to_lib},

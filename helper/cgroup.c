@@ -1,0 +1,244 @@
+/* The job's cgroup (--cgroup DIR, CORDON_CGROUP; docs/helper.md "The
+ * job's cgroup"): DIR/job-PID, made by the monitor before init's clone,
+ * which starts init in it (clone3's CLONE_INTO_CGROUP: nothing of the job
+ * is ever outside it), with the limits that need a cgroup (mem, and pids
+ * where RLIMIT_NPROC cannot count the job); removed by the monitor at its
+ * end when nothing of the job is left, else by a later job's start in the
+ * same DIR once it is empty. */
+#include "helper/helper.h"
+
+#include <dirent.h>
+#include <errno.h>
+#include <fcntl.h>
+#include <limits.h>
+#include <signal.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/file.h>
+#include <sys/stat.h>
+#include <sys/statfs.h>
+#include <unistd.h>
+
+#ifndef CGROUP2_SUPER_MAGIC
+#define CGROUP2_SUPER_MAGIC 0x63677270
+#endif
+
+/* The job's cgroup, for the monitor's end: its path; "" when none. */
+static char made[CGROUP_LEN + 32];
+static pid_t maker;
+
+/* The job-* cgroups of monitors gone, left by jobs whose processes
+ * outlived them: removed when empty (rmdir fails while one is populated).
+ * One of a live monitor in its set-up (made, init not in it yet) is
+ * locked; a monitor of this pid namespace that still runs is passed by
+ * its pid first, without opening anything. */
+static void sweep(int d, const char *own)
+{
+	int fd = fcntl(d, F_DUPFD_CLOEXEC, 0);
+	DIR *dir = fd < 0 ? NULL : fdopendir(fd);
+	struct dirent *e;
+
+	if (!dir) {
+		if (fd >= 0)
+			close(fd);
+		return;
+	}
+	while ((e = readdir(dir))) {
+		char *end;
+		long pid;
+		if (strncmp(e->d_name, "job-", 4) != 0 || strcmp(e->d_name, own) == 0)
+			continue;
+		pid = strtol(e->d_name + 4, &end, 10);
+		if (pid > 0 && pid <= INT32_MAX && (*end == '\0' || *end == '-') &&
+		    (kill((pid_t)pid, 0) == 0 || errno != ESRCH))
+			continue;
+		int c = openat(d, e->d_name, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+		if (c < 0)
+			continue;
+		if (flock(c, LOCK_EX | LOCK_NB) == 0)
+			unlinkat(d, e->d_name, AT_REMOVEDIR);
+		close(c);
+	}
+	closedir(dir);
+}
+
+/* value into the cgroup file name of fd; false when the file is missing
+ * (its controller is not enabled for DIR's children). */
+static bool put(int fd, const char *name, const char *value)
+{
+	int f = openat(fd, name, O_WRONLY | O_CLOEXEC);
+	size_t n = strlen(value);
+
+	if (f < 0 && errno == ENOENT)
+		return false;
+	if (f < 0 || write(f, value, n) != (ssize_t)n)
+		die(EXIT_SETUP, "cannot set %s of the job's cgroup %s: %s", name, made,
+		    strerror(errno));
+	close(f);
+	return true;
+}
+
+/* Whether word is one of the words of DIR's file name. */
+static bool has_word(const char *dir, const char *name, const char *word)
+{
+	char path[CGROUP_LEN + 32], buf[512];
+	int f;
+	ssize_t n;
+	size_t w = strlen(word);
+
+	fmt_sn(path, sizeof(path), "%s/%s", dir, name);
+	f = open(path, O_RDONLY | O_CLOEXEC);
+	n = f < 0 ? -1 : read(f, buf, sizeof(buf) - 1);
+	if (f >= 0)
+		close(f);
+	if (n <= 0)
+		return false;
+	buf[n] = '\0';
+	for (const char *p = buf; (p = strstr(p, word)); p += w)
+		if ((p == buf || p[-1] == ' ') && (p[w] == ' ' || p[w] == '\n' || !p[w]))
+			return true;
+	return false;
+}
+
+static _Noreturn void no_controller(const struct job *j, const char *what,
+				    const char *limit, const char *ctl)
+{
+	if (!has_word(j->a->cgroup, "cgroup.controllers", ctl))
+		die(EXIT_SETUP,
+		    "cannot limit %s (%s=): the %s controller is not available in "
+		    "%s (CORDON_CGROUP; its cgroup.controllers: on a machine with "
+		    "cgroup v1 the controller may be bound to v1); delegate a "
+		    "cgroup v2 subtree that has it, or remove %s=",
+		    what, limit, ctl, j->a->cgroup, limit);
+	die(EXIT_SETUP,
+	    "cannot limit %s (%s=): the %s controller is not enabled for the "
+	    "children of %s (CORDON_CGROUP); enable it with echo +%s > "
+	    "%s/cgroup.subtree_control, or remove %s=",
+	    what, limit, ctl, j->a->cgroup, ctl, j->a->cgroup, limit);
+}
+
+static void put_limits(const struct job *j, int fd)
+{
+	char num[U64_DIGITS];
+
+	if (j->lim.set[LIMIT_MEM]) {
+		fmt_u64(num, j->lim.v[LIMIT_MEM]);
+		if (!put(fd, "memory.max", num))
+			no_controller(j, "the job's memory", "mem", "memory");
+		/* Swap would let the job use more than the limit in all. */
+		put(fd, "memory.swap.max", "0");
+	}
+	if (j->lim.set[LIMIT_PIDS] && j->pids_cgroup) {
+		/* init is one of the cgroup's tasks. */
+		fmt_u64(num, j->lim.v[LIMIT_PIDS] + 1);
+		if (!put(fd, "pids.max", num))
+			no_controller(j, "the job's processes", "pids", "pids");
+	}
+}
+
+int cgroup_make(struct job *j)
+{
+	const char *dir = j->a->cgroup;
+	struct statfs fs;
+	char name[32];
+	int d, fd = -1;
+
+	if (!dir)
+		return -1;
+	/* A writable path at or above DIR would hand the job its own
+	 * cgroup's files (its limits, cgroup.procs of the cgroups around). */
+	const char *p, *cur = paths_start(j->a->writable);
+	size_t n;
+	while (paths_next(&cur, &p, &n))
+		if (path_within(dir, strlen(dir), p, n)) {
+			char w[PATH_MAX];
+			fmt_sn(w, sizeof(w), "%s", p);
+			w[n < sizeof(w) ? n : sizeof(w) - 1] = '\0';
+			die(EXIT_SETUP,
+			    "cannot keep the job in its cgroup: the writable path %s "
+			    "holds CORDON_CGROUP %s, so the job could raise its limits "
+			    "or leave its cgroup; take it out of CORDON_WRITABLE",
+			    w, dir);
+		}
+	d = open(dir, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+	if (d < 0)
+		die(EXIT_SETUP, "cannot open CORDON_CGROUP %s: %s", dir, strerror(errno));
+	if (fstatfs(d, &fs) < 0 || fs.f_type != CGROUP2_SUPER_MAGIC)
+		die(EXIT_SETUP,
+		    "CORDON_CGROUP %s is not a cgroup v2 directory: name one of the "
+		    "cgroup2 hierarchy (e.g. under /sys/fs/cgroup) in which this user "
+		    "may make cgroups, or unset CORDON_CGROUP",
+		    dir);
+	/* job-PID, else (taken by a cgroup that still holds what an earlier
+	 * job of this pid left) job-PID-2 ... job-PID-8. */
+	for (int k = 1, tries = 0; fd < 0; tries++) {
+		struct stat a, b;
+		if (k > 8 || tries > 32)
+			die(EXIT_SETUP,
+			    "cannot make the job's cgroup in %s: job-%d and 7 more "
+			    "names are taken by cgroups that still hold processes",
+			    dir, (int)j->p);
+		fmt_sn(name, sizeof(name), k == 1 ? "job-%d" : "job-%d-%d", (int)j->p, k);
+		if (tries == 0)
+			sweep(d, name);
+		if (mkdirat(d, name, 0755) < 0) {
+			if (errno != EEXIST)
+				die(EXIT_SETUP,
+				    "cannot make the job's cgroup %s/%s: %s (this user "
+				    "must be able to make cgroups in CORDON_CGROUP: "
+				    "delegate it, as systemd's Delegate=yes does)",
+				    dir, name, strerror(errno));
+			/* A leftover: removed when empty and nobody's, else
+			 * the next name. */
+			int c = openat(d, name, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+			if (c < 0 || flock(c, LOCK_EX | LOCK_NB) < 0 ||
+			    unlinkat(d, name, AT_REMOVEDIR) < 0)
+				k++;
+			if (c >= 0)
+				close(c);
+			continue;
+		}
+		fd = openat(d, name, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+		/* A sweeper of another pid namespace removes only what it could
+		 * lock: ours is the cgroup still under this name once locked. */
+		if (fd >= 0 && (flock(fd, LOCK_EX) < 0 || fstat(fd, &a) < 0 ||
+				fstatat(d, name, &b, AT_SYMLINK_NOFOLLOW) < 0 ||
+				a.st_ino != b.st_ino)) {
+			close(fd);
+			fd = -1;
+		}
+	}
+	close(d);
+	fmt_sn(made, sizeof(made), "%s/%s", dir, name);
+	maker = j->p;
+	put_limits(j, fd);
+	return fd;
+}
+
+void cgroup_remove(void)
+{
+	/* Ours alone: init and the target have copies of this memory. */
+	if (made[0] && maker == getpid())
+		rmdir(made);
+}
+
+bool cgroup_oom(void)
+{
+	char path[sizeof(made) + 16], buf[512];
+	int f;
+	ssize_t n;
+	const char *p;
+
+	if (!made[0])
+		return false;
+	fmt_sn(path, sizeof(path), "%s/memory.events", made);
+	f = open(path, O_RDONLY | O_CLOEXEC);
+	n = f < 0 ? -1 : read(f, buf, sizeof(buf) - 1);
+	if (f >= 0)
+		close(f);
+	if (n <= 0)
+		return false;
+	buf[n] = '\0';
+	p = strstr(buf, "oom_kill ");
+	return p && (p == buf || p[-1] == '\n') && p[9] != '0';
+}
