@@ -9,13 +9,13 @@
 
 static void round_trip(const struct helper_req *h, char *const *argv)
 {
-	char *out[32];
+	char *out[64];
 	struct req_num num;
 	struct helper_req req = *h, c;
 	int argc = 0;
 
 	req.argv = argv;
-	CU_ASSERT_EQUAL_FATAL(req_build(&req, "/h", &num, out, 32), 0);
+	CU_ASSERT_EQUAL_FATAL(req_build(&req, "/h", &num, out, 64), 0);
 	while (out[argc])
 		argc++;
 	CU_ASSERT_EQUAL_FATAL(req_parse(argc, out, &c, NULL), 0);
@@ -30,10 +30,11 @@ static void round_trip(const struct helper_req *h, char *const *argv)
 		CU_ASSERT_EQUAL(c.ino, h->ino);
 	}
 	CU_ASSERT_STRING_EQUAL(c.path, h->path);
-	const char *const *values[][2] = {{&c.tmp_size, &h->tmp_size},
-					  {&c.writable, &h->writable},
-					  {&c.hidden, &h->hidden}};
-	for (size_t i = 0; i < 3; i++) {
+	const char *const *values[][2] = {
+	    {&c.tmp_size, &h->tmp_size}, {&c.writable, &h->writable},
+	    {&c.hidden, &h->hidden},	 {&c.orphans, &h->orphans},
+	    {&c.limits, &h->limits},	 {&c.cgroup, &h->cgroup}};
+	for (size_t i = 0; i < sizeof(values) / sizeof(values[0]); i++) {
 		if (*values[i][1]) {
 			CU_ASSERT_STRING_EQUAL(*values[i][0], *values[i][1]);
 		} else {
@@ -80,6 +81,9 @@ static void every_option(void)
 	all.status_fd = 2;
 	all.writable = "/srv/a:/srv/b c:/";
 	all.hidden = "/home/u/.ssh";
+	all.orphans = "kill";
+	all.limits = "pids=8,mem=1048576";
+	all.cgroup = "/sys/fs/cgroup/jobs";
 	rel.sh = true;
 	rel.tmp_size = "25%";
 	rel.writable = ""; /* a read-only host, nothing writable */
@@ -111,6 +115,9 @@ static void exact_words(void)
 	h.status_fd = 4;
 	h.writable = "/w";
 	h.hidden = "/h:/k";
+	h.orphans = "kill";
+	h.limits = "time=5";
+	h.cgroup = "/c";
 	h.argv = argv;
 	CU_ASSERT_EQUAL_FATAL(req_build(&h, "/h", &num, out, 32), 0);
 	for (char **a = out; *a; a++) {
@@ -118,7 +125,8 @@ static void exact_words(void)
 		strcat(got, "|");
 	}
 	CU_ASSERT_STRING_EQUAL(got, "/h|--sh|--dirfd|3|--cloexec|3|--tmp-size|64m|"
-				    "--status-fd|4|--writable|/w|--hidden|/h:/k|lockdown|"
+				    "--status-fd|4|--orphans|kill|--writable|/w|--hidden|"
+				    "/h:/k|--limits|time=5|--cgroup|/c|lockdown|"
 				    "2049:18446744073709551615|x|"
 				    "zero|one|");
 	/* Every option at once still fits REQ_ARGV_EXTRA. */

@@ -96,6 +96,41 @@ def build(tree, cflags):
 NOBODY = ["setpriv", "--reuid=65534", "--regid=65534", "--clear-groups"]
 
 
+def cgroup_make():
+    """As root, a cgroup v2 directory for security.cgroup's jobs (as
+    scripts/check makes one) on the first cgroup2 mount; None without."""
+    if os.getuid() != 0:
+        return None
+    with open("/proc/self/mountinfo") as f:
+        for line in f:
+            pre, _, post = line.partition(" - ")
+            if post.split(" ")[0] == "cgroup2":
+                try:
+                    d = tempfile.mkdtemp(dir=pre.split(" ")[4], prefix="cordon-mutate.")
+                    os.chmod(d, 0o755)
+                    return d
+                except OSError:
+                    return None
+    return None
+
+
+def cgroup_remove(top):
+    """Removes top and the cgroups below it, deepest first (a cgroup goes
+    with rmdir once empty; the last processes of a run may still exit)."""
+    for _ in range(20):
+        for d, _, _ in sorted(os.walk(top), key=lambda w: -len(w[0])):
+            try:
+                os.rmdir(d)
+            except OSError:
+                pass
+        if not os.path.isdir(top):
+            return
+        time.sleep(0.1)
+
+
+CGROUP = None
+
+
 def run_tests(stage, selectors, nobody=False):
     runner = os.path.join(stage, "build", "tests", "cordon-tests")
     scratch = tempfile.mkdtemp(dir=stage, prefix="scratch.")
@@ -103,6 +138,11 @@ def run_tests(stage, selectors, nobody=False):
     if nobody:
         os.chown(scratch, 65534, 65534)
     env = dict(os.environ, CORDON_TEST_SCRATCH=scratch)
+    # The root run's; the 65534 run goes without (its runner would have
+    # to start inside a delegated cgroup).
+    env.pop("CORDON_TEST_CGROUP", None)
+    if CGROUP and not nobody:
+        env["CORDON_TEST_CGROUP"] = CGROUP
     try:
         r = subprocess.run((NOBODY if nobody else []) + [runner] + selectors,
                            cwd=stage, env=env,
@@ -148,6 +188,8 @@ def main():
         return 2
     stage = tempfile.mkdtemp(dir=stage_base(build_dir), prefix="cordon-mutate.")
     os.chmod(stage, 0o755)
+    global CGROUP
+    CGROUP = cgroup_make()
     failed = []
     began = time.time()
     try:
@@ -194,6 +236,8 @@ def main():
                 failed.append(m["name"])
     finally:
         shutil.rmtree(stage, ignore_errors=True)
+        if CGROUP:
+            cgroup_remove(CGROUP)
     print("\n%d mutants, %d caught, %d not (%.0f s)" % (
         len(todo), len(todo) - len(failed), len(failed), time.time() - began))
     return 1 if failed else 0
