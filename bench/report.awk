@@ -1,5 +1,6 @@
-# scripts/bench's report: reads data.txt ("SET CONFIG ROUND NS" lines) and
-# rss.txt ("CONFIG MONITOR_KIB INIT_KIB"), prints results.md, and writes the
+# scripts/bench's report: reads data.txt ("SET CONFIG ROUND NS" lines),
+# rss.txt ("CONFIG MONITOR_KIB INIT_KIB ...") and syscalls.txt ("CONFIG
+# COUNT", from strace), prints results.md, and writes the
 # chart's data files. A tax is paired: the configuration's time minus the
 # plain spawn's time of the same set and round, so that drift between
 # rounds cancels; its median and IQR are over rounds.
@@ -79,10 +80,16 @@ BEGIN {
 	for (i = split("user user+pid user+ipc user+mnt user+net", nsl, " "); i > 0; i--)
 		desc["ns-" nsl[i]] = "floor, clone(" nsl[i] ")"
 	maxr = 0
+	# The targets (issue #16): the bare floor's tax times these.
+	goal["h"] = 1.3; goal["l"] = 1.15
 }
 FILENAME == ARGV[1] {
 	t[$1, $2, $3] = $4
 	if ($3 > maxr) maxr = $3
+	next
+}
+FILENAME == ARGV[3] {
+	sc[$1] = $2
 	next
 }
 { mon[$1] = $2; ini[$1] = $3; pmon[$1] = $4; pini[$1] = $5 }
@@ -101,6 +108,22 @@ END {
 	n = split("plain fork none load load-empty cordon-h cordon-hl helper-h floor-h floorproc-h floorinit-h floordrop-h floormq-h unshare-h bwrap-h cordon-l cordon-lp cordon-ll helper-l helper-lp floor-l floorinit-l floordrop-l unshare-l bwrap-l", order, " ")
 	for (i = 1; i <= n; i++) row("seq", order[i])
 	print ""
+	if ("helper-h" in sc) {
+		print "## System calls to the job's exec (one job, strace -f)"
+		print ""
+		print "From the launcher's exec to the job's, every process of it counted (the monitor, init and the target for cordon's helper). Tier none execs nothing of cordon's: its figure is what loading libcordon.so adds to every process (`/bin/true` alone, to its exit), against an empty preload."
+		print ""
+		print "| tier | cordon-helper | floor | floor+drop |"
+		print "|---|---:|---:|---:|"
+		for (i = 1; i <= 2; i++) {
+			tt = substr("hl", i, 1)
+			printf "| %s | %d | %d | %d |\n", tt == "h" ? "hardened" : "lockdown", \
+				sc["helper-" tt], sc["floor-" tt], sc["floordrop-" tt]
+		}
+		printf "| none | +%d (libcordon.so: %d; an empty .so: +%d) | — | — |\n", \
+			sc["load"] - sc["plain-job"], sc["load"], sc["load-empty"] - sc["plain-job"]
+		print ""
+	}
 	print "## The filesystem policy, the limits and hardened's /proc, paired by round"
 	print ""
 	print "| what | ms | IQR |"
@@ -212,11 +235,13 @@ END {
 	print "|---|---|---|---|"
 	for (i = 1; i <= 2; i++) {
 		tn = tiers[i] == "h" ? "hardened" : "lockdown"
+		lim = goal[tiers[i]]
 		c = tax["seq", "cordon-" tiers[i]]; f = tax["seq", "floor-" tiers[i]]
-		if (c == "" || f == "") { printf "| %s tax | ≤ 1.15 × floor | not measured | — |\n", tn; continue }
-		printf "| %s tax | ≤ 1.15 × floor (%s ms) | %s ms = %.2f × floor (bwrap %s, unshare %s) | %s |\n", \
-			tn, ms(1.15 * f), sms(c), c / f, sms(tax["seq", "bwrap-" tiers[i]]), \
-			sms(tax["seq", "unshare-" tiers[i]]), verdict(c <= 1.15 * f)
+		fd = tax["seq", "floordrop-" tiers[i]]
+		if (c == "" || f == "") { printf "| %s tax | ≤ %.2f × floor | not measured | — |\n", tn, lim; continue }
+		printf "| %s tax | ≤ %.2f × floor (%s ms) | %s ms = %.2f × floor, %s × floor+drop (bwrap %s, unshare %s) | %s |\n", \
+			tn, lim, ms(lim * f), sms(c), c / f, ratio(c, fd), sms(tax["seq", "bwrap-" tiers[i]]), \
+			sms(tax["seq", "unshare-" tiers[i]]), verdict(c <= lim * f)
 	}
 	worst = ""
 	for (i = 1; i <= 2; i++)
@@ -228,9 +253,11 @@ END {
 		printf "| monitor + init RSS | ≤ 128 KiB | %d KiB, worse tier (PSS %s KiB; bwrap RSS %d KiB) | %s |\n", \
 			worst, pmon["cordon-l"] + pini["cordon-l"], mon["bwrap-l"] + ini["bwrap-l"], verdict(worst <= 128)
 	stat("seq", "plain", ""); p = M
+	e = tax["seq", "load-empty"]
 	stat("seq", "none", "plain")
-	printf "| tier none per job | ≤ 2 %% | %+.2f %% (%s ms on %s ms; IQR %s ms) | %s |\n", \
-		100 * M / p, sms(M), ms(p), ms(Q3 - Q1), verdict(M <= 0.02 * p)
+	if (e != "")
+		printf "| tier none per job | ≤ an empty preload + 2 points (%+.2f %%) | %+.2f %% (%s ms on %s ms; IQR %s ms) | %s |\n", \
+			100 * e / p + 2, 100 * M / p, sms(M), ms(p), ms(Q3 - Q1), verdict(M <= e + 0.02 * p)
 	ok = 1; text = ""
 	for (i = 1; i <= 2; i++) {
 		c = "cordon-" tiers[i]
@@ -255,11 +282,11 @@ END {
 		f = tax["seq", "floor-" tiers[i]]; fi = tax["seq", "floorinit-" tiers[i]]; fd = tax["seq", "floordrop-" tiers[i]]
 		if (f == "" || fi == "" || fd == "") continue
 		printf "- %s: the floor with the least init the contract requires (a PID 1 that is not the job) is %.2f × the floor; with the job's privilege drop the contract requires as well (caps, no_new_privs, TIOCSTI filter), %.2f × the floor%s.\n", \
-			tiers[i] == "h" ? "hardened" : "lockdown", fi / f, fd / f, (fd > 1.15 * f ? ": 1.15 × the floor is out of reach for any launcher that meets the contract" : "")
+			tiers[i] == "h" ? "hardened" : "lockdown", fi / f, fd / f, (fd > goal[tiers[i]] * f ? sprintf(": %.2f × the floor is out of reach for any launcher that meets the contract", goal[tiers[i]]) : "")
 	}
 	if (tax["seq", "load-empty"] != "" && p > 0)
 		printf "- tier none: an empty preloaded .so alone costs %.1f %% of a plain job%s.\n", \
-			100 * tax["seq", "load-empty"] / p, (tax["seq", "load-empty"] > 0.02 * p ? ": ≤ 2 % is out of reach for any LD_PRELOAD shim that the jobs inherit" : "")
+			100 * tax["seq", "load-empty"] / p, ": what any LD_PRELOAD shim that the jobs inherit costs, so the target is 2 points above it"
 
 	print "# launcher hardened lockdown (tax, ms)" > plotdata
 	n = split("cordon helper floordrop floorinit floor unshare bwrap", tools, " ")

@@ -329,22 +329,50 @@ static int drop_caps_first(void)
 	return (int)SYS(SYS_prctl, PR_SET_NO_NEW_PRIVS, 1);
 }
 
-int drop_privileges(enum tier tier, bool keep_caps)
+/* The tier's filter, attached; -ENOSYS on an architecture without
+ * numbers above, -EINVAL when rules[] jumps wrong (helper.filter says
+ * where). */
+static int install_filter(enum tier tier)
 {
 	size_t len = 0;
 	const struct bpf_insn *filter = job_filter(tier, &len);
 	struct bpf_prog prog = {(unsigned short)len, filter};
-	struct cap_header h = {CAP_VERSION_3, 0};
-	struct cap_data none[2] = {{0, 0, 0}, {0, 0, 0}};
 	int rc;
 
 	if (NATIVE_ARCH == 0U)
 		return -ENOSYS; /* add the architecture above */
 	if (!filter)
-		return -EINVAL; /* rules[] jumps wrong: helper.filter says where */
-	if (!keep_caps && (rc = drop_caps_first()) < 0)
-		return rc;
+		return -EINVAL;
 	if ((rc = attach_filter(&prog)) < 0)
 		return rc;
-	return keep_caps ? 0 : (int)SYS(SYS_capset, &h, none);
+	return 0;
+}
+
+/* Everything but capset, for a caller other than root: nothing here needs
+ * the sandbox's mounts or maps, so the target does it while init still
+ * builds them (target.c); the capabilities themselves go last. */
+int drop_privileges_early(enum tier tier)
+{
+	int rc = drop_caps_first();
+
+	return rc < 0 ? rc : install_filter(tier);
+}
+
+int drop_capabilities(void)
+{
+	struct cap_header h = {CAP_VERSION_3, 0};
+	struct cap_data none[2] = {{0, 0, 0}, {0, 0, 0}};
+
+	return (int)SYS(SYS_capset, &h, none);
+}
+
+int drop_privileges(enum tier tier, bool keep_caps)
+{
+	int rc;
+
+	if (keep_caps)
+		return install_filter(tier);
+	if ((rc = drop_privileges_early(tier)) < 0)
+		return rc;
+	return drop_capabilities();
 }

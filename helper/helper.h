@@ -323,6 +323,10 @@ int net_lo_up(void);
  * capabilities inside its own user namespace), the tier's seccomp filter.
  * Safe in the target. */
 int drop_privileges(enum tier tier, bool keep_caps);
+/* The same in two steps (not for a root caller): the bounding and ambient
+ * sets, no_new_privs and the filter first, then every capability. */
+int drop_privileges_early(enum tier tier);
+int drop_capabilities(void);
 bool caps_can_map_ids(void);
 /* target.c */
 size_t env_count(char **environ_);

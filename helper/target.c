@@ -177,6 +177,19 @@ static _Noreturn void target_run(struct job *j)
 	const struct helper_req *a = j->a;
 	int rc;
 
+	/* Beside init, while it builds the sandbox (on another CPU, where
+	 * there is one): the scopes and the drop need none of it, and on
+	 * the way to the exec after it they were its costliest part (41
+	 * PR_CAPBSET_DROPs that each commit new credentials, the filter's
+	 * attach). A root caller's job has its own user namespace first
+	 * (nest), and does both there. */
+	if (!j->root) {
+		landlock_scope(a->tier);
+		rc = drop_privileges_early(a->tier);
+		if (rc < 0)
+			die(EXIT_SETUP, "cannot drop the job's privileges: %s",
+			    strerror(-rc));
+	}
 	wait_for(&j->pg->ready, 0);
 	if (fut_get(&j->pg->ready) != 1)
 		SYS(SYS_exit_group, EXIT_SETUP); /* init said why */
@@ -193,8 +206,9 @@ static _Noreturn void target_run(struct job *j)
 	if (j->own_group && (r = SYS(SYS_setpgid, 0, 0)) < 0)
 		die(EXIT_SETUP, "target: setpgid: %s", strerror((int)-r));
 	pinned_check(a);
-	landlock_scope(a->tier);
-	rc = drop_privileges(a->tier, j->root);
+	if (j->root)
+		landlock_scope(a->tier);
+	rc = j->root ? drop_privileges(a->tier, true) : drop_capabilities();
 	if (rc < 0)
 		die(EXIT_SETUP, "cannot drop the job's privileges: %s", strerror(-rc));
 	if (a->cloexec >= 0)
