@@ -131,7 +131,7 @@ MUTANTS = [
            ("helper/monitor.c", "pid_t w = raw_clone(SIGCHLD);", "pid_t w = -1;")),
     mutant("lockdown-mounts-skipped", "lockdown's private /tmp, /proc, ... are not mounted",
            ["helper.isolation/lockdown: /tmp", "helper.isolation/lockdown: /proc"],
-           ("helper/mounts.c", "mount_scratch(j->a->tmp_size);", "(void)mount_scratch;"),
+           ("helper/mounts.c", "mount_scratch(limits_tmp_size(j));", "(void)mount_scratch;"),
            ("helper/mounts.c",
             "mount_all(root && getenv(\"CORDON_SANDBOX\") ? proc_nested : proc, 1);",
             "(void)proc, (void)proc_nested;")),
