@@ -199,6 +199,9 @@ int cgroup_make(struct job *j)
 			continue;
 		}
 		fd = openat(d, name, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+		if (fd < 0 && errno != ENOENT)
+			die(EXIT_SETUP, "cannot open the job's cgroup %s/%s: %s", dir,
+			    name, strerror(errno));
 		/* A sweeper of another pid namespace removes only what it could
 		 * lock: ours is the cgroup still under this name once locked. */
 		if (fd >= 0 && (flock(fd, LOCK_EX) < 0 || fstat(fd, &a) < 0 ||

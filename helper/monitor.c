@@ -172,8 +172,9 @@ static const char *kind_disabled(unsigned long flags)
 	return NULL;
 }
 
-/* init's clone into the job's cgroup failed (not for a namespace count). */
-static _Noreturn void cgroup_refused(int err, const char *dir)
+/* init's clone into the job's cgroup failed: for the cgroup, or (EPERM,
+ * and the rest) for the namespaces, as a plain clone would say. */
+static _Noreturn void cgroup_refused(int err, const char *dir, unsigned long flags)
 {
 	if (err == ENOSYS || err == EINVAL || err == E2BIG)
 		die(EXIT_SETUP,
@@ -181,14 +182,17 @@ static _Noreturn void cgroup_refused(int err, const char *dir)
 		    "(Linux 5.7) failed here (%s; a seccomp filter may refuse clone3); "
 		    "unset CORDON_CGROUP, and with it mem= and a root caller's pids=",
 		    strerror(err));
-	if (err == EACCES || err == EPERM)
+	if (err == EACCES)
 		die(EXIT_SETUP,
 		    "cannot start the job in its cgroup under %s: %s (moving a "
 		    "process there takes write access to cgroup.procs of the cgroup "
 		    "that holds both it and the host: delegate that subtree to this "
 		    "user and start the host in it)",
 		    dir, strerror(err));
-	die_ns("clone", err, 0);
+	if (err == EBUSY || err == EOPNOTSUPP || err == ENOENT || err == ENODEV)
+		die(EXIT_SETUP, "cannot start the job in its cgroup under %s: %s", dir,
+		    strerror(err));
+	die_ns("clone", err, flags);
 }
 
 /* clone() for init. ENOSPC is a per-user count of namespaces
@@ -213,7 +217,7 @@ static pid_t clone_init(const struct job *j, unsigned long flags)
 	for (;;) {
 		pid = cgroup < 0 ? raw_clone(flags) : clone_into(flags, cgroup);
 		if (pid < 0 && cgroup >= 0 && errno != ENOSPC)
-			cgroup_refused(errno, j->a->cgroup);
+			cgroup_refused(errno, j->a->cgroup, flags);
 		if (pid >= 0 || errno != ENOSPC)
 			return pid;
 		if (!waited && kind_disabled(flags))
