@@ -141,23 +141,33 @@ void limits_counts(const struct job *j)
 	bool lock = j->a->tier == TIER_LOCKDOWN;
 	const uint64_t own[NCOUNTS] = {j->nested, 1, 1 + j->nested, 1, lock, 0, 0, 0, 0};
 
+	if (!j->lim.set[LIMIT_INOTIFY] && !j->lim.set[LIMIT_USERNS])
+		return;
+	/* One walk to the directory; raw openat: musl's adds an fcntl. */
+	long dir =
+	    SYS(SYS_openat, AT_FDCWD, "/proc/sys/user", O_PATH | O_DIRECTORY | O_CLOEXEC);
+	if (dir < 0)
+		die(EXIT_SETUP, "cannot limit the job's namespaces (/proc/sys/user): %s",
+		    strerror((int)-dir));
 	for (size_t i = 0; i < NCOUNTS; i++) {
-		char path[64], num[24];
+		char num[24];
 		bool inotify = i == NCOUNTS - 1;
 		if (!j->lim.set[inotify ? LIMIT_INOTIFY : LIMIT_USERNS])
 			continue;
-		fmt_sn(path, sizeof(path), "/proc/sys/user/%s", counts[i]);
-		int fd = open(path, O_WRONLY | O_CLOEXEC);
-		if (fd < 0 && errno == ENOENT)
+		long fd = SYS(SYS_openat, dir, counts[i], O_WRONLY | O_CLOEXEC);
+		if (fd == -ENOENT)
 			continue; /* a kind this kernel does not count (time: 5.6) */
 		uint64_t v =
 		    inotify ? j->lim.v[LIMIT_INOTIFY] : j->lim.v[LIMIT_USERNS] + own[i];
 		size_t n = fmt_sn(num, sizeof(num), "%llu", (unsigned long long)v);
-		if (fd < 0 || write(fd, num, n) != (ssize_t)n)
-			die(EXIT_SETUP, "cannot limit the job's namespaces (%s): %s",
-			    path, strerror(errno));
-		close(fd);
+		long w = fd < 0 ? fd : SYS(SYS_write, fd, num, n);
+		if (w != (long)n)
+			die(EXIT_SETUP,
+			    "cannot limit the job's namespaces (/proc/sys/user/%s): %s",
+			    counts[i], strerror(w < 0 ? (int)-w : EIO));
+		SYS(SYS_close, fd);
 	}
+	SYS(SYS_close, dir);
 }
 
 struct rlimit64_k {
@@ -165,17 +175,24 @@ struct rlimit64_k {
 };
 
 /* Soft and hard to v, or to the hard limit the job has when that is lower:
- * a limit only lowers. */
+ * a limit only lowers. One call when it lowers (the usual case); raising a
+ * hard limit takes CAP_SYS_RESOURCE in the initial user namespace, so it
+ * fails (EPERM) and the old hard limit is set instead; were it ever to
+ * succeed, the old one is put back. */
 static void set_rlimit(int res, uint64_t v)
 {
-	struct rlimit64_k old, now;
-	long r = SYS(SYS_prlimit64, 0, res, NULL, &old);
+	struct rlimit64_k old, now = {v, v};
+	long r = SYS(SYS_prlimit64, 0, res, &now, &old);
 
-	if (r == 0 && old.max < v)
-		v = old.max;
-	now.cur = now.max = v;
-	if (r == 0)
+	if (r == -EPERM) {
+		r = SYS(SYS_prlimit64, 0, res, NULL, &old);
+		if (r == 0 && old.max >= v)
+			r = -EPERM; /* not a raise: the refusal stands */
+	}
+	if (r == 0 && old.max < v) {
+		now.cur = now.max = old.max;
 		r = SYS(SYS_prlimit64, 0, res, &now, NULL);
+	}
 	if (r < 0)
 		die(EXIT_SETUP, "cannot set the job's rlimit %d: %s", res,
 		    strerror((int)-r));

@@ -75,6 +75,36 @@ static void test_rlimits(void)
 	}
 }
 
+/* A limit only lowers: where the host's hard limit is already below it,
+ * the job keeps that one (soft and hard); below it, the job gets the
+ * limit. The control shows the host's soft and hard limits. */
+static void test_lower_hard(void)
+{
+	char script[512];
+	struct tst_proc r;
+
+	if (!sec_sandbox_ok())
+		return;
+	snprintf(
+	    script, sizeof(script),
+	    "ulimit -Sn 30; ulimit -Hn 50; %s sh -c 'echo $(ulimit -Sn) $(ulimit -Hn)'",
+	    tst_nsreport());
+	host(NULL, "nofile=64",
+	     "ulimit -Sn 30; ulimit -Hn 50; sh -c 'echo $(ulimit -Sn) $(ulimit -Hn)'",
+	     &r);
+	expect(&r, "control", "30 50\n");
+	tst_proc_free(&r);
+	for (int t = 0; t < 2; t++) {
+		host(tiers[t], "nofile=64", script, &r);
+		expect(&r, tiers[t], "50 50\n");
+		CU_ASSERT_EQUAL(tst_ns_check(tiers[t], tiers[t]), 1);
+		tst_proc_free(&r);
+		host(tiers[t], "nofile=40", script, &r);
+		expect(&r, tiers[t], "40 40\n");
+		tst_proc_free(&r);
+	}
+}
+
 /* pids=N: a job that starts 40 sleepers gets N - 1 of them (its shell is
  * one of the N: python3 forks them), and meanwhile the host spawns a job
  * as before (a sandbox of its own, counted apart); a root caller's
@@ -229,6 +259,7 @@ static void test_values(void)
 
 static CU_TestInfo tests[] = {
     {"cpu, nofile, fsize, core: seen and enforced", test_rlimits},
+    {"a hard limit lower than asked stays", test_lower_hard},
     {"pids: a job's processes bounded, the host spawns", test_pids},
     {"time: the sandbox killed at its limit, what it left too", test_time},
     {"userns, inotify: one each", test_counts},
