@@ -78,22 +78,33 @@ static bool put(int fd, const char *name, const char *value)
 	return true;
 }
 
-/* Whether word is one of the words of DIR's file name. */
-static bool has_word(const char *dir, const char *name, const char *word)
+/* The start of dir/name (a cgroup file) into buf[size], NUL-terminated;
+ * false when it cannot be read or is empty. */
+static bool read_text(const char *dir, const char *name, char *buf, size_t size)
 {
-	char path[CGROUP_LEN + 32], buf[512];
+	char path[sizeof(made) + 32];
 	int f;
 	ssize_t n;
-	size_t w = strlen(word);
 
 	fmt_sn(path, sizeof(path), "%s/%s", dir, name);
 	f = open(path, O_RDONLY | O_CLOEXEC);
-	n = f < 0 ? -1 : read(f, buf, sizeof(buf) - 1);
+	n = f < 0 ? -1 : read(f, buf, size - 1);
 	if (f >= 0)
 		close(f);
 	if (n <= 0)
 		return false;
 	buf[n] = '\0';
+	return true;
+}
+
+/* Whether word is one of the words of DIR's file name. */
+static bool has_word(const char *dir, const char *name, const char *word)
+{
+	char buf[512];
+	size_t w = strlen(word);
+
+	if (!read_text(dir, name, buf, sizeof(buf)))
+		return false;
 	for (const char *p = buf; (p = strstr(p, word)); p += w)
 		if ((p == buf || p[-1] == ' ') && (p[w] == ' ' || p[w] == '\n' || !p[w]))
 			return true;
@@ -227,21 +238,11 @@ void cgroup_remove(void)
 
 bool cgroup_oom(void)
 {
-	char path[sizeof(made) + 16], buf[512];
-	int f;
-	ssize_t n;
+	char buf[512];
 	const char *p;
 
-	if (!made[0])
+	if (!made[0] || !read_text(made, "memory.events", buf, sizeof(buf)))
 		return false;
-	fmt_sn(path, sizeof(path), "%s/memory.events", made);
-	f = open(path, O_RDONLY | O_CLOEXEC);
-	n = f < 0 ? -1 : read(f, buf, sizeof(buf) - 1);
-	if (f >= 0)
-		close(f);
-	if (n <= 0)
-		return false;
-	buf[n] = '\0';
 	p = strstr(buf, "oom_kill ");
 	return p && (p == buf || p[-1] == '\n') && p[9] != '0';
 }

@@ -128,8 +128,6 @@ struct job {
 	struct limits lim;     /* --limits */
 	long long deadline_ms; /* time=: CLOCK_MONOTONIC ms; 0: none */
 	bool pids_cgroup;      /* pids= is the cgroup's pids.max, not RLIMIT_NPROC */
-	int cgroup;	       /* --cgroup: the job's cgroup (cgroup.c) until init
-				  is in it; else -1 */
 };
 
 /* cgroup.c: the job's cgroup. cgroup_make (monitor, after limits_check,

@@ -207,9 +207,8 @@ static _Noreturn void cgroup_refused(int err, const char *dir, unsigned long fla
  * target runs. */
 enum { ENOSPC_WAIT_MS = 1000 };
 
-static pid_t clone_init(const struct job *j, unsigned long flags)
+static pid_t clone_init(const struct job *j, unsigned long flags, int cgroup)
 {
-	int cgroup = j->cgroup;
 	struct timespec pause = {0, 1000000};
 	int waited = 0; /* ms, the sum of the pauses: no clock on the way */
 	pid_t pid;
@@ -271,25 +270,8 @@ static void stop_self(int sig)
 /* time='s one line, on the job's stderr (kept open for it). */
 static void say_time_up(const struct job *j)
 {
-	char line[160];
-	size_t n = fmt_sn(line, sizeof(line),
-			  "cordon: the job ran out of its time limit (time=%llu s): "
-			  "its sandbox is killed\n",
-			  (unsigned long long)j->lim.v[LIMIT_TIME]);
-
-	(void)!write(STDERR_FILENO, line, n < sizeof(line) ? n : sizeof(line) - 1);
-}
-
-/* mem='s line, when the kernel's OOM killer killed in the job's cgroup. */
-static void say_oom(const struct job *j)
-{
-	char line[200];
-	size_t n = fmt_sn(line, sizeof(line),
-			  "cordon: the job ran out of its memory limit (mem=%llu bytes): "
-			  "the kernel's OOM killer ended it\n",
-			  (unsigned long long)j->lim.v[LIMIT_MEM]);
-
-	(void)!write(STDERR_FILENO, line, n < sizeof(line) ? n : sizeof(line) - 1);
+	say("the job ran out of its time limit (time=%llu s): its sandbox is killed",
+	    (unsigned long long)j->lim.v[LIMIT_TIME]);
 }
 
 /* The job, for mirror's line: time= ended it (init did, while we were
@@ -307,7 +289,9 @@ static _Noreturn void mirror(int status)
 
 	if (WIFSIGNALED(status) && WTERMSIG(status) == SIGKILL && the_job &&
 	    the_job->lim.set[LIMIT_MEM] && cgroup_oom())
-		say_oom(the_job);
+		say("the job ran out of its memory limit (mem=%llu bytes): the kernel's "
+		    "OOM killer ended it",
+		    (unsigned long long)the_job->lim.v[LIMIT_MEM]);
 	cgroup_remove();
 	if (WIFEXITED(status))
 		_exit(WEXITSTATUS(status));
@@ -550,7 +534,6 @@ void monitor_run(struct job *j, int argc, char **argv)
 	j->root = j->uid == 0 && caps_can_map_ids();
 	j->orphans_kill = j->a->orphans != NULL;
 	j->pinned = -1;
-	j->cgroup = -1;
 	j->cover_mqueue = j->a->tier == TIER_HARDENED && mounts_host_mqueue();
 	/* No signal scope (landlock.c): the job's kill(0) must not reach the
 	 * host's members of G, so it is not in G (docs/helper.md). */
@@ -560,8 +543,7 @@ void monitor_run(struct job *j, int argc, char **argv)
 	limits_check(j);
 	the_job = j;
 	die_cleanup(cgroup_remove);
-	j->cgroup = cgroup_make(j);
-	init = clone_init(j, init_flags(j));
+	init = clone_init(j, init_flags(j), cgroup_make(j));
 	if (init < 0)
 		die_ns("clone", errno, init_flags(j));
 	if (init == 0)
