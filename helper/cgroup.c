@@ -66,15 +66,13 @@ static void sweep(int d, const char *own)
  * (its controller is not enabled for DIR's children). */
 static bool put(int fd, const char *name, const char *value)
 {
-	int f = openat(fd, name, O_WRONLY | O_CLOEXEC);
-	size_t n = strlen(value);
+	int rc = file_write(fd, name, value, strlen(value));
 
-	if (f < 0 && errno == ENOENT)
+	if (rc == -ENOENT)
 		return false;
-	if (f < 0 || write(f, value, n) != (ssize_t)n)
+	if (rc < 0)
 		die(EXIT_SETUP, "cannot set %s of the job's cgroup %s: %s", name, made,
-		    strerror(errno));
-	close(f);
+		    strerror(-rc));
 	return true;
 }
 
@@ -83,18 +81,9 @@ static bool put(int fd, const char *name, const char *value)
 static bool read_text(const char *dir, const char *name, char *buf, size_t size)
 {
 	char path[sizeof(made) + 32];
-	int f;
-	ssize_t n;
 
 	fmt_sn(path, sizeof(path), "%s/%s", dir, name);
-	f = open(path, O_RDONLY | O_CLOEXEC);
-	n = f < 0 ? -1 : read(f, buf, size - 1);
-	if (f >= 0)
-		close(f);
-	if (n <= 0)
-		return false;
-	buf[n] = '\0';
-	return true;
+	return file_read(AT_FDCWD, path, buf, size) > 0;
 }
 
 /* Whether word is one of the words of DIR's file name. */

@@ -186,6 +186,17 @@ size_t fmt_sn(char *buf, size_t size, const char *fmt, ...)
     __attribute__((format(printf, 3, 4)));
 unsigned long fmt_ul(const char *s, const char **end);
 
+/* file.c: a small file read or written whole (path relative to dirfd, or
+ * AT_FDCWD). file_read: one read into buf[size], NUL-terminated; the
+ * bytes read or -errno. file_write: one write of s[len]; 0, -errno, or
+ * -EIO when cut short. file_lines: fn on each line of the file (its '\n'
+ * replaced by NUL), read through buf[size], until fn returns non-zero;
+ * that value, 0, -errno, or -ENAMETOOLONG for a line longer than buf. */
+ssize_t file_read(int dirfd, const char *path, char *buf, size_t size);
+int file_write(int dirfd, const char *path, const char *s, size_t len);
+int file_lines(const char *path, char *buf, size_t size, int (*fn)(char *line, void *arg),
+	       void *arg);
+
 /* die.c: one "cordon: ..." line on stderr, then _exit(code). A setup
  * failure (EXIT_SETUP) also writes its cause (common/contract.h CAUSE_*,
  * die() says CAUSE_SETUP) to the --status-fd, when there is one. Safe in

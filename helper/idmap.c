@@ -15,37 +15,20 @@
 #include <string.h>
 #include <unistd.h>
 
-static int write_file(const char *path, const char *s, size_t len)
-{
-	int fd = open(path, O_WRONLY | O_CLOEXEC);
-	int rc = 0;
-
-	if (fd < 0)
-		return -errno;
-	/* A map must be written in one write(2). */
-	ssize_t n = write(fd, s, len);
-	if (n < 0)
-		rc = -errno;
-	else if ((size_t)n != len)
-		rc = -EIO;
-	close(fd);
-	return rc;
-}
-
 int idmap_write_self(uid_t uid, gid_t gid)
 {
 	char line[64];
 	int n, rc;
 
-	rc = write_file("/proc/self/setgroups", "deny", 4);
+	rc = file_write(AT_FDCWD, "/proc/self/setgroups", "deny", 4);
 	if (rc < 0)
 		return rc;
 	n = (int)fmt_sn(line, sizeof(line), "%u %u 1", (unsigned)uid, (unsigned)uid);
-	rc = write_file("/proc/self/uid_map", line, (size_t)n);
+	rc = file_write(AT_FDCWD, "/proc/self/uid_map", line, (size_t)n);
 	if (rc < 0)
 		return rc;
 	n = (int)fmt_sn(line, sizeof(line), "%u %u 1", (unsigned)gid, (unsigned)gid);
-	return write_file("/proc/self/gid_map", line, (size_t)n);
+	return file_write(AT_FDCWD, "/proc/self/gid_map", line, (size_t)n);
 }
 
 /* The next line of a map ("inside outside count") at *p: false at its
@@ -102,20 +85,9 @@ static int identity_of(const char *own, char *out, size_t size, bool spare_top)
 static int read_own(const char *which, char *own, size_t size)
 {
 	char path[64];
-	ssize_t n;
-	int fd;
 
 	fmt_sn(path, sizeof(path), "/proc/self/%s", which);
-	fd = open(path, O_RDONLY | O_CLOEXEC);
-	if (fd < 0)
-		return -errno;
-	n = read(fd, own, size - 1);
-	int e = errno;
-	close(fd);
-	if (n < 0)
-		return -e;
-	own[n] = '\0';
-	return 0;
+	return (int)file_read(AT_FDCWD, path, own, size);
 }
 
 static int map_child(pid_t pid, const char *which, bool spare_top)
@@ -132,7 +104,7 @@ static int map_child(pid_t pid, const char *which, bool spare_top)
 	if (len < 0)
 		return len;
 	fmt_sn(path, sizeof(path), "/proc/%d/%s", (int)pid, which);
-	return write_file(path, map, (size_t)len);
+	return file_write(AT_FDCWD, path, map, (size_t)len);
 }
 
 int idmap_write_child(pid_t pid, bool spare_top)
@@ -161,16 +133,10 @@ int idmap_top(uid_t *uid, gid_t *gid)
 pid_t idmap_proc_pid(int pidfd, pid_t fallback)
 {
 	char path[64], buf[512];
-	ssize_t n;
-	int fd;
 
 	fmt_sn(path, sizeof(path), "/proc/self/fdinfo/%d", pidfd);
-	fd = open(path, O_RDONLY | O_CLOEXEC);
-	if (fd < 0)
+	if (file_read(AT_FDCWD, path, buf, sizeof(buf)) < 0)
 		return fallback;
-	n = read(fd, buf, sizeof(buf) - 1);
-	close(fd);
-	buf[n > 0 ? n : 0] = '\0';
 	const char *p = strstr(buf, "\nPid:\t");
 	if (!p)
 		return fallback;

@@ -61,41 +61,30 @@ static const char userns_fixes[] =
  * (kernel/user_namespace.c, current_chrooted()): no sysctl helps then. Only
  * a caller that may look at init's root can tell; an unprivileged one gets
  * the general advice. */
+/* 1 when a mountinfo line is the root's mount. */
+static int root_line(char *line, void *arg)
+{
+	/* ID PARENT MAJ:MIN ROOT MOUNTPOINT ...: the fifth field. */
+	const char *f = line;
+
+	(void)arg;
+	for (int k = 0; k < 4 && f; k++)
+		f = strchr(f, ' ') ? strchr(f, ' ') + 1 : NULL;
+	return f && f[0] == '/' && f[1] == ' ';
+}
+
 static bool chrooted(void)
 {
 	struct stat ours, init;
 	char buf[4096];
-	ssize_t n;
-	int fd;
 
 	if (stat("/", &ours) == 0 && stat("/proc/1/root/", &init) == 0)
 		return ours.st_dev != init.st_dev || ours.st_ino != init.st_ino;
 	/* init's root out of reach (fewer capabilities than pid 1): a root
 	 * that is a plain directory, not a mount, has no line in mountinfo
-	 * (the kernel shows only mounts reachable from the caller's root). */
-	fd = open("/proc/self/mountinfo", O_RDONLY | O_CLOEXEC);
-	if (fd < 0)
-		return false;
-	bool root_line = false;
-	char *line = buf;
-	size_t have = 0;
-	while (!root_line && (n = read(fd, buf + have, sizeof(buf) - 1 - have)) > 0) {
-		have += (size_t)n;
-		buf[have] = '\0';
-		char *nl;
-		for (line = buf; (nl = strchr(line, '\n')); line = nl + 1) {
-			/* ID PARENT MAJ:MIN ROOT MOUNTPOINT ...: the fifth field. */
-			const char *f = line;
-			for (int k = 0; k < 4 && f; k++)
-				f = strchr(f, ' ') ? strchr(f, ' ') + 1 : NULL;
-			if (f && f[0] == '/' && f[1] == ' ')
-				root_line = true;
-		}
-		have = strlen(line);
-		memmove(buf, line, have);
-	}
-	close(fd);
-	return !root_line;
+	 * (the kernel shows only mounts reachable from the caller's root).
+	 * Unreadable: not known to be a chroot. */
+	return file_lines("/proc/self/mountinfo", buf, sizeof(buf), root_line, NULL) == 0;
 }
 static const char *kind_disabled(unsigned long flags);
 
@@ -142,16 +131,10 @@ static _Noreturn void die_ns(const char *call, int e, unsigned long flags)
 static bool limit_is_zero(const char *name)
 {
 	char path[64], buf[32];
-	int fd;
-	ssize_t n;
 
 	fmt_sn(path, sizeof(path), "/proc/sys/user/%s", name);
-	fd = open(path, O_RDONLY | O_CLOEXEC);
-	if (fd < 0)
-		return false;
-	n = read(fd, buf, sizeof(buf));
-	close(fd);
-	return n >= 2 && buf[0] == '0' && buf[1] == '\n';
+	return file_read(AT_FDCWD, path, buf, sizeof(buf)) >= 2 && buf[0] == '0' &&
+	       buf[1] == '\n';
 }
 
 /* The sysctl of a namespace kind in flags whose limit is 0, or NULL. */

@@ -196,49 +196,40 @@ static void failed(const char *path)
 /* Remounts one mountinfo line's mount point when it lies within under. A
  * mount point we cannot reach (deleted, or in a directory we may not
  * enter) is one the job cannot reach either. */
-static int remount_line(char *line, const char *under, unsigned long set,
-			unsigned long clr)
+struct remount {
+	const char *under;
+	unsigned long set, clr;
+	bool failed; /* at a mount point, said by failed() */
+};
+
+static int remount_line(char *line, void *arg)
 {
+	struct remount *r = arg;
 	char *mp = mount_point(line);
 	int rc;
 
-	if (!mp || !path_within(mp, strlen(mp), under, strlen(under)))
+	if (!mp || !path_within(mp, strlen(mp), r->under, strlen(r->under)))
 		return 0;
-	rc = fs_remount(mp, set, clr);
+	rc = fs_remount(mp, r->set, r->clr);
 	if (rc == -ENOENT || rc == -EACCES || rc == -ENOTDIR)
 		return 0;
-	if (rc < 0)
+	if (rc < 0) {
 		failed(mp);
+		r->failed = true;
+	}
 	return rc;
 }
 
 int fs_remount_all(const char *under, unsigned long set, unsigned long clr)
 {
 	static char buf[16384];
-	size_t len = 0;
-	ssize_t n;
-	int fd = open("/proc/self/mountinfo", O_RDONLY | O_CLOEXEC), rc = 0;
+	struct remount r = {under, set, clr, false};
+	int rc;
 
-	if (fd < 0)
-		return (failed("/proc/self/mountinfo"), -errno);
 	/* Line by line: a remount changes flags, never the list being read. */
-	while (rc == 0 && (n = read(fd, buf + len, sizeof(buf) - 1 - len)) > 0) {
-		char *line = buf, *nl;
-		len += (size_t)n;
-		buf[len] = '\0';
-		while (rc == 0 && (nl = strchr(line, '\n'))) {
-			*nl = '\0';
-			rc = remount_line(line, under, set, clr);
-			line = nl + 1;
-		}
-		len -= (size_t)(line - buf);
-		memmove(buf, line, len);
-		if (len == sizeof(buf) - 1)
-			rc = (failed("a mountinfo line"), -ENAMETOOLONG);
-	}
-	if (n < 0 && rc == 0)
-		rc = (failed("/proc/self/mountinfo"), -errno);
-	close(fd);
+	rc = file_lines("/proc/self/mountinfo", buf, sizeof(buf), remount_line, &r);
+	if (rc < 0 && !r.failed)
+		failed(rc == -ENAMETOOLONG ? "a mountinfo line" : "/proc/self/mountinfo");
 	return rc;
 }
 
