@@ -27,8 +27,10 @@
 
 enum { PROC_USER_INIT_INO = 0xEFFFFFFDU };
 
-static struct real_fns real;
+/* Defined in this order, GCC lays out real first, then cfg: real and
+ * cfg's first fields, which every load writes, share a page (shim.h). */
 static struct config cfg;
+static struct real_fns real;
 static const struct shim the_shim = {&cfg, &real};
 
 struct sym {
@@ -293,17 +295,42 @@ static const char *self_path(void)
 	return info.dli_fname;
 }
 
+/* Every process that loads the shim runs what follows: the PATH_MAX
+ * buffers of the rare cases sit in functions of their own (noinline), so
+ * that the usual load calls nothing below a frame of a few KiB that would
+ * cost it a page of stack. */
+
 /* realpath into caller storage: realpath(p, NULL) would set up malloc's
  * heap in every process the shim is loaded into (getrandom, brk: load
  * cost at tier none). */
+__attribute__((noinline)) static void set_helper_relative(const char *path)
+{
+	char abs[PATH_MAX];
+
+	snprintf(cfg.helper, sizeof(cfg.helper), "%s", realpath(path, abs) ? abs : path);
+}
+
 static void set_helper(const char *path)
 {
 	/* Absolute, so a host's later chdir cannot move it; realpath's
 	 * readlink per component only when it is relative (load cost). */
-	char abs[PATH_MAX];
-	bool ok = *path != '/' && realpath(path, abs);
+	if (*path != '/')
+		set_helper_relative(path);
+	else
+		snprintf(cfg.helper, sizeof(cfg.helper), "%s", path);
+}
 
-	snprintf(cfg.helper, sizeof(cfg.helper), "%s", ok ? abs : path);
+/* The one next to the file itself, not to a symlink that named it. */
+__attribute__((noinline)) static void set_helper_near(const char *self)
+{
+	char near[PATH_MAX];
+
+	if (!realpath(self, near))
+		snprintf(near, sizeof(near), "%s", self);
+	char *slash = strrchr(near, '/');
+	snprintf(slash ? slash + 1 : near,
+		 sizeof(near) - (size_t)(slash ? slash + 1 - near : 0), "cordon-helper");
+	set_helper(near);
 }
 
 /* CORDON_HELPER from the host's env, else the installed helper, else the
@@ -311,7 +338,6 @@ static void set_helper(const char *path)
 static void find_helper(const char *self)
 {
 	const char *env = getenv("CORDON_HELPER");
-	char near[PATH_MAX];
 
 	if (env && *env) {
 		set_helper(env);
@@ -323,13 +349,7 @@ static void find_helper(const char *self)
 	}
 	cfg.helper_fallback = true;
 	cfg.helper_installed = CORDON_HELPER_PATH;
-	/* Next to the file itself, not to a symlink that named it. */
-	if (!realpath(self, near))
-		snprintf(near, sizeof(near), "%s", self);
-	char *slash = strrchr(near, '/');
-	snprintf(slash ? slash + 1 : near,
-		 sizeof(near) - (size_t)(slash ? slash + 1 - near : 0), "cordon-helper");
-	set_helper(near);
+	set_helper_near(self);
 }
 
 static void add_preload_id(const char *w, size_t len, size_t *used)
@@ -345,21 +365,38 @@ static void add_preload_id(const char *w, size_t len, size_t *used)
 	*used += len + 1;
 }
 
-/* Whether ld.so loaded us for this LD_PRELOAD word: our own name, the
- * same file under another path, or a bare name it found in its search
- * path with our file name. Our own stat only when needed (load cost). */
-static bool word_loads_us(const char *w, const char *self, struct stat *me)
+/* Whether the path w[len] is our file. Our own stat only when needed
+ * (load cost). */
+__attribute__((noinline)) static bool same_file(const char *w, size_t len,
+						const char *self, struct stat *me)
 {
-	const char *base = strrchr(self, '/') ? strrchr(self, '/') + 1 : self;
+	char path[PATH_MAX];
 	struct stat st;
 
-	if (strcmp(w, self) == 0)
-		return true;
-	if (!strchr(w, '/'))
-		return strcmp(w, base) == 0;
+	memcpy(path, w, len);
+	path[len] = '\0';
 	if (!me->st_ino && stat(self, me) < 0)
 		return false;
-	return stat(w, &st) == 0 && st.st_dev == me->st_dev && st.st_ino == me->st_ino;
+	return stat(path, &st) == 0 && st.st_dev == me->st_dev && st.st_ino == me->st_ino;
+}
+
+static bool is(const char *w, size_t len, const char *s)
+{
+	return strlen(s) == len && memcmp(w, s, len) == 0;
+}
+
+/* Whether ld.so loaded us for this LD_PRELOAD word (w[len]): our own
+ * name, the same file under another path, or a bare name it found in its
+ * search path with our file name. */
+static bool word_loads_us(const char *w, size_t len, const char *self, struct stat *me)
+{
+	const char *base = strrchr(self, '/') ? strrchr(self, '/') + 1 : self;
+
+	if (is(w, len, self))
+		return true;
+	if (!memchr(w, '/', len))
+		return is(w, len, base);
+	return same_file(w, len, self, me);
 }
 
 static void find_preload_ids(const char *self)
@@ -367,7 +404,6 @@ static void find_preload_ids(const char *self)
 	const char *v = getenv("LD_PRELOAD");
 	struct stat me = {0};
 	size_t used = 0;
-	char w[PATH_MAX];
 
 	if (!self)
 		return;
@@ -375,12 +411,8 @@ static void find_preload_ids(const char *self)
 	for (const char *p = v ? v : ""; *p;) {
 		p += strspn(p, " :");
 		size_t len = strcspn(p, " :");
-		if (len && len < sizeof(w)) {
-			memcpy(w, p, len);
-			w[len] = '\0';
-			if (word_loads_us(w, self, &me))
-				add_preload_id(p, len, &used);
-		}
+		if (len && len < PATH_MAX && word_loads_us(p, len, self, &me))
+			add_preload_id(p, len, &used);
 		p += len;
 	}
 }

@@ -110,41 +110,46 @@ struct real_fns {
 	FILE *(*popen)(const char *, const char *);
 	int (*pclose)(FILE *);
 };
+/* Every process that loads the shim fills this at load (config.c), in its
+ * bss: what every load writes comes first, so that the load touches as few
+ * pages as it can; the large buffers, each written only when its variable
+ * is set or a job is sandboxed, follow. */
 struct config {
-	bool active;	 /* false: setuid/setgid: pass through */
-	enum tier floor; /* CORDON_TIER at load; TIER_BAD: see floor_bad */
-	char floor_bad[64];
+	bool active;	  /* false: setuid/setgid: pass through */
+	enum tier floor;  /* CORDON_TIER at load; TIER_BAD: see floor_bad */
 	bool floor_unset; /* CORDON_TIER was not in the env at load */
 	enum tier inside; /* tier of the sandbox we run in (kernel-proved), or NONE */
-	char helper[4096];
 	/* The helper next to this library, the installed one missing. */
 	bool helper_fallback;
 	const char *helper_installed;
-	/* The loader's variables at load, what later hosts start with
-	 * (layout.c); ld_too_long: one did not fit (every walk fails). */
-	char ld_preload[4096], ld_audit[1024], ld_library_path[4096];
-	bool ld_too_long;
-	char tmp_size[TMP_SIZE_MAX + 1]; /* CORDON_TMP_SIZE at load, checked; "" */
-	char tmp_size_bad[64];	 /* the value when it is not a size; "" otherwise */
-	bool orphans_kill;	 /* CORDON_ORPHANS=kill at load */
-	char orphans_bad[64];	 /* the value when it is not "kill"; "" otherwise */
-	char cgroup[CGROUP_LEN]; /* CORDON_CGROUP at load, checked; "" */
-	char cgroup_bad[64];	 /* the value (its head) when it is not a path */
-	struct limits limits;	 /* CORDON_LIMITS at load */
+	bool ld_too_long;  /* a loader variable did not fit (every walk fails) */
+	bool orphans_kill; /* CORDON_ORPHANS=kill at load */
 	bool limits_set;
-	char limits_bad[LIMITS_LEN + 64]; /* the value and why, when not a list */
-	/* CORDON_WRITABLE, CORDON_HIDDEN at load, canonical (docs/shim.md);
-	 * policy_bad: the variable and its value when one is not a list. */
-	char writable[PATHS_LEN + 1], hidden[PATHS_LEN + 1];
 	bool writable_set, hidden_set;
+	struct preload_ids preload;
+	struct limits limits;		 /* CORDON_LIMITS at load */
+	char tmp_size[TMP_SIZE_MAX + 1]; /* CORDON_TMP_SIZE at load, checked; "" */
+	char preload_buf[1024];
+	char helper[4096];
+	/* The loader's variables at load, what later hosts start with
+	 * (layout.c). */
+	char ld_preload[4096], ld_audit[1024], ld_library_path[4096];
+	/* A bad value of a variable: the value (its head) and why. */
+	char floor_bad[64];
+	char tmp_size_bad[64]; /* the value when it is not a size; "" otherwise */
+	char orphans_bad[64];  /* the value when it is not "kill"; "" otherwise */
+	char cgroup_bad[64];   /* the value (its head) when it is not a path */
+	char limits_bad[LIMITS_LEN + 64]; /* the value and why, when not a list */
+	/* policy_bad: the variable and its value when one is not a list. */
+	char policy_bad[256];
+	char cgroup[CGROUP_LEN]; /* CORDON_CGROUP at load, checked; "" */
+	/* CORDON_WRITABLE, CORDON_HIDDEN at load, canonical (docs/shim.md). */
+	char writable[PATHS_LEN + 1], hidden[PATHS_LEN + 1];
 	/* ... as given: the job's env inherits them, which narrows nothing. */
 	char writable_raw[PATHS_LEN + 1], hidden_raw[PATHS_LEN + 1];
-	char policy_bad[256];
 	/* The helper's and this library's files, their symbolic links
 	 * resolved: no writable path may hold them. */
 	char helper_real[4096], self_real[4096];
-	struct preload_ids preload;
-	char preload_buf[1024];
 };
 
 /* layout.c: the names the helper and this library depend on (every
