@@ -6,10 +6,11 @@
 #include <errno.h>
 #include <sys/socket.h>
 
-int msg_send(int fd, const struct msg *m)
+int msg_send(int fd, const struct msg *m, int flags)
 {
 	/* MSG_NOSIGNAL: a vanished peer must not kill us with SIGPIPE. */
-	return send(fd, m, sizeof(*m), MSG_NOSIGNAL) == (ssize_t)sizeof(*m) ? 0 : -1;
+	return send(fd, m, sizeof(*m), flags | MSG_NOSIGNAL) == (ssize_t)sizeof(*m) ? 0
+										    : -1;
 }
 
 int msg_recv(int fd, struct msg *m, int flags)

@@ -4,10 +4,12 @@
 #include "helper/helper.h"
 
 #include <errno.h>
+#include <poll.h>
 #include <stdarg.h>
 #include <string.h>
 #include <sys/resource.h>
 #include <sys/syscall.h>
+#include <time.h>
 #include <unistd.h>
 
 static void write_all(int fd, const char *s, size_t n)
@@ -16,7 +18,16 @@ static void write_all(int fd, const char *s, size_t n)
 		;
 }
 
-static void vsay(const char *fmt, va_list ap)
+/* A line that fits a page: a pipe that is not full takes it at once. */
+static bool room_now(int fd)
+{
+	struct pollfd p = {fd, POLLOUT, 0};
+	struct timespec now = {0, 0};
+
+	return SYS(SYS_ppoll, &p, 1, &now, NULL, 8) == 1 && (p.revents & POLLOUT);
+}
+
+static void vsay(bool wait, const char *fmt, va_list ap)
 {
 	char line[1024];
 	int n = (int)sizeof("cordon: ") - 1;
@@ -27,7 +38,8 @@ static void vsay(const char *fmt, va_list ap)
 		n = (int)sizeof(line) - 2;
 	line[n++] = '\n';
 	/* One write: the line stays whole when several processes share stderr. */
-	write_all(STDERR_FILENO, line, (size_t)n);
+	if (wait || room_now(STDERR_FILENO))
+		write_all(STDERR_FILENO, line, (size_t)n);
 }
 
 void say(const char *fmt, ...)
@@ -35,7 +47,7 @@ void say(const char *fmt, ...)
 	va_list ap;
 
 	va_start(ap, fmt);
-	vsay(fmt, ap);
+	vsay(false, fmt, ap);
 	va_end(ap);
 }
 
@@ -68,7 +80,7 @@ static _Noreturn void vdie(int code, const char *cause, const char *detail,
 {
 	char line[128];
 
-	vsay(fmt, ap);
+	vsay(true, fmt, ap);
 	if (cleanup)
 		cleanup();
 	if (status_fd >= 0 && code == EXIT_SETUP) {

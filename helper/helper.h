@@ -173,7 +173,8 @@ struct msg {
 	kset mask;
 	uint32_t n[65]; /* real-time counts by signal number */
 };
-int msg_send(int fd, const struct msg *m);
+/* 0 sent, -1 not (errno); flags MSG_DONTWAIT: -1 EAGAIN when full. */
+int msg_send(int fd, const struct msg *m, int flags);
 /* 1 a message, 0 the end of the stream (or a short one), -1 none there
  * (MSG_DONTWAIT). */
 int msg_recv(int fd, struct msg *m, int flags);
@@ -213,6 +214,10 @@ void die_cleanup(void (*fn)(void));
 /* EAGAIN from a clone where RLIMIT_NPROC is finite: the limit, named
  * (docs/errors.md); else nothing. */
 void die_if_nproc(int e);
+/* A "cordon: " line about a job that ran (the monitor's time= and OOM
+ * lines): never blocks. A stderr that cannot take it now (a pipe the host
+ * fills and reads only after its wait) loses it, rather than hold the pid
+ * the host waits on. */
 void say(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
 
 /* fds.c: closes every fd but those in keep (-1 entries ignored; sorted in

@@ -39,8 +39,10 @@ struct init {
 	int sv;	  /* our end of the channel; -1 once the monitor is gone */
 	int sfd;  /* SIGCHLD */
 	bool q_alive, q_stopped, p_gone;
-	bool chld_ev; /* a SIGCHLD sent by a process (evidence), not a child's */
-	bool killed;  /* time=: everything killed at the deadline */
+	int q_stopsig;	 /* the signal that stopped the job (q_stopped) */
+	bool state_owed; /* a stop or continue not told: the channel was full */
+	bool chld_ev;	 /* a SIGCHLD sent by a process (evidence), not a child's */
+	bool killed;	 /* time=: everything killed at the deadline */
 };
 
 /* The job's stack while it shares our memory (clone.c, SYS_RAW). */
@@ -237,7 +239,25 @@ static void note(struct init *in, int type, int a, int b)
 	m.a = a;
 	m.b = b;
 	if (in->sv >= 0)
-		msg_send(in->sv, &m);
+		msg_send(in->sv, &m, 0);
+}
+
+/* The job stopped or continued: told without blocking. A monitor stopped
+ * with a job that stops itself over and over (its child continuing it)
+ * reads nothing meanwhile, and the channel fills; we must not wait on it
+ * (serve keeps time=). What could not be sent is owed, and the job's
+ * state then is told once there is room (serve): the monitor asks for the
+ * job's state on each stop note, so the stops between count as one. */
+static void note_state(struct init *in)
+{
+	struct msg m;
+
+	if (in->sv < 0)
+		return;
+	memset(&m, 0, sizeof(m));
+	m.type = in->q_stopped ? N_STOPPED : N_CONTINUED;
+	m.a = in->q_stopped ? in->q_stopsig : 0;
+	in->state_owed = msg_send(in->sv, &m, MSG_DONTWAIT) < 0 && errno == EAGAIN;
 }
 
 /* Whether any child is left, reaping the zombies. */
@@ -256,6 +276,7 @@ static bool have_children(void)
 static void job_ended(struct init *in, int st)
 {
 	in->q_alive = false;
+	in->state_owed = false; /* its end says the rest */
 	/* The start-up had not got as far as the cut (the job could not
 	 * start and said why): the monitor, waiting, takes the status here. */
 	if (fut_get(&in->pg->q_waiting) != 1) {
@@ -290,12 +311,11 @@ static void reap(struct init *in)
 			return;
 		if (c != in->q)
 			continue; /* an orphan, reaped; or its stop */
-		if (WIFSTOPPED(st)) {
-			in->q_stopped = true;
-			note(in, N_STOPPED, WSTOPSIG(st), 0);
-		} else if (WIFCONTINUED(st)) {
-			in->q_stopped = false;
-			note(in, N_CONTINUED, 0, 0);
+		if (WIFSTOPPED(st) || WIFCONTINUED(st)) {
+			in->q_stopped = WIFSTOPPED(st);
+			in->q_stopsig = in->q_stopped ? WSTOPSIG(st) : 0;
+			if (!in->state_owed)
+				note_state(in);
 		} else {
 			job_ended(in, st);
 		}
@@ -370,7 +390,7 @@ static void answer(struct init *in, const struct msg *req)
 		a.a = in->q_alive && in->q_stopped;
 	}
 	if (in->sv >= 0)
-		msg_send(in->sv, &a);
+		msg_send(in->sv, &a, 0);
 }
 
 /* The monitor is gone (SIGKILL, or its own end after the job's): the job
@@ -393,22 +413,26 @@ static void monitor_gone(struct init *in)
 static _Noreturn void serve(struct init *in)
 {
 	for (;;) {
-		struct pollfd p[2] = {{in->sfd, POLLIN, 0}, {in->sv, POLLIN, 0}};
+		short out = in->state_owed ? POLLOUT : 0;
+		struct pollfd p[2] = {{in->sfd, POLLIN, 0},
+				      {in->sv, (short)(POLLIN | out), 0}};
 		struct msg m;
 		/* time=: the monitor ends the sandbox at the deadline. What the
 		 * job left after the monitor is gone ends with us then; and
 		 * when the monitor could not (stopped with a job that stopped
 		 * itself and had a child continue it), we kill everything
 		 * here a moment later: the job's death, SIGKILL, reaches the
-		 * monitor once it runs again. */
-		int ms = in->killed ? -1 : limits_poll_ms(in->j, in->p_gone ? 0 : 200),
+		 * monitor once it runs again. Looked at after every wake-up:
+		 * a stream of events must not hold it off. */
+		int late = in->p_gone ? 0 : 200;
+		int ms = in->killed ? -1 : limits_poll_ms(in->j, late),
 		    rc = poll(p, 2, ms);
 		if (rc < 0) {
 			if (errno == EINTR)
 				continue;
 			die(EXIT_SETUP, "init: poll: %s", strerror(errno));
 		}
-		if (rc == 0 && ms >= 0) {
+		if (ms >= 0 && limits_poll_ms(in->j, late) == 0) {
 			if (in->p_gone)
 				_exit(0);
 			kill(-1, SIGKILL); /* every process of our pid namespace */
@@ -418,7 +442,9 @@ static _Noreturn void serve(struct init *in)
 			read_chld(in);
 		if (page_monitor_gone(in->pg))
 			monitor_gone(in);
-		if (in->sv >= 0 && p[1].revents) {
+		if (in->state_owed && (p[1].revents & POLLOUT))
+			note_state(in);
+		if (in->sv >= 0 && (p[1].revents & ~POLLOUT)) {
 			int got = msg_recv(in->sv, &m, MSG_DONTWAIT);
 			if (got > 0)
 				answer(in, &m);

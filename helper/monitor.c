@@ -331,15 +331,24 @@ static void signals(struct rounds *r, const struct job *j)
  * (by a process of its own) or ends, nobody else would continue us, and
  * the host would wait on a stopped pid for ever. It only peeks, so the
  * note stays ours; its SIGCONT carries the cookie, which the rounds do
- * not pass on (round.c). Ended (SIGKILL) when we are continued first. */
+ * not pass on (round.c). A note may already be there before we stop (a
+ * job that stops and is continued over and over), and a SIGCONT that
+ * comes before our SIGSTOP is undone by it: so it sends one every
+ * millisecond until we, continued, end it (SIGKILL); a SIGCONT still
+ * pending then is undone by our next stop. It dies with us, and never
+ * signals whoever adopts it. */
 static pid_t waker_start(struct rounds *r)
 {
+	struct timespec ms = {0, 1000000};
+	pid_t me = getpid();
 	siginfo_t si;
 	struct msg m;
 	pid_t w = raw_clone(SIGCHLD);
 
 	if (w != 0)
 		return w;
+	if (prctl(PR_SET_PDEATHSIG, SIGKILL) < 0 || getppid() != me)
+		_exit(0);
 	while (recv(rounds_sv(r), &m, sizeof(m), MSG_PEEK) < 0 && errno == EINTR)
 		;
 	memset(&si, 0, sizeof(si));
@@ -348,8 +357,11 @@ static pid_t waker_start(struct rounds *r)
 	si.si_pid = getpid();
 	si.si_uid = getuid();
 	si.si_value.sival_int = rounds_job(r)->cookie;
-	syscall(SYS_rt_sigqueueinfo, getppid(), SIGCONT, &si);
-	_exit(0);
+	for (;;) {
+		if (getppid() != me || syscall(SYS_rt_sigqueueinfo, me, SIGCONT, &si) < 0)
+			_exit(0);
+		nanosleep(&ms, NULL);
+	}
 }
 
 static void waker_end(pid_t w)
@@ -395,16 +407,19 @@ static void on_note(struct rounds *r, const struct msg *m)
 }
 
 /* time= has run out: the sandbox ends, the job and what it left, at once;
- * init's death (SIGKILL) is then the job's, as `timeout -s KILL` gives. */
+ * init's death (SIGKILL) is then the job's, as `timeout -s KILL` gives.
+ * The kill first: the line may find no room (say). */
 static void time_up(struct rounds *r)
 {
-	say_time_up(rounds_job(r));
-	said = true;
 	/* Our child, not yet reaped: the pid is still init's. */
 	kill(rounds_init(r), SIGKILL);
+	say_time_up(rounds_job(r));
+	said = true;
 }
 
-/* Wakes for a signal, a note of init's, or the deadline. */
+/* Wakes for a signal, a note of init's, or the deadline; the deadline is
+ * looked at after every wake-up, so that no stream of events (a job that
+ * stops itself while its child keeps continuing it) can hold it off. */
 static _Noreturn void loop(struct rounds *r, int sfd, int sv)
 {
 	bool timed_out = false;
@@ -421,7 +436,7 @@ static _Noreturn void loop(struct rounds *r, int sfd, int sv)
 				continue;
 			die(EXIT_SETUP, "poll: %s", strerror(errno));
 		}
-		if (rc == 0 && ms >= 0 && limits_poll_ms(rounds_job(r), 0) == 0) {
+		if (ms >= 0 && limits_poll_ms(rounds_job(r), 0) == 0) {
 			timed_out = true;
 			time_up(r);
 			continue;

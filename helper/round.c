@@ -117,7 +117,7 @@ static void wake_init(const struct rounds *r)
 void rounds_ask(struct rounds *r, struct msg *req, struct msg *ans)
 {
 	memset(ans, 0, sizeof(*ans));
-	if (msg_send(r->sv, req) < 0)
+	if (msg_send(r->sv, req, 0) < 0)
 		return;
 	for (;;) {
 		struct pollfd p = {r->sv, POLLIN, 0};

@@ -189,6 +189,113 @@ static void test_time(void)
 	}
 }
 
+/* time=1 and a job that keeps its monitor and init busy: it stops itself
+ * over and over while its child continues it (stopstorm). Killed within a
+ * second of its limit, with the line, at both tiers; the control runs its
+ * 5 s and says so. Without a limit, the same job runs to its end and its
+ * host sees that end (the monitor, stopped and continued with it, is never
+ * left stopped). And with the monitor stopped by its host for 3 s (which
+ * it does not pass on: the job runs on, and after 0.6 s starts its storm),
+ * init, whose notes then fill the channel, still ends the sandbox a moment
+ * after the limit: the storm's last word is from before 2 s of its own
+ * (the host continues the monitor 2.7 s into it), and the host sees
+ * SIGKILL once it continues the monitor. The limit is
+ * the job's own (its env lowers the host's none): the host's sleeps are
+ * jobs too. */
+static void test_time_storm(void)
+{
+	char body[512], script[1024];
+	struct tst_proc r;
+
+	if (!sec_sandbox_ok())
+		return;
+	snprintf(body, sizeof(body),
+		 "s=$(date +%%s%%N); %s 5; rc=$?; e=$(date +%%s%%N); echo rc $rc; "
+		 "echo late $(( (e - s) / 1000000000 > 2 ))",
+		 tst_build("tests/security/stopstorm"));
+	host(NULL, "time=1", body, &r);
+	expect(&r, "plain", "ran 5\nrc 0\nlate 1\n");
+	tst_proc_free(&r);
+	for (int t = 0; t < 2; t++) {
+		snprintf(script, sizeof(script), "%s; %s 2; echo rc $?", tst_nsreport(),
+			 tst_build("tests/security/stopstorm"));
+		host(tiers[t], NULL, script, &r);
+		expect(&r, tiers[t], "ran 2\nrc 0\n");
+		CU_ASSERT_EQUAL(tst_ns_check(tiers[t], tiers[t]), 1);
+		tst_proc_free(&r);
+		snprintf(script, sizeof(script), "%s; %s", tst_nsreport(), body);
+		host(tiers[t], "time=1", script, &r);
+		expect(&r, tiers[t], "rc 137\nlate 0\n");
+		CU_ASSERT_PTR_NOT_NULL(strstr(
+		    r.err, "cordon: the job ran out of its time limit (time=1 s)"));
+		CU_ASSERT_EQUAL(tst_ns_check(tiers[t], tiers[t]), 1);
+		tst_proc_free(&r);
+		snprintf(
+		    script, sizeof(script),
+		    "f=%s/storm-ran; rm -f $f; CORDON_LIMITS=time=1 sh -c 'sleep 0.6; "
+		    "exec %s 6 '$f & p=$!; sleep 0.3; kill -STOP $p; sleep 3; "
+		    "kill -CONT $p; wait $p; echo rc $?; "
+		    "awk '{ print \"late\", ($1 > 2) }' $f; rm -f $f",
+		    tst_scratch(), tst_build("tests/security/stopstorm"));
+		host(tiers[t], "", script, &r);
+		expect(&r, tiers[t], "rc 137\nlate 0\n");
+		tst_proc_free(&r);
+	}
+}
+
+/* time=2 and a host that reads its job's stderr only after its wait
+ * (python3's Popen(stderr=PIPE).wait()): the job fills that pipe and
+ * sleeps. The host's wait ends 2 s in, with SIGKILL, as with the control
+ * `timeout -s KILL 2`: the monitor's line finds no room and is dropped
+ * rather than hold the pid the host waits on. The interpreter itself is
+ * the host (a python3 found in PATH may be a wrapper script that would
+ * make it a job). */
+static void test_time_full_stderr(void)
+{
+	static const char host_py[] =
+	    "import subprocess, sys, time\n"
+	    "t = time.monotonic()\n"
+	    "p = subprocess.Popen(sys.argv[1:], stderr=subprocess.PIPE)\n"
+	    "try:\n"
+	    "    rc = p.wait(timeout=15)\n"
+	    "except subprocess.TimeoutExpired:\n"
+	    "    p.kill(); rc = 'hung'\n"
+	    "print('rc', rc, 'late', int(time.monotonic() - t > 4))\n";
+	const char *env[] = {"CORDON_LIMITS=time=2", NULL};
+	struct tst_how how = {.env = env, .timeout_ms = 60000};
+	char *job[] = {"/usr/bin/python3",
+		       "-c",
+		       (char *)host_py,
+		       "sh",
+		       "-c",
+		       "head -c 200000 /dev/zero >&2; sleep 30",
+		       NULL};
+	char *ctl[] = {"/usr/bin/python3",
+		       "-c",
+		       (char *)host_py,
+		       "timeout",
+		       "-s",
+		       "KILL",
+		       "2",
+		       "sh",
+		       "-c",
+		       job[5],
+		       NULL};
+	struct tst_proc r;
+
+	if (!sec_sandbox_ok())
+		return;
+	CU_ASSERT_EQUAL_FATAL(tst_cordon_run(&how, ctl, &r), 0);
+	expect(&r, "plain", "rc -9 late 0\n");
+	tst_proc_free(&r);
+	for (int t = 0; t < 2; t++) {
+		how.tier = tiers[t];
+		CU_ASSERT_EQUAL_FATAL(tst_cordon_run(&how, job, &r), 0);
+		expect(&r, tiers[t], "rc -9 late 0\n");
+		tst_proc_free(&r);
+	}
+}
+
 /* userns=1, inotify=1: one of each, the second refused (ENOSPC, EMFILE);
  * the host's next job runs. The control makes both. */
 static void test_counts(void)
@@ -262,6 +369,9 @@ static CU_TestInfo tests[] = {
     {"a hard limit lower than asked stays", test_lower_hard},
     {"pids: a job's processes bounded, the host spawns", test_pids},
     {"time: the sandbox killed at its limit, what it left too", test_time},
+    {"time: a job that stops itself in a storm is killed at its limit", test_time_storm},
+    {"time: a host that has not drained the job's stderr sees its end",
+     test_time_full_stderr},
     {"userns, inotify: one each", test_counts},
     {"a job's env lowers; bad values and mem refused", test_values},
     CU_TEST_INFO_NULL,
