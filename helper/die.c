@@ -36,6 +36,11 @@ static void vsay(bool wait, const char *fmt, va_list ap)
 	n += (int)fmt_vsn(line + n, sizeof(line) - (size_t)n - 1, fmt, ap);
 	if (n > (int)sizeof(line) - 2)
 		n = (int)sizeof(line) - 2;
+	/* What it quotes of the job's (its file's name): one line, no
+	 * terminal escape. */
+	for (int i = 0; i < n; i++)
+		if ((unsigned char)line[i] < 0x20 || line[i] == 0x7f)
+			line[i] = '?';
 	line[n++] = '\n';
 	/* One write: the line stays whole when several processes share stderr. */
 	if (wait || room_now(STDERR_FILENO))

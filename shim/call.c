@@ -20,18 +20,44 @@ extern char **environ;
 
 /* One writev(2): lines from concurrent children do not interleave, and no
  * line buffer sits on the caller's stack. */
+struct say {
+	struct iovec iov[24];
+	size_t n;
+};
+
+static void say_flush(struct say *s)
+{
+	while (s->n && writev(STDERR_FILENO, s->iov, (int)s->n) < 0 && errno == EINTR)
+		;
+	s->n = 0;
+}
+
+static void say_add(struct say *s, const char *p, size_t len)
+{
+	if (s->n == sizeof(s->iov) / sizeof(s->iov[0]))
+		say_flush(s); /* only a part full of control bytes gets here */
+	s->iov[s->n++] = (struct iovec){(void *)p, len};
+}
+
 void shim_say(const char *const *parts)
 {
-	struct iovec iov[12];
-	size_t n = 0;
+	struct say s = {.n = 0};
 	int saved = errno;
 
-	iov[n++] = (struct iovec){(void *)"cordon: ", 8};
-	for (; *parts && n < sizeof(iov) / sizeof(iov[0]) - 1; parts++)
-		iov[n++] = (struct iovec){(void *)*parts, strlen(*parts)};
-	iov[n++] = (struct iovec){(void *)"\n", 1};
-	while (writev(STDERR_FILENO, iov, (int)n) < 0 && errno == EINTR)
-		;
+	say_add(&s, "cordon: ", 8);
+	for (; *parts; parts++)
+		for (const char *p = *parts; *p;) {
+			size_t len = 0;
+			while (p[len] && (unsigned char)p[len] >= 0x20 && p[len] != 0x7f)
+				len++;
+			if (len)
+				say_add(&s, p, len);
+			if (p[len])
+				say_add(&s, "?", 1);
+			p += len + (p[len] != '\0');
+		}
+	say_add(&s, "\n", 1);
+	say_flush(&s);
 	errno = saved;
 }
 

@@ -292,7 +292,10 @@ int call_run(const struct shim *s, struct call *c);
  * dev, ino (r->argv, r->sh as the helper must get them), with the memory it
  * needs from m; 0 or the errno the real call would fail with. */
 int call_resolve(const struct call *c, struct helper_req *r, struct call_mem *m);
-/* One "cordon: ..." line on stderr with a single write(2). */
+/* One "cordon: ..." line on stderr with a single write(2). The parts may
+ * quote what a job chose (a file name, a variable's value): their control
+ * bytes come out as '?', so that the line stays one line and carries no
+ * terminal escape. */
 void shim_say(const char *const *parts);
 
 /* pin.c: the helper that runs is the one checked: opened once per call,

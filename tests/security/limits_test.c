@@ -355,6 +355,20 @@ static void test_values(void)
 	CU_ASSERT_PTR_NOT_NULL(
 	    strstr(r.err, "cordon: the job's env holds CORDON_LIMITS=cpu=x"));
 	tst_proc_free(&r);
+	/* A value with a newline and a terminal escape in it: quoted with '?'
+	 * for each control byte, the line one line. */
+	host("hardened", NULL,
+	     "CORDON_LIMITS=\"$(printf 'pids=1\\nFORGED\\033[2K')\" /bin/echo ran; echo "
+	     "rc $?",
+	     &r);
+	expect(&r, "a forged line", "rc 126\n");
+	CU_ASSERT_PTR_NOT_NULL(
+	    strstr(r.err, "cordon: the job's env holds CORDON_LIMITS=pids=1?FORGED?[2K"));
+	CU_ASSERT_PTR_NULL(strstr(r.err, "\nFORGED"));
+	CU_ASSERT_PTR_NULL(strchr(r.err, '\033'));
+	if (!strstr(r.err, "CORDON_LIMITS=pids=1?FORGED?[2K"))
+		printf("\n    got %s", r.err);
+	tst_proc_free(&r);
 	for (int t = 0; t < 2; t++) {
 		host(tiers[t], "mem=1g", "/bin/echo ran; echo rc $?", &r);
 		expect(&r, "mem", "rc 125\n");
