@@ -27,6 +27,24 @@
 static char made[CGROUP_LEN + 32];
 static pid_t maker;
 
+/* The pid in a name cordon gives a job's cgroup (job-PID, job-PID-K with
+ * K from 2 to 8), or 0 for any other name (an operator's job-template is
+ * not ours to remove). */
+static long job_pid(const char *name)
+{
+	const char *p = name + 4;
+	long pid = 0;
+
+	if (strncmp(name, "job-", 4) != 0 || *p < '1' || *p > '9')
+		return 0;
+	for (; *p >= '0' && *p <= '9'; p++)
+		if ((pid = pid * 10 + (*p - '0')) > INT32_MAX)
+			return 0;
+	if (*p == '-' && p[1] >= '2' && p[1] <= '8' && !p[2])
+		return pid;
+	return *p ? 0 : pid;
+}
+
 /* The job-* cgroups of monitors gone, left by jobs whose processes
  * outlived them: removed when empty (rmdir fails while one is populated).
  * One of a live monitor in its set-up (made, init not in it yet) is
@@ -44,13 +62,9 @@ static void sweep(int d, const char *own)
 		return;
 	}
 	while ((e = readdir(dir))) {
-		char *end;
-		long pid;
-		if (strncmp(e->d_name, "job-", 4) != 0 || strcmp(e->d_name, own) == 0)
-			continue;
-		pid = strtol(e->d_name + 4, &end, 10);
-		if (pid > 0 && pid <= INT32_MAX && (*end == '\0' || *end == '-') &&
-		    (kill((pid_t)pid, 0) == 0 || errno != ESRCH))
+		long pid = job_pid(e->d_name);
+		if (!pid || strcmp(e->d_name, own) == 0 || kill((pid_t)pid, 0) == 0 ||
+		    errno != ESRCH)
 			continue;
 		int c = openat(d, e->d_name, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
 		if (c < 0)
@@ -223,6 +237,16 @@ void cgroup_remove(void)
 	/* Ours alone: init and the target have copies of this memory. */
 	if (made[0] && maker == getpid())
 		rmdir(made);
+}
+
+void cgroup_killed_at_birth(void)
+{
+	if (made[0])
+		say("init was killed (SIGKILL) before its first step in the job's cgroup "
+		    "%s; if nothing here sent it, the kernel did: after a cgroup.kill of "
+		    "the host's cgroup or one above it, Linux kills what is cloned from "
+		    "there into another cgroup; start the host in a cgroup never killed",
+		    made);
 }
 
 bool cgroup_oom(void)

@@ -388,6 +388,25 @@ void fs_proc_ro(struct job *j)
 	}
 }
 
+/* cgroupfs read-only to the job wherever it is mounted and whatever the
+ * writable list holds (a writable path that is a cgroup, or holds a mount
+ * of one): through cgroup.procs a job would leave its cgroup, through
+ * cgroup.kill and cgroup.freeze kill or freeze host processes, through
+ * the limit files undo its own. Only lockdown without a writable list
+ * has nothing to look for: every mount of the host is read-only there. */
+void fs_cgroupfs(const struct job *j)
+{
+	int rc;
+
+	if (j->a->tier == TIER_LOCKDOWN && !j->a->writable)
+		return;
+	rc = fs_cgroupfs_ro();
+	if (rc < 0)
+		die_cause(CAUSE_POLICY, strerror(-rc),
+			  "cannot make cgroupfs read-only for the job: %s (at %s)",
+			  strerror(-rc), fs_failed());
+}
+
 /* /sys read-only where the whole host is not: cgroupfs above all (a job
  * would kill or freeze host processes through cgroup.kill, cgroup.freeze,
  * freezer.state). Private too, so that what the host mounts there later

@@ -138,6 +138,9 @@ struct job {
 int cgroup_make(struct job *j);
 void cgroup_remove(void);
 bool cgroup_oom(void);
+/* init died of SIGKILL before its first word: with a cgroup, the line on
+ * what may have done it (the kernel, after a cgroup.kill above the host). */
+void cgroup_killed_at_birth(void);
 
 /* limits.c: the job's limits. limits_check (monitor, first): parses them,
  * refuses what cannot be enforced, starts the clock. limits_counts (init,
@@ -296,6 +299,9 @@ int fs_setattr(int dfd, const char *path, bool recursive, unsigned long set,
 	       unsigned long clr, unsigned long propagation);
 int fs_remount(const char *path, unsigned long set, unsigned long clr);
 int fs_remount_all(const char *under, unsigned long set, unsigned long clr);
+/* Every cgroupfs (v1, v2) mount of our mount namespace that is writable,
+ * made read-only; 0 or -errno (fs_failed() names where). */
+int fs_cgroupfs_ro(void);
 int fs_set(const char *path, bool recursive, unsigned long set, unsigned long clr);
 /* Where the last failure of fs_set or fs_remount_all was: a mount point. */
 const char *fs_failed(void);
@@ -318,6 +324,7 @@ int fs_put(int tree, int target, const char *path, bool rec, unsigned long set);
 size_t fs_split(const char *list, char *buf, const char **out);
 void fs_proc_ro(struct job *j);
 void fs_sys_ro(void);
+void fs_cgroupfs(const struct job *j);
 /* hidden.c: the --hidden paths covered (a tmpfs staged on /proc first). */
 void fs_hide(struct job *j);
 /* rundir.c: the private /run: what it keeps of the host's, then the mount. */

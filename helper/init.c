@@ -41,8 +41,10 @@ struct init {
 	bool q_alive, q_stopped, p_gone;
 	int q_stopsig;	 /* the signal that stopped the job (q_stopped) */
 	bool state_owed; /* a stop or continue not told: the channel was full */
-	bool chld_ev;	 /* a SIGCHLD sent by a process (evidence), not a child's */
-	bool killed;	 /* time=: everything killed at the deadline */
+	bool end_owed;	 /* the job's end not told (what it left lives on) */
+	int end_status;
+	bool chld_ev; /* a SIGCHLD sent by a process (evidence), not a child's */
+	bool killed;  /* time=: everything killed at the deadline */
 };
 
 /* The job's stack while it shares our memory (clone.c, SYS_RAW). */
@@ -273,6 +275,21 @@ static bool have_children(void)
 	}
 }
 
+/* The job's end, told without blocking; owed while the channel is full. */
+static void tell_end(struct init *in)
+{
+	struct msg m;
+
+	if (in->sv < 0) {
+		in->end_owed = false;
+		return;
+	}
+	memset(&m, 0, sizeof(m));
+	m.type = N_EXITED;
+	m.a = in->end_status;
+	in->end_owed = msg_send(in->sv, &m, MSG_DONTWAIT) < 0 && errno == EAGAIN;
+}
+
 static void job_ended(struct init *in, int st)
 {
 	in->q_alive = false;
@@ -292,12 +309,28 @@ static void job_ended(struct init *in, int st)
 		_exit(0); /* and the kernel kills whatever is left */
 	}
 	bool alone = !have_children();
-	note(in, N_EXITED, st, alone);
-	if (alone)
+	if (alone) {
+		note(in, N_EXITED, st, 1);
 		_exit(0);
+	}
+	/* What the job left lives on, time= with it: we must not wait on a
+	 * full channel for the monitor (stopped by its host) to read. */
+	in->end_status = st;
+	tell_end(in);
 	/* We live on with what the job left: our copy of the job's command
 	 * line (the job read it from our memory until its exec) goes. */
 	hide_args(in->j->argc, in->j->argv);
+}
+
+/* The last of what the job left has ended: so do we, and the pid
+ * namespace with us. An end still owed is told first, waiting for room:
+ * nothing is left to keep time for, and the monitor must take the job's
+ * status from it, not ours. */
+static _Noreturn void all_ended(struct init *in)
+{
+	if (in->end_owed)
+		note(in, N_EXITED, in->end_status, 1);
+	_exit(0);
 }
 
 static void reap(struct init *in)
@@ -306,7 +339,7 @@ static void reap(struct init *in)
 		int st;
 		pid_t c = waitpid(-1, &st, WNOHANG | __WALL | WUNTRACED | WCONTINUED);
 		if (c < 0 && errno == ECHILD && !in->q_alive)
-			_exit(0); /* the last of what the job left has ended */
+			all_ended(in);
 		if (c <= 0)
 			return;
 		if (c != in->q)
@@ -413,7 +446,7 @@ static void monitor_gone(struct init *in)
 static _Noreturn void serve(struct init *in)
 {
 	for (;;) {
-		short out = in->state_owed ? POLLOUT : 0;
+		short out = in->state_owed || in->end_owed ? POLLOUT : 0;
 		struct pollfd p[2] = {{in->sfd, POLLIN, 0},
 				      {in->sv, (short)(POLLIN | out), 0}};
 		struct msg m;
@@ -444,6 +477,8 @@ static _Noreturn void serve(struct init *in)
 			monitor_gone(in);
 		if (in->state_owed && (p[1].revents & POLLOUT))
 			note_state(in);
+		if (in->end_owed && (p[1].revents & POLLOUT))
+			tell_end(in);
 		if (in->sv >= 0 && (p[1].revents & ~POLLOUT)) {
 			int got = msg_recv(in->sv, &m, MSG_DONTWAIT);
 			if (got > 0)

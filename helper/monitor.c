@@ -462,10 +462,13 @@ static uint32_t wait_word(struct job *j, pid_t init, uint32_t *w)
 	while (fut_get(w) == 0) {
 		fut_wait(w, 0, 100);
 		/* Killed before it could say so. */
-		if (fut_get(w) == 0 && waitpid(init, &st, WNOHANG | __WALL) == init)
+		if (fut_get(w) == 0 && waitpid(init, &st, WNOHANG | __WALL) == init) {
+			if (w == &j->pg->fds_closed && WIFSIGNALED(st) &&
+			    WTERMSIG(st) == SIGKILL)
+				cgroup_killed_at_birth();
 			mirror(st);
+		}
 	}
-	(void)j;
 	return fut_get(w);
 }
 

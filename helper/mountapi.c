@@ -233,6 +233,52 @@ int fs_remount_all(const char *under, unsigned long set, unsigned long clr)
 	return rc;
 }
 
+/* Makes one mountinfo line's mount read-only when it is a cgroupfs (v1 or
+ * v2) mounted writable. Its mount point may hold another mount on top
+ * (a hidden path's cover): that one is made read-only then, and the
+ * cgroupfs below is out of the job's reach anyway. A mount point we
+ * cannot reach is one the job cannot reach either. */
+static int cgroupfs_line(char *line, void *arg)
+{
+	bool *failed_here = arg;
+	const char *sep = strstr(line, " - "), *opts = line;
+	char *mp;
+	int rc;
+
+	if (!sep ||
+	    (strncmp(sep + 3, "cgroup ", 7) != 0 && strncmp(sep + 3, "cgroup2 ", 8) != 0))
+		return 0;
+	/* ID PARENT MAJ:MIN ROOT MOUNTPOINT OPTIONS: the mount's own flags. */
+	for (int i = 0; i < 5 && opts; i++)
+		opts = strchr(opts, ' ') ? strchr(opts, ' ') + 1 : NULL;
+	if (!opts || (strncmp(opts, "ro", 2) == 0 && (opts[2] == ',' || opts[2] == ' ')))
+		return 0;
+	if (!(mp = mount_point(line)))
+		return 0;
+	rc = fs_setattr(AT_FDCWD, mp, false, MS_RDONLY, 0, 0);
+	if (rc == -ENOSYS)
+		rc = fs_remount(mp, MS_RDONLY, 0);
+	if (rc == -ENOENT || rc == -EACCES || rc == -ENOTDIR)
+		return 0;
+	if (rc < 0) {
+		failed(mp);
+		*failed_here = true;
+	}
+	return rc;
+}
+
+int fs_cgroupfs_ro(void)
+{
+	static char buf[16384];
+	bool failed_here = false;
+	int rc = file_lines("/proc/self/mountinfo", buf, sizeof(buf), cgroupfs_line,
+			    &failed_here);
+
+	if (rc < 0 && !failed_here)
+		failed(rc == -ENAMETOOLONG ? "a mountinfo line" : "/proc/self/mountinfo");
+	return rc;
+}
+
 /* -ENOSYS once mount_setattr was missing: no second try per job. */
 static int setattr_missing;
 

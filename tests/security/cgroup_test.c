@@ -16,6 +16,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/mount.h>
 #include <sys/prctl.h>
 #include <sys/stat.h>
 #include <sys/utsname.h>
@@ -481,6 +482,44 @@ static void test_removal(void)
 	cg_end(dir);
 }
 
+/* A job's start sweeps only the names cordon gives: an empty job-PID of
+ * a pid that is gone goes, an operator's job-template (and names like
+ * cordon's but not of its making) stays. */
+static void test_sweep_names(void)
+{
+	static const char *const others[] = {"job-template", "job-12x", "job-0",
+					     "job-5-9", "job-2147483648"};
+	char dir[PATH_MAX], p[PATH_MAX + 64], gone[PATH_MAX + 64];
+	struct tst_proc r;
+	pid_t c;
+
+	if (!cg_begin("names", dir, sizeof(dir)))
+		return;
+	c = fork();
+	if (c == 0)
+		_exit(0);
+	CU_ASSERT_FATAL(c > 0 && waitpid(c, NULL, 0) == c);
+	snprintf(gone, sizeof(gone), "%s/job-%d", dir, (int)c);
+	CU_ASSERT_EQUAL(mkdir(gone, 0755), 0);
+	for (size_t i = 0; i < sizeof(others) / sizeof(others[0]); i++) {
+		snprintf(p, sizeof(p), "%s/%s", dir, others[i]);
+		CU_ASSERT_EQUAL(mkdir(p, 0755), 0);
+	}
+	host("hardened", dir, NULL, "/bin/echo ran", &r);
+	expect(&r, "hardened", "ran\n");
+	tst_proc_free(&r);
+	CU_ASSERT_EQUAL(access(gone, F_OK), -1);
+	for (size_t i = 0; i < sizeof(others) / sizeof(others[0]); i++) {
+		snprintf(p, sizeof(p), "%s/%s", dir, others[i]);
+		int rc = rmdir(p);
+		CU_ASSERT_EQUAL(rc, 0);
+		if (rc < 0)
+			printf("\n    %s: %s", others[i], strerror(errno));
+	}
+	rmdir(gone);
+	cg_end(dir);
+}
+
 /* Whether process pid runs cmd (its argv, NUL after each word). */
 static bool runs(long pid, const char *cmd, size_t len)
 {
@@ -723,6 +762,117 @@ static void test_escape(void)
 	cg_end(dir);
 }
 
+/* A job's writes to a cgroup the caller owns (its limit file, then its
+ * cgroup.procs with the job's pid): "wrote", "moved" for each that worked,
+ * then "tried". */
+static void write_script(const char *cg, char *buf, size_t size)
+{
+	snprintf(
+	    buf, size,
+	    "%s sh -c 'echo 3 > \"$1/cgroup.max.descendants\" 2>/dev/null && echo wrote; "
+	    "echo $$ > \"$1/cgroup.procs\" 2>/dev/null && echo moved; echo tried' sh "
+	    "'%s'",
+	    tst_nsreport(), cg);
+}
+
+/* cgroupfs is read-only to a job wherever it is mounted and whatever the
+ * writable list holds: a writable path that is a cgroup (below DIR here),
+ * at both tiers; and, in the run as root, a second mount of the cgroup2
+ * hierarchy outside /sys: within the writable list of a root caller's
+ * jobs, and in the shared host of an ordinary caller's hardened jobs
+ * (uid 65534, no writable list). Each control, a plain shell of the same
+ * uid, changes the same cgroup. */
+static void test_cgroupfs_ro(void)
+{
+	char dir[PATH_MAX], sub[PATH_MAX + 16], script[3 * PATH_MAX], rel[PATH_MAX],
+	    mnt[PATH_MAX], via[2 * PATH_MAX];
+	const char *const as65534[] = {"setpriv", "--reuid=65534", "--regid=65534",
+				       "--clear-groups", NULL};
+	struct tst_proc r;
+
+	if (!cg_begin("ro", dir, sizeof(dir)))
+		return;
+	snprintf(sub, sizeof(sub), "%s/open", dir);
+	CU_ASSERT_EQUAL_FATAL(mkdir(sub, 0755), 0);
+	snprintf(script, sizeof(script),
+		 "echo 4 > '%s/cgroup.max.descendants' && echo wrote; echo tried", sub);
+	host(NULL, NULL, NULL, script, &r);
+	expect(&r, "control", "wrote\ntried\n");
+	tst_proc_free(&r);
+	write_script(sub, script, sizeof(script));
+	for (int t = 0; t < 2; t++) {
+		host_e(tiers[t], &(struct host_env){.cgroup = dir, .writable = sub},
+		       script, &r);
+		CU_ASSERT_EQUAL(tst_ns_check(tiers[t], "a job writing a writable cgroup"),
+				1);
+		expect(&r, tiers[t], "tried\n");
+		tst_proc_free(&r);
+		assert_no_job(dir, tiers[t]);
+	}
+	if (geteuid() != 0) {
+		tst_skip(
+		    "a second mount of cgroup2 outside /sys: mounting needs root (the "
+		    "run as root covers it, an ordinary caller's jobs included)");
+		goto out;
+	}
+	snprintf(mnt, sizeof(mnt), "%s/cg2-%d", tst_scratch(), (int)getpid());
+	CU_ASSERT_EQUAL_FATAL(mkdir(mnt, 0755), 0);
+	if (!cg_rel(sub, rel, sizeof(rel)) ||
+	    mount("none", mnt, "cgroup2", 0, NULL) < 0) {
+		CU_FAIL("cannot mount cgroup2 a second time");
+		printf("\n    %s: %s", mnt, strerror(errno));
+		rmdir(mnt);
+		goto out;
+	}
+	snprintf(via, sizeof(via), "%s%s", mnt, rel);
+	snprintf(script, sizeof(script), "%s/cgroup.max.descendants", via);
+	CU_ASSERT_EQUAL(chown(script, 65534, 65534), 0);
+	/* The control: a plain shell of uid 65534 writes through it. */
+	snprintf(script, sizeof(script),
+		 "cd / && echo 4 > '%s/cgroup.max.descendants' && echo wrote; echo tried",
+		 via);
+	char *argv[] = {"dash", "-c", script, NULL};
+	struct tst_how plain = {.wrap = as65534, .timeout_ms = 60000};
+	CU_ASSERT_EQUAL_FATAL(tst_cordon_run(&plain, argv, &r), 0);
+	expect(&r, "control as uid 65534", "wrote\ntried\n");
+	tst_proc_free(&r);
+	snprintf(
+	    script, sizeof(script),
+	    "cd / && %s sh -c 'echo 3 > \"$1/cgroup.max.descendants\" 2>/dev/null && "
+	    "echo wrote; echo tried' sh '%s'",
+	    tst_nsreport(), via);
+	for (int t = 0; t < 3; t++) {
+		/* Root's jobs with the mount in their writable list, at each
+		 * tier; then an ordinary caller's at hardened, with no
+		 * writable list: the host's files shared. */
+		char w[PATH_MAX + 32];
+		const char *env[] = {w, NULL};
+		struct tst_how how = {
+		    .tier = tiers[t % 2], .env = env, .timeout_ms = 60000};
+		snprintf(w, sizeof(w), "CORDON_WRITABLE=%s", tst_scratch());
+		tst_ns_reset();
+		if (t == 2) {
+			how.tier = "hardened";
+			how.wrap = as65534;
+			how.env = NULL;
+			/* Its job's report, into the root run's FIFO. */
+			CU_ASSERT_EQUAL(chmod(tst_ns_file(), 0622), 0);
+		}
+		CU_ASSERT_EQUAL_FATAL(tst_cordon_run(&how, argv, &r), 0);
+		CU_ASSERT_EQUAL(
+		    tst_ns_check(how.tier, "a job writing a second cgroup2 mount"), 1);
+		expect(&r, t == 2 ? "uid 65534, hardened" : tiers[t], "tried\n");
+		tst_proc_free(&r);
+	}
+	CU_ASSERT_EQUAL(chmod(tst_ns_file(), 0644), 0);
+	CU_ASSERT_EQUAL(umount(mnt), 0);
+	CU_ASSERT_EQUAL(rmdir(mnt), 0);
+out:
+	pause_ms(100);
+	CU_ASSERT_EQUAL(rmdir(sub), 0);
+	cg_end(dir);
+}
+
 /* A controller for DIR's children (memory, pids): enabled if DIR's parent
  * offers it; false, with the test's SKIPPED line for its enforcement,
  * where it cannot be. */
@@ -834,10 +984,13 @@ static CU_TestInfo tests[] = {
      test_placement},
     {"jobs at once, each its own; removed however the job ended", test_removal},
     {"what a job leaves keeps its cgroup; a later job removes it", test_orphans},
+    {"a job's start sweeps only the names cordon gives", test_sweep_names},
     {"mem= without CORDON_CGROUP, a DIR not of cgroup2: refused", test_refusals},
     {"in DIR: mem= without its controller, no cgroup made: refused",
      test_refusals_in_dir},
     {"a job cannot leave its cgroup nor change it; DIR writable refused", test_escape},
+    {"cgroupfs read-only to jobs wherever mounted, writable list or not",
+     test_cgroupfs_ro},
     {"mem: memory.max seen, the job killed past it", test_mem},
     {"pids: pids.max seen, the job bounded (a root caller's too)", test_pids},
     CU_TEST_INFO_NULL,
