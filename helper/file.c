@@ -46,6 +46,7 @@ int file_lines(const char *path, char *buf, size_t size, int (*fn)(char *line, v
 	       void *arg)
 {
 	int fd = open(path, O_RDONLY | O_CLOEXEC), rc = 0;
+	bool skip = false; /* the rest of a line cut short */
 	size_t len = 0;
 	ssize_t n = 0;
 
@@ -58,13 +59,22 @@ int file_lines(const char *path, char *buf, size_t size, int (*fn)(char *line, v
 		buf[len] = '\0';
 		while (rc == 0 && (nl = strchr(line, '\n'))) {
 			*nl = '\0';
-			rc = fn(line, arg);
+			if (!skip)
+				rc = fn(line, arg);
+			skip = false;
 			line = nl + 1;
 		}
 		len -= (size_t)(line - buf);
 		memmove(buf, line, len);
-		if (rc == 0 && len == size - 1)
-			rc = -ENAMETOOLONG;
+		/* A line longer than buf: fn gets its head (mountinfo's fields
+		 * that matter come first; the long ones are a file system's
+		 * options at its end), the rest is passed over. */
+		if (rc == 0 && len == size - 1) {
+			if (!skip)
+				rc = fn(buf, arg);
+			skip = true;
+			len = 0;
+		}
 	}
 	if (n < 0 && rc == 0)
 		rc = -errno;

@@ -195,7 +195,8 @@ unsigned long fmt_ul(const char *s, const char **end);
  * bytes read or -errno. file_write: one write of s[len]; 0, -errno, or
  * -EIO when cut short. file_lines: fn on each line of the file (its '\n'
  * replaced by NUL), read through buf[size], until fn returns non-zero;
- * that value, 0, -errno, or -ENAMETOOLONG for a line longer than buf. */
+ * that value, 0 or -errno. A line longer than buf reaches fn cut to its
+ * first size - 1 bytes. */
 ssize_t file_read(int dirfd, const char *path, char *buf, size_t size);
 int file_write(int dirfd, const char *path, const char *s, size_t len);
 int file_lines(const char *path, char *buf, size_t size, int (*fn)(char *line, void *arg),

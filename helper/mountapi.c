@@ -193,6 +193,12 @@ static void failed(const char *path)
 	fmt_sn(failed_at, sizeof(failed_at), "%s", path);
 }
 
+/* What the mountinfo walks read through: a line longer is cut (file.c),
+ * and the fields they need (ID, root, mount point, its options, the file
+ * system's type; a path is at most PATH_MAX, four times that escaped)
+ * come before anything that can be longer (a file system's options). */
+static char mountinfo[65536];
+
 /* Remounts one mountinfo line's mount point when it lies within under. A
  * mount point we cannot reach (deleted, or in a directory we may not
  * enter) is one the job cannot reach either. */
@@ -222,28 +228,47 @@ static int remount_line(char *line, void *arg)
 
 int fs_remount_all(const char *under, unsigned long set, unsigned long clr)
 {
-	static char buf[16384];
 	struct remount r = {under, set, clr, false};
 	int rc;
 
 	/* Line by line: a remount changes flags, never the list being read. */
-	rc = file_lines("/proc/self/mountinfo", buf, sizeof(buf), remount_line, &r);
+	rc = file_lines("/proc/self/mountinfo", mountinfo, sizeof(mountinfo),
+			remount_line, &r);
 	if (rc < 0 && !r.failed)
-		failed(rc == -ENAMETOOLONG ? "a mountinfo line" : "/proc/self/mountinfo");
+		failed("/proc/self/mountinfo");
 	return rc;
 }
 
+/* The mount ID of the mount fd is on (fdinfo's mnt_id, Linux 3.15), or -1. */
+static long mount_id(int fd)
+{
+	char path[64], buf[512];
+	const char *p;
+
+	fmt_sn(path, sizeof(path), "/proc/self/fdinfo/%d", fd);
+	if (file_read(AT_FDCWD, path, buf, sizeof(buf)) < 0 ||
+	    !(p = strstr(buf, "mnt_id:")))
+		return -1;
+	p += 7;
+	while (*p == ' ' || *p == '\t')
+		p++;
+	return (long)fmt_ul(p, &p);
+}
+
 /* Makes one mountinfo line's mount read-only when it is a cgroupfs (v1 or
- * v2) mounted writable. Its mount point may hold another mount on top
- * (a hidden path's cover): that one is made read-only then, and the
- * cgroupfs below is out of the job's reach anyway. A mount point we
- * cannot reach is one the job cannot reach either. */
+ * v2) mounted writable, acting on that mount alone: its mount point is
+ * opened without following links, and the mount found there must be the
+ * line's (its ID). Another mount on top of it (a hidden path's cover)
+ * leaves it out of the job's reach, and is left alone; so is a mount
+ * point we cannot reach, which the job cannot reach either. */
 static int cgroupfs_line(char *line, void *arg)
 {
 	bool *failed_here = arg;
-	const char *sep = strstr(line, " - "), *opts = line;
+	const char *sep = strstr(line, " - "), *opts = line, *end;
+	long id = (long)fmt_ul(line, &end);
+	struct stat st;
 	char *mp;
-	int rc;
+	int rc, fd;
 
 	if (!sep ||
 	    (strncmp(sep + 3, "cgroup ", 7) != 0 && strncmp(sep + 3, "cgroup2 ", 8) != 0))
@@ -253,13 +278,20 @@ static int cgroupfs_line(char *line, void *arg)
 		opts = strchr(opts, ' ') ? strchr(opts, ' ') + 1 : NULL;
 	if (!opts || (strncmp(opts, "ro", 2) == 0 && (opts[2] == ',' || opts[2] == ' ')))
 		return 0;
-	if (!(mp = mount_point(line)))
+	if (end == line || !(mp = mount_point(line)))
 		return 0;
-	rc = fs_setattr(AT_FDCWD, mp, false, MS_RDONLY, 0, 0);
+	fd = fs_open(mp, &st);
+	if (fd == -ENOENT || fd == -EACCES || fd == -ENOTDIR || fd == -ELOOP)
+		return 0;
+	/* No fdinfo to tell: the mount found there is made read-only. */
+	long found = fd < 0 ? -1 : mount_id(fd);
+	rc = fd < 0 ? fd : found < 0 || found == id ? 1 : 0;
+	if (rc == 1)
+		rc = fs_setattr(fd, "", false, MS_RDONLY, 0, 0);
 	if (rc == -ENOSYS)
 		rc = fs_remount(mp, MS_RDONLY, 0);
-	if (rc == -ENOENT || rc == -EACCES || rc == -ENOTDIR)
-		return 0;
+	if (fd >= 0)
+		close(fd);
 	if (rc < 0) {
 		failed(mp);
 		*failed_here = true;
@@ -269,13 +301,12 @@ static int cgroupfs_line(char *line, void *arg)
 
 int fs_cgroupfs_ro(void)
 {
-	static char buf[16384];
 	bool failed_here = false;
-	int rc = file_lines("/proc/self/mountinfo", buf, sizeof(buf), cgroupfs_line,
-			    &failed_here);
+	int rc = file_lines("/proc/self/mountinfo", mountinfo, sizeof(mountinfo),
+			    cgroupfs_line, &failed_here);
 
 	if (rc < 0 && !failed_here)
-		failed(rc == -ENAMETOOLONG ? "a mountinfo line" : "/proc/self/mountinfo");
+		failed("/proc/self/mountinfo");
 	return rc;
 }
 

@@ -114,6 +114,22 @@ static void wake_init(const struct rounds *r)
 	syscall(SYS_rt_sigqueueinfo, r->init, SIGCONT, &si);
 }
 
+/* Keeps one of init's notes for the loop. A stop or continue note only
+ * says "look at the job's state" (the monitor asks for it on each stop),
+ * so when the queue is full the oldest of them goes; the job's end never
+ * does (its status is what the host must see). */
+static void keep(struct rounds *r, const struct msg *m)
+{
+	for (int i = 0; r->nnotes == NOTES_MAX && i < r->nnotes; i++)
+		if (r->notes[i].type != N_EXITED) {
+			memmove(r->notes + i, r->notes + i + 1,
+				(size_t)(r->nnotes - i - 1) * sizeof(r->notes[0]));
+			r->nnotes--;
+		}
+	if (r->nnotes < NOTES_MAX)
+		r->notes[r->nnotes++] = *m;
+}
+
 void rounds_ask(struct rounds *r, struct msg *req, struct msg *ans)
 {
 	memset(ans, 0, sizeof(*ans));
@@ -133,8 +149,7 @@ void rounds_ask(struct rounds *r, struct msg *req, struct msg *ans)
 		}
 		if (ans->type == A_ANSWER)
 			return;
-		if (r->nnotes < NOTES_MAX)
-			r->notes[r->nnotes++] = *ans;
+		keep(r, ans);
 		memset(ans, 0, sizeof(*ans));
 	}
 }
@@ -157,8 +172,8 @@ bool rounds_init_gone(struct rounds *r, int *st)
 
 	while (waitpid(r->init, &init_st, __WALL) < 0 && errno == EINTR)
 		;
-	while (r->nnotes < NOTES_MAX && msg_recv(r->sv, &m, MSG_DONTWAIT) > 0)
-		r->notes[r->nnotes++] = m;
+	while (msg_recv(r->sv, &m, MSG_DONTWAIT) > 0)
+		keep(r, &m);
 	for (int i = 0; i < r->nnotes; i++)
 		if (r->notes[i].type == N_EXITED) {
 			done = true;

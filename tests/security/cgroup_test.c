@@ -864,6 +864,25 @@ static void test_cgroupfs_ro(void)
 		expect(&r, t == 2 ? "uid 65534, hardened" : tiers[t], "tried\n");
 		tst_proc_free(&r);
 	}
+	/* A writable tmpfs over that mount point: the cgroupfs below is out
+	 * of reach, and the tmpfs is left as it is (the walk acts on the
+	 * mount its line names, not on whatever is at its path now). */
+	CU_ASSERT_EQUAL_FATAL(mount("none", mnt, "tmpfs", 0, "mode=1777"), 0);
+	snprintf(script, sizeof(script),
+		 "cd / && %s sh -c 'echo x > \"$1/f\" && echo wrote; echo tried' sh '%s'",
+		 tst_nsreport(), mnt);
+	{
+		struct tst_how how = {
+		    .tier = "hardened", .wrap = as65534, .timeout_ms = 60000};
+		tst_ns_reset();
+		CU_ASSERT_EQUAL(chmod(tst_ns_file(), 0622), 0);
+		CU_ASSERT_EQUAL_FATAL(tst_cordon_run(&how, argv, &r), 0);
+		CU_ASSERT_EQUAL(
+		    tst_ns_check("hardened", "a job writing a tmpfs over cgroupfs"), 1);
+		expect(&r, "tmpfs over cgroupfs", "wrote\ntried\n");
+		tst_proc_free(&r);
+	}
+	CU_ASSERT_EQUAL(umount(mnt), 0);
 	CU_ASSERT_EQUAL(chmod(tst_ns_file(), 0644), 0);
 	CU_ASSERT_EQUAL(umount(mnt), 0);
 	CU_ASSERT_EQUAL(rmdir(mnt), 0);

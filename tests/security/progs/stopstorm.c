@@ -1,9 +1,9 @@
-/* stopstorm SECS [FILE]: stops itself over and over while a child of its
- * own continues it as fast as it can, for SECS seconds of wall clock; then
- * prints "ran SECS" and exits 0. With FILE, writes there the seconds it
- * has run so far, about every 20 ms (the last figure tells when it was
- * killed). A job that keeps its monitor and init busy with stop and
- * continue events: time= must end it anyway. */
+/* stopstorm SECS [FILE [STATUS]]: stops itself over and over while a child
+ * of its own continues it as fast as it can, for SECS seconds of wall
+ * clock; then prints "ran SECS" and exits STATUS (0). With FILE (not "-"),
+ * writes there the seconds it has run so far, about every 20 ms (the last
+ * figure tells when it was killed). A job that keeps its monitor and init busy with stop
+ * and continue events: time= must end it anyway. */
 #include <fcntl.h>
 #include <signal.h>
 #include <stdio.h>
@@ -35,7 +35,7 @@ static void put(const char *file, double secs)
 int main(int argc, char **argv)
 {
 	double start = now(), secs = argc > 1 ? atof(argv[1]) : 1, told = 0;
-	const char *file = argc > 2 ? argv[2] : NULL;
+	const char *file = argc > 2 && strcmp(argv[2], "-") ? argv[2] : NULL;
 	pid_t me = getpid(), c = fork();
 
 	if (c < 0)
@@ -51,5 +51,5 @@ int main(int argc, char **argv)
 	}
 	kill(c, SIGKILL);
 	printf("ran %s\n", argc > 1 ? argv[1] : "1");
-	return 0;
+	return argc > 3 ? atoi(argv[3]) : 0;
 }
