@@ -57,10 +57,6 @@ static const char userns_fixes[] =
     "kernel.unprivileged_userns_clone=1 (Debian, older kernels), "
     "kernel.apparmor_restrict_unprivileged_userns=0 (Ubuntu 23.10+)";
 
-/* The kernel refuses a new user namespace to a chrooted caller
- * (kernel/user_namespace.c, current_chrooted()): no sysctl helps then. Only
- * a caller that may look at init's root can tell; an unprivileged one gets
- * the general advice. */
 /* 1 when a mountinfo line is the root's mount. */
 static int root_line(char *line, void *arg)
 {
@@ -73,6 +69,10 @@ static int root_line(char *line, void *arg)
 	return f && f[0] == '/' && f[1] == ' ';
 }
 
+/* The kernel refuses a new user namespace to a chrooted caller
+ * (kernel/user_namespace.c, current_chrooted()): no sysctl helps then. Only
+ * a caller that may look at init's root can tell; an unprivileged one gets
+ * the general advice. */
 static bool chrooted(void)
 {
 	struct stat ours, init;
