@@ -18,8 +18,7 @@
 
 extern char **environ;
 
-/* One writev(2): lines from concurrent children do not interleave, and no
- * line buffer sits on the caller's stack. */
+/* A line's pieces, for one writev(2). */
 struct say {
 	struct iovec iov[24];
 	size_t n;
@@ -39,6 +38,9 @@ static void say_add(struct say *s, const char *p, size_t len)
 	s->iov[s->n++] = (struct iovec){(void *)p, len};
 }
 
+/* One writev(2): lines from concurrent children do not interleave, and no
+ * line buffer sits on the caller's stack (only a part with more control
+ * bytes than the iovec holds takes more than one). */
 void shim_say(const char *const *parts)
 {
 	struct say s = {.n = 0};
