@@ -232,16 +232,19 @@ static void own_table(struct init *in)
 
 /* ---- the sentinel ----------------------------------------------------- */
 
-static void note(struct init *in, int type, int a, int b)
+/* flags 0: waits for room. MSG_DONTWAIT: true when the note could not be
+ * sent for want of room (it is owed then). */
+static bool note(const struct init *in, int type, int a, int b, int flags)
 {
 	struct msg m;
 
+	if (in->sv < 0)
+		return false;
 	memset(&m, 0, sizeof(m));
 	m.type = type;
 	m.a = a;
 	m.b = b;
-	if (in->sv >= 0)
-		msg_send(in->sv, &m, 0);
+	return msg_send(in->sv, &m, flags) < 0 && errno == EAGAIN;
 }
 
 /* The job stopped or continued: told without blocking. A monitor stopped
@@ -252,14 +255,8 @@ static void note(struct init *in, int type, int a, int b)
  * job's state on each stop note, so the stops between count as one. */
 static void note_state(struct init *in)
 {
-	struct msg m;
-
-	if (in->sv < 0)
-		return;
-	memset(&m, 0, sizeof(m));
-	m.type = in->q_stopped ? N_STOPPED : N_CONTINUED;
-	m.a = in->q_stopped ? in->q_stopsig : 0;
-	in->state_owed = msg_send(in->sv, &m, MSG_DONTWAIT) < 0 && errno == EAGAIN;
+	in->state_owed = note(in, in->q_stopped ? N_STOPPED : N_CONTINUED,
+			      in->q_stopped ? in->q_stopsig : 0, 0, MSG_DONTWAIT);
 }
 
 /* Whether any child is left, reaping the zombies. */
@@ -278,16 +275,7 @@ static bool have_children(void)
 /* The job's end, told without blocking; owed while the channel is full. */
 static void tell_end(struct init *in)
 {
-	struct msg m;
-
-	if (in->sv < 0) {
-		in->end_owed = false;
-		return;
-	}
-	memset(&m, 0, sizeof(m));
-	m.type = N_EXITED;
-	m.a = in->end_status;
-	in->end_owed = msg_send(in->sv, &m, MSG_DONTWAIT) < 0 && errno == EAGAIN;
+	in->end_owed = note(in, N_EXITED, in->end_status, 0, MSG_DONTWAIT);
 }
 
 static void job_ended(struct init *in, int st)
@@ -305,12 +293,12 @@ static void job_ended(struct init *in, int st)
 	 * what the job left, which it would through us, its PID 1. */
 	setsid();
 	if (in->j->orphans_kill) {
-		note(in, N_EXITED, st, 1);
+		note(in, N_EXITED, st, 1, 0);
 		_exit(0); /* and the kernel kills whatever is left */
 	}
 	bool alone = !have_children();
 	if (alone) {
-		note(in, N_EXITED, st, 1);
+		note(in, N_EXITED, st, 1, 0);
 		_exit(0);
 	}
 	/* What the job left lives on, time= with it: we must not wait on a
@@ -329,7 +317,7 @@ static void job_ended(struct init *in, int st)
 static _Noreturn void all_ended(struct init *in)
 {
 	if (in->end_owed)
-		note(in, N_EXITED, in->end_status, 1);
+		note(in, N_EXITED, in->end_status, 1, 0);
 	_exit(0);
 }
 
