@@ -300,6 +300,9 @@ int fs_setattr(int dfd, const char *path, bool recursive, unsigned long set,
 	       unsigned long clr, unsigned long propagation);
 int fs_remount(const char *path, unsigned long set, unsigned long clr);
 int fs_remount_all(const char *under, unsigned long set, unsigned long clr);
+/* Field n (from 0) of a /proc/self/mountinfo line (ID PARENT MAJ:MIN ROOT
+ * MOUNTPOINT OPTIONS ...), running to the line's end; NULL when short. */
+char *mountinfo_field(const char *line, int n);
 /* Every cgroupfs (v1, v2) mount of our mount namespace that is writable,
  * made read-only; 0 or -errno (fs_failed() names where). */
 int fs_cgroupfs_ro(void);

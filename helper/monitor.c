@@ -60,12 +60,9 @@ static const char userns_fixes[] =
 /* 1 when a mountinfo line is the root's mount. */
 static int root_line(char *line, void *arg)
 {
-	/* ID PARENT MAJ:MIN ROOT MOUNTPOINT ...: the fifth field. */
-	const char *f = line;
+	const char *f = mountinfo_field(line, 4); /* MOUNTPOINT */
 
 	(void)arg;
-	for (int k = 0; k < 4 && f; k++)
-		f = strchr(f, ' ') ? strchr(f, ' ') + 1 : NULL;
 	return f && f[0] == '/' && f[1] == ' ';
 }
 

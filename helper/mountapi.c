@@ -155,13 +155,20 @@ int fs_remount(const char *path, unsigned long set, unsigned long clr)
 
 /* The mount point field of a /proc/self/mountinfo line (the fifth), its
  * octal escapes (\040) decoded in place; NULL when the line is short. */
-static char *mount_point(char *line)
+char *mountinfo_field(const char *line, int n)
 {
-	char *p = line, *out;
+	const char *p = line;
 
-	for (int i = 0; i < 4 && p; i++)
+	for (int i = 0; i < n && p; i++)
 		if ((p = strchr(p, ' ')))
 			p++;
+	return (char *)p;
+}
+
+static char *mount_point(char *line)
+{
+	char *p = mountinfo_field(line, 4), *out;
+
 	if (!p)
 		return NULL;
 	p[strcspn(p, " ")] = '\0';
@@ -264,7 +271,7 @@ static long mount_id(int fd)
 static int cgroupfs_line(char *line, void *arg)
 {
 	bool *failed_here = arg;
-	const char *sep = strstr(line, " - "), *opts = line, *end;
+	const char *sep = strstr(line, " - "), *opts = mountinfo_field(line, 5), *end;
 	long id = (long)fmt_ul(line, &end);
 	struct stat st;
 	char *mp;
@@ -273,9 +280,7 @@ static int cgroupfs_line(char *line, void *arg)
 	if (!sep ||
 	    (strncmp(sep + 3, "cgroup ", 7) != 0 && strncmp(sep + 3, "cgroup2 ", 8) != 0))
 		return 0;
-	/* ID PARENT MAJ:MIN ROOT MOUNTPOINT OPTIONS: the mount's own flags. */
-	for (int i = 0; i < 5 && opts; i++)
-		opts = strchr(opts, ' ') ? strchr(opts, ' ') + 1 : NULL;
+	/* The sixth field, OPTIONS: the mount's own flags. */
 	if (!opts || (strncmp(opts, "ro", 2) == 0 && (opts[2] == ',' || opts[2] == ' ')))
 		return 0;
 	if (end == line || !(mp = mount_point(line)))
