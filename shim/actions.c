@@ -59,7 +59,7 @@ struct fa_sim {
 static void close_ours(int fd)
 {
 	if (fd >= 0)
-		close(fd);
+		sys_close(fd);
 }
 
 static struct vfd *vfd_slot(struct fa_sim *s, int fd)
@@ -80,14 +80,14 @@ static int set_cwd(struct fa_sim *s, int dir)
 	int err = 0;
 
 	/* chdir(2) and fchdir(2): a directory we may search. */
-	if (fstat(dir, &st) < 0)
+	if (sys_fstat(dir, &st) < 0)
 		err = errno;
 	else if (!S_ISDIR(st.st_mode))
 		err = ENOTDIR;
 	else if (faccessat(dir, "", X_OK, AT_EACCESS | AT_EMPTY_PATH) < 0)
 		err = errno;
 	if (err) {
-		close(dir);
+		sys_close(dir);
 		return err;
 	}
 	close_ours(s->cwd);
@@ -113,7 +113,7 @@ static int vfd_dup(const struct fa_sim *s, int fd)
 		errno = EBADF;
 		return -1;
 	}
-	return fcntl(v ? v->ours : fd, F_DUPFD_CLOEXEC, 0);
+	return sys_fcntl(v ? v->ours : fd, F_DUPFD_CLOEXEC, 0);
 }
 
 static int sim_fchdir(struct fa_sim *s, int fd)
@@ -132,7 +132,8 @@ static int sim_action(struct fa_sim *s, const struct fa_action *a)
 
 	switch (a->tag) {
 	case FA_CHDIR:
-		fd = openat(s->cwd, a->u.chdir.path, O_PATH | O_DIRECTORY | O_CLOEXEC);
+		fd = sys_openat(s->cwd, a->u.chdir.path, O_PATH | O_DIRECTORY | O_CLOEXEC,
+				0);
 		return fd < 0 ? errno : set_cwd(s, fd);
 	case FA_FCHDIR:
 		return sim_fchdir(s, a->u.fchdir.fd);
@@ -140,7 +141,7 @@ static int sim_action(struct fa_sim *s, const struct fa_action *a)
 		if (!(v = vfd_slot(s, a->u.open.fd)))
 			return -1;
 		close_ours(v->ours);
-		v->ours = openat(s->cwd, a->u.open.path, O_PATH | O_CLOEXEC);
+		v->ours = sys_openat(s->cwd, a->u.open.path, O_PATH | O_CLOEXEC, 0);
 		return 0;
 	case FA_DUP2:
 		fd = vfd_dup(s, a->u.dup2.fd);

@@ -26,7 +26,7 @@ struct say {
 
 static void say_flush(struct say *s)
 {
-	while (s->n && writev(STDERR_FILENO, s->iov, (int)s->n) < 0 && errno == EINTR)
+	while (s->n && sys_writev(STDERR_FILENO, s->iov, (int)s->n) < 0 && errno == EINTR)
 		;
 	s->n = 0;
 }
@@ -315,12 +315,12 @@ static int resolve_as(const struct call *c, struct helper_req *r, const char *fi
 	if (c->kind == CALL_SPAWN && (err = spawn_sim_cwd(c->fa, &p.dirfd)))
 		return err;
 	if (c->kind == CALL_EXEC && c->dirfd != AT_FDCWD) {
-		fdflags = fcntl(c->dirfd, F_GETFD);
+		fdflags = sys_fcntl(c->dirfd, F_GETFD, 0);
 		p.fd_cloexec = fdflags > 0 && (fdflags & FD_CLOEXEC);
 	}
 	err = resolve_file(r, &p, file, search, buf, size);
 	if (c->kind == CALL_SPAWN && p.dirfd != AT_FDCWD)
-		close(p.dirfd);
+		sys_close(p.dirfd);
 	return err;
 }
 
@@ -395,12 +395,12 @@ static int exec_at(const struct shim *s, const struct helper_req *r,
 {
 	int err;
 
-	if (r->cloexec >= 0 && fcntl(r->dirfd, F_SETFD, 0) < 0)
+	if (r->cloexec >= 0 && sys_fcntl(r->dirfd, F_SETFD, 0) < 0)
 		return errno;
 	err = exec_helper(s, pin, hargv, henv);
 	/* Back as the host had it; this fd was just valid, nothing to fail. */
 	if (r->cloexec >= 0)
-		(void)fcntl(r->dirfd, F_SETFD, FD_CLOEXEC);
+		(void)sys_fcntl(r->dirfd, F_SETFD, FD_CLOEXEC);
 	return err;
 }
 
@@ -443,7 +443,7 @@ static int hand_over(const struct shim *s, const struct call *c, struct helper_r
 
 	/* An absolute path or the cwd needs no fd (execveat ignores it). */
 	if (c->kind == CALL_EXEC && c->dirfd != AT_FDCWD && *r->path != '/') {
-		int flags = fcntl(c->dirfd, F_GETFD);
+		int flags = sys_fcntl(c->dirfd, F_GETFD, 0);
 		if (flags < 0)
 			return errno;
 		r->dirfd = c->dirfd;
@@ -481,7 +481,7 @@ static void find_missing(struct fs_policy *pol, struct call_mem *m)
 	while (paths_next(&cur, &p, &n)) {
 		memcpy(path, p, n);
 		path[n] = '\0';
-		if (fstatat(AT_FDCWD, path, &st, AT_SYMLINK_NOFOLLOW) < 0 &&
+		if (sys_fstatat(AT_FDCWD, path, &st, AT_SYMLINK_NOFOLLOW) < 0 &&
 		    errno == ENOENT) {
 			if (end != out)
 				*end++ = ':';
@@ -520,7 +520,7 @@ static int refuse_layout(const struct shim *s, const struct call *c,
 				the ids it does not map show as the overflow uid */
 	if (!bad)
 		return 0;
-	fmt_u64(uid, (uint64_t)geteuid());
+	fmt_u64(uid, (uint64_t)sys_geteuid());
 	if (why.relative) {
 		shim_say((const char *[]){
 		    "the loader's '", why.file,
@@ -578,7 +578,7 @@ static int make_policy(const struct shim *s, struct call *c, struct fs_policy *p
 {
 	size_t size = policy_bytes(s->cfg, c->envp);
 	char *buf = mem_take(m, size);
-	bool root = geteuid() == 0;
+	bool root = sys_geteuid() == 0;
 
 	if (!buf)
 		return E2BIG;

@@ -59,27 +59,84 @@ static const struct sym syms[] = {
     {"pclose", NULL, (void **)&real.pclose},
 };
 
+/* "2.36" -> 2036: glibc's versions are MAJOR.MINOR. */
+static unsigned version_num(const char *v)
+{
+	unsigned major = 0, minor = 0;
+
+	while (*v >= '0' && *v <= '9')
+		major = major * 10 + (unsigned)(*v++ - '0');
+	if (*v == '.')
+		v++;
+	while (*v >= '0' && *v <= '9')
+		minor = minor * 10 + (unsigned)(*v++ - '0');
+	return major * 1000 + minor;
+}
+
 /* A failed lookup costs ld.so an error message (malloc, ~8 us here) in
  * every process: symbols of a newer glibc than the running one are not
  * looked up at all. */
-static bool libc_has(const char *version)
+static bool libc_has(const char *version, unsigned running)
 {
 	return !version || strncmp(version, "GLIBC_", 6) != 0 ||
-	       strverscmp(gnu_get_libc_version(), version + 6) >= 0;
+	       running >= version_num(version + 6);
 }
 
 static void resolve_real(void)
 {
+	unsigned running = version_num(gnu_get_libc_version());
+
 	for (size_t i = 0; i < sizeof(syms) / sizeof(syms[0]); i++)
-		if (libc_has(syms[i].version))
+		if (libc_has(syms[i].version, running))
 			*syms[i].slot = syms[i].version ? dlvsym(RTLD_NEXT, syms[i].name,
 								 syms[i].version)
 							: dlsym(RTLD_NEXT, syms[i].name);
 }
 
+/* The host's CORDON_* and LD_* variables, found in one pass over environ at
+ * load: getenv would pass it once for each of the fifteen names read here.
+ * In environ's order, so the first of a name wins, as with getenv; a host
+ * with more of them than fit has them looked up by getenv. */
+extern char **environ;
+static struct {
+	const char *var[32];
+	size_t n;
+	bool all;
+} load_env;
+
+static void scan_env(void)
+{
+	load_env.all = true;
+	for (char **e = environ; e && *e; e++) {
+		const char *s = *e;
+		if (!(s[0] == 'C' && strncmp(s, "CORDON_", 7) == 0) &&
+		    !(s[0] == 'L' && s[1] == 'D' && s[2] == '_'))
+			continue;
+		if (load_env.n == sizeof(load_env.var) / sizeof(load_env.var[0])) {
+			load_env.all = false;
+			return;
+		}
+		load_env.var[load_env.n++] = *e;
+	}
+}
+
+static const char *env_get(const char *name)
+{
+	size_t len = strlen(name);
+
+	if (!load_env.all)
+		return getenv(name);
+	for (size_t i = 0; i < load_env.n; i++) {
+		const char *s = load_env.var[i];
+		if (s[len] == '=' && memcmp(s, name, len) == 0)
+			return s + len + 1;
+	}
+	return NULL;
+}
+
 static void read_floor(void)
 {
-	const char *v = getenv("CORDON_TIER");
+	const char *v = env_get("CORDON_TIER");
 
 	/* Unset is not "none": preloading the shim asks for a sandbox, and
 	 * nothing runs unsandboxed unless the tier says none. */
@@ -96,7 +153,7 @@ static void read_floor(void)
  * lockdown jobs (divert.c) rather than run them without the limit. */
 static void read_tmp_size(void)
 {
-	const char *v = getenv("CORDON_TMP_SIZE");
+	const char *v = env_get("CORDON_TMP_SIZE");
 
 	if (!v || !*v)
 		return; /* empty: unset, the kernel's default */
@@ -110,7 +167,7 @@ static void read_tmp_size(void)
  * (call.c) rather than let what it leaves outlive it. */
 static void read_orphans(void)
 {
-	const char *v = getenv("CORDON_ORPHANS");
+	const char *v = env_get("CORDON_ORPHANS");
 
 	if (!v || !*v)
 		return;
@@ -125,7 +182,7 @@ static void read_orphans(void)
  * and without the limits that need one. */
 static void read_cgroup(void)
 {
-	const char *v = getenv("CORDON_CGROUP");
+	const char *v = env_get("CORDON_CGROUP");
 
 	if (!v || !*v)
 		return;
@@ -229,7 +286,7 @@ static void read_policy(void)
 	};
 
 	for (size_t i = 0; i < sizeof(vars) / sizeof(vars[0]); i++) {
-		const char *v = getenv(vars[i].name);
+		const char *v = env_get(vars[i].name);
 		if (!v)
 			continue;
 		*(bool *)((char *)&cfg + vars[i].set) = true;
@@ -255,7 +312,7 @@ static void find_real(const char *self)
  * refuses every sandboxed job (call.c), never runs it without them. */
 static void read_limits(void)
 {
-	const char *v = getenv("CORDON_LIMITS"), *why;
+	const char *v = env_get("CORDON_LIMITS"), *why;
 
 	if (!v)
 		return;
@@ -279,7 +336,7 @@ static void read_loader(void)
 	};
 
 	for (size_t i = 0; i < sizeof(v) / sizeof(v[0]); i++) {
-		const char *s = getenv(v[i].name);
+		const char *s = env_get(v[i].name);
 		if (s && (size_t)snprintf((char *)&cfg + v[i].off, v[i].size, "%s", s) >=
 			     v[i].size)
 			cfg.ld_too_long = true;
@@ -337,13 +394,13 @@ __attribute__((noinline)) static void set_helper_near(const char *self)
  * one next to libcordon.so (the build tree, a staged copy of it). */
 static void find_helper(const char *self)
 {
-	const char *env = getenv("CORDON_HELPER");
+	const char *env = env_get("CORDON_HELPER");
 
 	if (env && *env) {
 		set_helper(env);
 		return;
 	}
-	if (access(CORDON_HELPER_PATH, F_OK) == 0 || !self) {
+	if (sys_access(CORDON_HELPER_PATH, F_OK) == 0 || !self) {
 		set_helper(CORDON_HELPER_PATH);
 		return;
 	}
@@ -375,9 +432,10 @@ __attribute__((noinline)) static bool same_file(const char *w, size_t len,
 
 	memcpy(path, w, len);
 	path[len] = '\0';
-	if (!me->st_ino && stat(self, me) < 0)
+	if (!me->st_ino && sys_stat(self, me) < 0)
 		return false;
-	return stat(path, &st) == 0 && st.st_dev == me->st_dev && st.st_ino == me->st_ino;
+	return sys_stat(path, &st) == 0 && st.st_dev == me->st_dev &&
+	       st.st_ino == me->st_ino;
 }
 
 static bool is(const char *w, size_t len, const char *s)
@@ -401,7 +459,7 @@ static bool word_loads_us(const char *w, size_t len, const char *self, struct st
 
 static void find_preload_ids(const char *self)
 {
-	const char *v = getenv("LD_PRELOAD");
+	const char *v = env_get("LD_PRELOAD");
 	struct stat me = {0};
 	size_t used = 0;
 
@@ -421,12 +479,12 @@ static void find_preload_ids(const char *self)
  * we are in: an env variable alone proves nothing. */
 static void find_inside(void)
 {
-	const char *t = getenv("CORDON_SANDBOX"), *ns = getenv("CORDON_SANDBOX_USERNS");
+	const char *t = env_get("CORDON_SANDBOX"), *ns = env_get("CORDON_SANDBOX_USERNS");
 	struct stat st;
 	char ino[U64_DIGITS];
 
 	cfg.inside = TIER_NONE;
-	if (!t || !ns || stat("/proc/self/ns/user", &st) < 0)
+	if (!t || !ns || sys_stat("/proc/self/ns/user", &st) < 0)
 		return;
 	/* A marker leaked into the initial namespaces is stale: no sandbox
 	 * runs there (include/linux/proc_ns.h PROC_USER_INIT_INO). */
@@ -465,8 +523,8 @@ static void log_load(const char *path)
 	}
 	memcpy(l->path + n, path, len);
 	l->path[n + len] = '\0';
-	page = mmap(NULL, sizeof(int), PROT_READ | PROT_WRITE, MAP_SHARED | MAP_ANONYMOUS,
-		    -1, 0);
+	page = sys_mmap(NULL, sizeof(int), PROT_READ | PROT_WRITE,
+			MAP_SHARED | MAP_ANONYMOUS, -1, 0);
 	l->said = page == MAP_FAILED ? NULL : page;
 }
 
@@ -476,13 +534,14 @@ static void load(void)
 
 	/* The always-on parent hardening: programs the host starts (same uid)
 	 * cannot ptrace it or read its /proc/PID/mem. */
-	if (prctl(PR_SET_DUMPABLE, 0, 0, 0, 0) < 0)
+	if (sys_prctl(PR_SET_DUMPABLE, 0) < 0)
 		shim_say((const char *[]){"cannot make the host non-dumpable", NULL});
 	resolve_real();
 	/* setuid/setgid: ld.so already restricts preloading; stay inert. */
 	if (getauxval(AT_SECURE))
 		return;
 	self = self_path();
+	scan_env();
 	read_floor();
 	read_tmp_size();
 	read_orphans();
@@ -496,7 +555,7 @@ static void load(void)
 	find_preload_ids(self);
 	find_inside();
 	/* Never in setuid/setgid processes (above): the caller names the file. */
-	log_load(getenv("CORDON_LOG"));
+	log_load(env_get("CORDON_LOG"));
 	cfg.active = true;
 }
 
@@ -517,7 +576,7 @@ const struct shim *shim_get(void)
 		__atomic_store_n(&state, 2, __ATOMIC_RELEASE);
 	}
 	while (__atomic_load_n(&state, __ATOMIC_ACQUIRE) != 2)
-		sched_yield();
+		sys_sched_yield();
 	return &the_shim;
 }
 

@@ -43,9 +43,9 @@ static bool writable(const char *p, const struct stat *st, uid_t me)
 		return true;
 	if (!(st->st_mode & S_IWGRP))
 		return false;
-	if (st->st_gid == getegid())
+	if (st->st_gid == sys_getegid())
 		return true;
-	n = getgroups(sizeof(groups) / sizeof(groups[0]), groups);
+	n = sys_getgroups(sizeof(groups) / sizeof(groups[0]), groups);
 	for (int i = 0; i < n; i++)
 		if (groups[i] == st->st_gid)
 			return true;
@@ -143,9 +143,9 @@ static int resolve(const char *path, bool create, bool judge, uid_t me, struct w
 		entry[at + clen] = '\0';
 		memmove(rest, after, strlen(after) + 1);
 		note_name(w, cur);
-		if (fstatat(AT_FDCWD, cur, &d, 0) < 0)
+		if (sys_fstatat(AT_FDCWD, cur, &d, 0) < 0)
 			return -errno;
-		if (fstatat(AT_FDCWD, entry, &e, AT_SYMLINK_NOFOLLOW) < 0) {
+		if (sys_fstatat(AT_FDCWD, entry, &e, AT_SYMLINK_NOFOLLOW) < 0) {
 			if (errno != ENOENT || !create)
 				return -errno;
 			return judge && dir_changeable(cur, &d, NULL, me)
@@ -156,7 +156,7 @@ static int resolve(const char *path, bool create, bool judge, uid_t me, struct w
 			return changeable_at(w, cur);
 		if (S_ISLNK(e.st_mode)) {
 			char *target = w->target;
-			ssize_t t = readlink(entry, target, PATH_MAX);
+			ssize_t t = sys_readlink(entry, target, PATH_MAX);
 			size_t r = strlen(rest);
 			if (++links > 40)
 				return -ELOOP;
@@ -172,7 +172,7 @@ static int resolve(const char *path, bool create, bool judge, uid_t me, struct w
 		memcpy(cur, entry, strlen(entry) + 1);
 	}
 	note_name(w, cur);
-	if (fstatat(AT_FDCWD, cur, &e, 0) < 0)
+	if (sys_fstatat(AT_FDCWD, cur, &e, 0) < 0)
 		return -errno;
 	if (judge && (writable(cur, &e, me) || owned(&e, me)))
 		return changeable_at(w, cur);
@@ -308,7 +308,7 @@ static void unlock(void)
 
 static void ensure(const struct config *cfg, bool judge)
 {
-	uid_t me = geteuid();
+	uid_t me = sys_geteuid();
 	int state = known.state;
 
 	/* A walk that failed (a helper being reinstalled) is not kept: the

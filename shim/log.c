@@ -55,21 +55,21 @@ static void mend_cut(int fd, size_t w)
 			    : w > 2		 ? "{}"
 			    : w == 2		 ? "0"
 						 : "";
-	off_t at = lseek(fd, 0, SEEK_CUR) - (off_t)w;
-	int fl = fcntl(fd, F_GETFL);
+	off_t at = sys_lseek(fd, 0, SEEK_CUR) - (off_t)w;
+	int fl = sys_fcntl(fd, F_GETFL, 0);
 	char blank[64];
 
-	if (at < 0 || fl < 0 || fcntl(fd, F_SETFL, fl & ~O_APPEND) < 0)
+	if (at < 0 || fl < 0 || sys_fcntl(fd, F_SETFL, fl & ~O_APPEND) < 0)
 		return;
 	memset(blank, ' ', sizeof(blank));
 	for (size_t done = 0; done < w;) {
 		size_t k = w - done < sizeof(blank) ? w - done : sizeof(blank);
-		if (pwrite(fd, blank, k, at + (off_t)done) != (ssize_t)k)
+		if (sys_pwrite(fd, blank, k, at + (off_t)done) != (ssize_t)k)
 			return;
 		done += k;
 	}
-	if (w > 1 && pwrite(fd, value, strlen(value), at) == (ssize_t)strlen(value))
-		(void)!pwrite(fd, "\n", 1, at + (off_t)w - 1);
+	if (w > 1 && sys_pwrite(fd, value, strlen(value), at) == (ssize_t)strlen(value))
+		(void)!sys_pwrite(fd, "\n", 1, at + (off_t)w - 1);
 }
 
 /* struct open_how and openat2(2) (Linux 5.6), which glibc 2.36 lacks. */
@@ -93,15 +93,15 @@ static int open_log(const char **why)
 	int fd = (int)syscall(SYS_openat2, AT_FDCWD, log_state.path, &how, sizeof(how));
 
 	if (fd < 0 && (errno == ENOSYS || errno == EPERM))
-		fd = open(log_state.path, flags | O_NOFOLLOW, 0600);
+		fd = sys_open(log_state.path, flags | O_NOFOLLOW, 0600);
 	if (fd < 0) {
 		*why = errno == ELOOP	? "a symbolic link is on its path"
 		       : errno == ENXIO ? "it is a FIFO with no reader"
 					: strerrordesc_np(errno);
 		return -1;
 	}
-	if (fstat(fd, &st) < 0 || !S_ISREG(st.st_mode) || st.st_nlink != 1) {
-		close(fd);
+	if (sys_fstat(fd, &st) < 0 || !S_ISREG(st.st_mode) || st.st_nlink != 1) {
+		sys_close(fd);
 		*why = st.st_nlink != 1 && S_ISREG(st.st_mode)
 			   ? "it has other names (hard links)"
 			   : "it is not a regular file";
@@ -119,7 +119,7 @@ static ssize_t write_record(int fd, const char *line, size_t n)
 	struct rlimit fsize;
 	sigset_t xfsz, old, pending;
 	bool guard =
-	    getrlimit(RLIMIT_FSIZE, &fsize) == 0 && fsize.rlim_cur != RLIM_INFINITY;
+	    sys_getrlimit(RLIMIT_FSIZE, &fsize) == 0 && fsize.rlim_cur != RLIM_INFINITY;
 	bool was = false;
 	ssize_t w;
 
@@ -130,7 +130,7 @@ static ssize_t write_record(int fd, const char *line, size_t n)
 		was =
 		    guard && sigpending(&pending) == 0 && sigismember(&pending, SIGXFSZ);
 	}
-	while ((w = write(fd, line, n)) < 0 && errno == EINTR)
+	while ((w = sys_write(fd, line, n)) < 0 && errno == EINTR)
 		;
 	if (guard) {
 		int err = errno;
@@ -167,7 +167,7 @@ static void log_write(const char *line, size_t n)
 			mend_cut(fd, (size_t)w);
 		log_failed_to("a record was cut short (disk full?)");
 	}
-	close(fd);
+	sys_close(fd);
 }
 
 int log_event(const struct call *c, enum log_decision dec, const char *path, int err)
@@ -188,7 +188,7 @@ int log_event(const struct call *c, enum log_decision dec, const char *path, int
 				    .policy = c->policy,
 				    .limits = c->policy ? &c->limits : NULL,
 				    .argv = c->shown_argv ? c->shown_argv : c->argv,
-				    .pid = getpid()};
+				    .pid = sys_getpid()};
 		clock_gettime(CLOCK_REALTIME, &r.time);
 		log_write(m.base, log_format(m.base, &r));
 		mem_close(&m);

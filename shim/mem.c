@@ -30,7 +30,7 @@ void mem_reclaim(void)
 	void *base = __atomic_exchange_n(&left.base, NULL, __ATOMIC_ACQ_REL);
 
 	if (base)
-		munmap(base, left.size);
+		sys_munmap(base, left.size);
 }
 
 int mem_open(struct call_mem *m, size_t size)
@@ -40,8 +40,8 @@ int mem_open(struct call_mem *m, size_t size)
 	m->used = 0;
 	m->size = size;
 	m->on_stack = false;
-	m->base =
-	    mmap(NULL, size, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
+	m->base = sys_mmap(NULL, size, PROT_READ | PROT_WRITE,
+			   MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
 	if (m->base == MAP_FAILED) {
 		m->base = NULL;
 		int err = errno;
@@ -64,7 +64,7 @@ void *mem_take(struct call_mem *m, size_t size)
 void mem_close(struct call_mem *m)
 {
 	if (m->base && !m->on_stack)
-		munmap(m->base, m->size);
+		sys_munmap(m->base, m->size);
 	m->base = NULL;
 }
 

@@ -89,7 +89,7 @@ int pin_helper(const struct config *cfg, const char *file, struct call_mem *m,
 	struct stat st;
 	ssize_t n;
 
-	p->fd = open(cfg->helper, O_RDONLY | O_CLOEXEC | O_NOCTTY | O_NONBLOCK);
+	p->fd = sys_open(cfg->helper, O_RDONLY | O_CLOEXEC | O_NOCTTY | O_NONBLOCK, 0);
 	if (p->fd < 0) {
 		err = errno;
 		errno = saved;
@@ -97,11 +97,11 @@ int pin_helper(const struct config *cfg, const char *file, struct call_mem *m,
 			   ? pin_by_path(cfg, file)
 			   : refuse(cfg, strerrordesc_np(err), fix_install, file);
 	}
-	if (fstat(p->fd, &st) < 0 || !S_ISREG(st.st_mode))
+	if (sys_fstat(p->fd, &st) < 0 || !S_ISREG(st.st_mode))
 		err = refuse(cfg, "not a regular file", fix_install, file);
 	else if (faccessat(p->fd, "", X_OK, AT_EACCESS | AT_EMPTY_PATH) < 0)
 		err = refuse(cfg, strerrordesc_np(errno), fix_install, file);
-	else if (!head || (n = pread(p->fd, head, room, 0)) < 0 ||
+	else if (!head || (n = sys_pread(p->fd, head, room, 0)) < 0 ||
 		 !elf_whole(head, (size_t)n, (uint64_t)st.st_size))
 		err = refuse(cfg,
 			     "not a whole executable for this machine (truncated, or "
@@ -123,7 +123,7 @@ void pin_release(struct helper_pin *p)
 	int saved = errno;
 
 	if (p->fd >= 0)
-		close(p->fd);
+		sys_close(p->fd);
 	p->fd = -1;
 	errno = saved;
 }

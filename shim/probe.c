@@ -48,7 +48,7 @@ int probe_args_fit(const char *path, char *const *argv, char *const *envp)
 
 	if (sum_strings(argv, &argc, &total) || sum_strings(envp, &envc, &total))
 		return E2BIG;
-	if (getrlimit(RLIMIT_STACK, &rl) == 0 && rl.rlim_cur / 4 < limit)
+	if (sys_getrlimit(RLIMIT_STACK, &rl) == 0 && rl.rlim_cur / 4 < limit)
 		limit = rl.rlim_cur / 4;
 	if (limit < ARG_MAX_FLOOR)
 		limit = ARG_MAX_FLOOR;
@@ -67,7 +67,7 @@ static ssize_t read_head(int dirfd, const char *path, int atflags, char *buf)
 	int fd;
 
 	if (atflags & AT_EMPTY_PATH && !*path) {
-		n = pread(dirfd, buf, BINPRM_BUF, 0);
+		n = sys_pread(dirfd, buf, BINPRM_BUF, 0);
 		if (n >= 0 || errno != EBADF)
 			return n;
 		/* An O_PATH fd (or a write-only one): read it anew through its
@@ -76,13 +76,14 @@ static ssize_t read_head(int dirfd, const char *path, int atflags, char *buf)
 		dirfd = AT_FDCWD;
 		path = link;
 	}
-	fd = openat(dirfd, path,
-		    O_RDONLY | O_CLOEXEC | O_NOCTTY | O_NONBLOCK |
-			(atflags & AT_SYMLINK_NOFOLLOW ? O_NOFOLLOW : 0));
+	fd = sys_openat(dirfd, path,
+			O_RDONLY | O_CLOEXEC | O_NOCTTY | O_NONBLOCK |
+			    (atflags & AT_SYMLINK_NOFOLLOW ? O_NOFOLLOW : 0),
+			0);
 	if (fd < 0)
 		return -1;
-	n = pread(fd, buf, BINPRM_BUF, 0);
-	close(fd);
+	n = sys_pread(fd, buf, BINPRM_BUF, 0);
+	sys_close(fd);
 	return n;
 }
 
@@ -90,7 +91,7 @@ static int check_file(int dirfd, const char *path, int atflags, struct stat *st)
 {
 	int sflags = atflags & (AT_EMPTY_PATH | AT_SYMLINK_NOFOLLOW);
 
-	if (fstatat(dirfd, path, st, sflags) < 0)
+	if (sys_fstatat(dirfd, path, st, sflags) < 0)
 		return errno;
 	if (S_ISLNK(st->st_mode))
 		return ELOOP; /* AT_SYMLINK_NOFOLLOW: the kernel's O_NOFOLLOW */
@@ -111,11 +112,12 @@ static __attribute__((noinline)) bool binfmt_misc_used(void)
 	char buf[512];
 	bool used = false;
 	ssize_t n;
-	int fd = open("/proc/sys/fs/binfmt_misc", O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+	int fd =
+	    sys_open("/proc/sys/fs/binfmt_misc", O_RDONLY | O_DIRECTORY | O_CLOEXEC, 0);
 
 	if (fd < 0)
 		return false;
-	while (!used && (n = getdents64(fd, buf, sizeof(buf))) > 0)
+	while (!used && (n = sys_getdents64(fd, buf, sizeof(buf))) > 0)
 		for (ssize_t off = 0; off < n && !used;) {
 			const struct dirent64 *d = (const void *)(buf + off);
 			used = d->d_name[0] != '.' &&
@@ -123,7 +125,7 @@ static __attribute__((noinline)) bool binfmt_misc_used(void)
 			       strcmp(d->d_name, "status") != 0;
 			off += d->d_reclen;
 		}
-	close(fd);
+	sys_close(fd);
 	return used;
 }
 
@@ -195,7 +197,7 @@ static int format_child(void *arg)
 	struct format_req *q = arg;
 
 	for (int fd = 0; fd < 4096; fd++)
-		if (fd != q->p->dirfd && close(fd) == 0)
+		if (fd != q->p->dirfd && sys_close(fd) == 0)
 			break;
 	q->err = check_format_fd(q->p->dirfd, q->path, q->p->atflags, q->p->noexec,
 				 q->p->fd_cloexec, 0);

@@ -27,6 +27,7 @@
 
 #include "common/contract.h"
 #include "common/limits.h"
+#include "shim/sys.h"
 
 #include <signal.h>
 #include <spawn.h>

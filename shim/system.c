@@ -67,7 +67,7 @@ static void sys_cancel(void *arg)
 {
 	pid_t pid = *(pid_t *)arg;
 
-	kill(pid, SIGKILL);
+	sys_kill(pid, SIGKILL);
 	while (waitpid(pid, NULL, 0) < 0 && errno == EINTR)
 		;
 	sys_leave();
@@ -215,7 +215,7 @@ static FILE *do_popen(struct call *c, bool reading, bool cloexec)
 	pid_t pid = -1;
 	FILE *fp = NULL;
 
-	if (pipe2(fds, O_CLOEXEC) < 0) {
+	if (sys_pipe2(fds, O_CLOEXEC) < 0) {
 		log_event(c, LOG_FAILED, SHELL_PATH, errno);
 		return NULL;
 	}
@@ -228,8 +228,8 @@ static FILE *do_popen(struct call *c, bool reading, bool cloexec)
 		err = spawn_shell(c, &pid, &fa, NULL);
 		posix_spawn_file_actions_destroy(&fa);
 	}
-	close(child_end);
-	if (!err && !cloexec && fcntl(parent_end, F_SETFD, 0) < 0)
+	sys_close(child_end);
+	if (!err && !cloexec && sys_fcntl(parent_end, F_SETFD, 0) < 0)
 		err = errno;
 	if (!err && !(fp = fdopen(parent_end, reading ? "r" : "w")))
 		err = errno;
@@ -240,7 +240,7 @@ static FILE *do_popen(struct call *c, bool reading, bool cloexec)
 	pthread_mutex_unlock(&streams_lock);
 	if (fp)
 		return fp;
-	close(parent_end);
+	sys_close(parent_end);
 	if (pid > 0) /* started, but no stream to give back: reap it */
 		while (waitpid(pid, NULL, 0) < 0 && errno == EINTR)
 			;
