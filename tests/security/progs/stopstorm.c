@@ -2,7 +2,8 @@
  * of its own continues it as fast as it can, for SECS seconds of wall
  * clock; then prints "ran SECS" and exits STATUS (0). With FILE (not "-"),
  * writes there the seconds it has run so far, about every 20 ms (the last
- * figure tells when it was killed). A job that keeps its monitor and init busy with stop
+ * figure tells when it was killed), each over the last in one write of the
+ * same width: a kill between two leaves a whole figure. A job that keeps its monitor and init busy with stop
  * and continue events: time= must end it anyway. */
 #include <fcntl.h>
 #include <signal.h>
@@ -23,12 +24,12 @@ static double now(void)
 static void put(const char *file, double secs)
 {
 	char line[32];
-	int fd = open(file, O_WRONLY | O_CREAT | O_TRUNC, 0644);
+	int fd = open(file, O_WRONLY | O_CREAT, 0644);
 
 	if (fd < 0)
 		return;
-	snprintf(line, sizeof(line), "%.2f\n", secs);
-	(void)!write(fd, line, strlen(line));
+	snprintf(line, sizeof(line), "%12.2f\n", secs);
+	(void)!pwrite(fd, line, strlen(line), 0);
 	close(fd);
 }
 
