@@ -140,7 +140,9 @@ static void test_hup_master_only(void)
 
 /* A service script that stops its child in order on TERM: the child's only
  * TERM is the script's (without cordon the supervisor's kill(pid) does not
- * reach it either). */
+ * reach it either). TERM goes once both have said they are ready: the
+ * child its trap set, the script its $c (before, its trap would kill
+ * nothing and wait for ever). */
 static void test_trap_and_stop(void)
 {
 	char *argv[] = {
@@ -148,7 +150,7 @@ static void test_trap_and_stop(void)
 	    "trap 'kill -TERM $c; wait $c; echo stopped $?; exit 0' TERM; "
 	    "sh -c 'n=0; trap \"n=\\$((n+1))\" TERM; echo ready; "
 	    "while [ $n = 0 ]; do sleep 0.02; done; sleep 0.2; echo child-terms $n; "
-	    "exit 7' & c=$!; wait",
+	    "exit 7' & c=$!; echo started; wait",
 	    NULL};
 
 	for (int t = 0; t < NTIERS; t++) {
@@ -157,6 +159,7 @@ static void test_trap_and_stop(void)
 		pid_t pid = h_spawn(tiers[t], argv, &out);
 		CU_ASSERT_TRUE_FATAL(pid > 0);
 		CU_ASSERT_TRUE(h_read_line(out, line, sizeof(line), 5000) > 0);
+		CU_ASSERT_TRUE(h_read_line(out, l2, sizeof(l2), 5000) > 0);
 		kill(pid, SIGTERM);
 		CU_ASSERT_TRUE(h_read_line(out, line, sizeof(line), 5000) > 0);
 		CU_ASSERT_TRUE(h_read_line(out, l2, sizeof(l2), 5000) > 0);

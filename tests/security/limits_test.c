@@ -198,8 +198,8 @@ static void test_time(void)
  * not pass on: the job runs on, and after 0.6 s starts its storm), init, whose notes then
  * fill the channel, still ends the sandbox a moment after the limit (time=2): the storm's
  * last word is from before 2.6 s of its own (the host continues the monitor 3.7 s into
- * it), and the host sees SIGKILL once it continues the monitor. The limit is the job's own (its
- * env lowers the host's none): the host's sleeps are jobs too. */
+ * it), and the host sees SIGKILL once it continues the monitor. The limit is the job's
+ * own (its env lowers the host's none): the host's sleeps are jobs too. */
 static void test_time_storm(void)
 {
 	char body[PATH_MAX + 256], script[4 * PATH_MAX];

@@ -3,8 +3,8 @@
  * clock; then prints "ran SECS" and exits STATUS (0). With FILE (not "-"),
  * writes there the seconds it has run so far, about every 20 ms (the last
  * figure tells when it was killed), each over the last in one write of the
- * same width: a kill between two leaves a whole figure. A job that keeps its monitor and init busy with stop
- * and continue events: time= must end it anyway. */
+ * same width: a kill between two leaves a whole figure. A job that keeps its monitor and
+ * init busy with stop and continue events: time= must end it anyway. */
 #include <fcntl.h>
 #include <signal.h>
 #include <stdio.h>
