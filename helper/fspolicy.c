@@ -388,23 +388,34 @@ void fs_proc_ro(struct job *j)
 	}
 }
 
-/* cgroupfs read-only to the job wherever it is mounted and whatever the
- * writable list holds (a writable path that is a cgroup, or holds a mount
- * of one): through cgroup.procs a job would leave its cgroup, through
- * cgroup.kill and cgroup.freeze kill or freeze host processes, through
- * the limit files undo its own. Only lockdown without a writable list
- * has nothing to look for: every mount of the host is read-only there. */
-void fs_cgroupfs(const struct job *j)
+/* The kernel's file systems read-only to the job wherever they are mounted
+ * and whatever the writable list holds (a writable path that is a cgroup,
+ * or holds a mount of one, or a chroot's /proc and /sys): through
+ * cgroup.procs a job would leave its cgroup, through cgroup.kill and
+ * cgroup.freeze kill or freeze host processes, through the limit files
+ * undo its own; through another procfs write /proc/sys (core_pattern: a
+ * program of its choosing run as root) or host processes' files. The
+ * job's own /proc and /dev/mqueue stay as they are. Only lockdown without
+ * a writable list has nothing to look for: every mount of the host is
+ * read-only there. */
+void fs_kernelfs(const struct job *j, bool own_mqueue)
 {
+	long own[2];
 	int rc;
 
 	if (j->a->tier == TIER_LOCKDOWN && !j->a->writable)
 		return;
-	rc = fs_cgroupfs_ro();
+	own[0] = fs_mount_id("/proc");
+	own[1] = own_mqueue ? fs_mount_id("/dev/mqueue") : -1;
+	rc = fs_kernelfs_ro(own, 2);
 	if (rc < 0)
-		die_cause(CAUSE_POLICY, strerror(-rc),
-			  "cannot make cgroupfs read-only for the job: %s (at %s)",
-			  strerror(-rc), fs_failed());
+		die_cause(
+		    CAUSE_POLICY, strerror(-rc),
+		    "cannot make the kernel's file systems read-only for the job: %s "
+		    "(at %s)%s",
+		    strerror(-rc), fs_failed(),
+		    rc == -EAGAIN ? ": a directory above it kept being renamed; retry"
+				  : "");
 }
 
 /* /sys read-only where the whole host is not: cgroupfs above all (a job

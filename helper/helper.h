@@ -303,9 +303,12 @@ int fs_remount_all(const char *under, unsigned long set, unsigned long clr);
 /* Field n (from 0) of a /proc/self/mountinfo line (ID PARENT MAJ:MIN ROOT
  * MOUNTPOINT OPTIONS ...), running to the line's end; NULL when short. */
 char *mountinfo_field(const char *line, int n);
-/* Every cgroupfs (v1, v2) mount of our mount namespace that is writable,
- * made read-only; 0 or -errno (fs_failed() names where). */
-int fs_cgroupfs_ro(void);
+/* Every writable mount of the kernel's file systems in our mount namespace
+ * (proc, sysfs, cgroupfs, ...: mountapi.c), but own_ids, made read-only;
+ * 0 or -errno (fs_failed() names where; -EAGAIN: its mount point kept
+ * moving). fs_mount_id: the mount ID at path, or -1. */
+int fs_kernelfs_ro(const long *own_ids, size_t n_own);
+long fs_mount_id(const char *path);
 int fs_set(const char *path, bool recursive, unsigned long set, unsigned long clr);
 /* Where the last failure of fs_set or fs_remount_all was: a mount point. */
 const char *fs_failed(void);
@@ -328,7 +331,7 @@ int fs_put(int tree, int target, const char *path, bool rec, unsigned long set);
 size_t fs_split(const char *list, char *buf, const char **out);
 void fs_proc_ro(struct job *j);
 void fs_sys_ro(void);
-void fs_cgroupfs(const struct job *j);
+void fs_kernelfs(const struct job *j, bool own_mqueue);
 /* hidden.c: the --hidden paths covered (a tmpfs staged on /proc first). */
 void fs_hide(struct job *j);
 /* rundir.c: the private /run: what it keeps of the host's, then the mount. */

@@ -262,57 +262,219 @@ static long mount_id(int fd)
 	return (long)fmt_ul(p, &p);
 }
 
-/* Makes one mountinfo line's mount read-only when it is a cgroupfs (v1 or
- * v2) mounted writable, acting on that mount alone: its mount point is
- * opened without following links, and the mount found there must be the
- * line's (its ID). Another mount on top of it (a hidden path's cover)
- * leaves it out of the job's reach, and is left alone; so is a mount
- * point we cannot reach, which the job cannot reach either. */
-static int cgroupfs_line(char *line, void *arg)
-{
-	bool *failed_here = arg;
-	const char *sep = strstr(line, " - "), *opts = mountinfo_field(line, 5), *end;
-	long id = (long)fmt_ul(line, &end);
-	struct stat st;
-	char *mp;
-	int rc, fd;
+/* The file systems that are the kernel's interfaces rather than storage: a
+ * writable mount of one changes the machine. proc: /proc/sys (a crash
+ * handler run as root through core_pattern), other processes' files;
+ * sysfs: the devices' and the kernel's knobs; cgroupfs: cgroup.procs,
+ * cgroup.kill, cgroup.freeze, the limits; the rest: tracing, the security
+ * modules' policies, BPF objects, EFI variables, binfmt handlers, the NFS
+ * server's and RPC's upcalls, resource control, binder devices, the host's
+ * message queues. */
+static const char *const kernel_fs[] = {
+    "proc",	"sysfs",      "cgroup",	     "cgroup2", "debugfs",
+    "tracefs",	"securityfs", "configfs",    "bpf",	"pstore",
+    "efivarfs", "fusectl",    "binfmt_misc", "nfsd",	"rpc_pipefs",
+    "resctrl",	"binder",     "selinuxfs",   "smackfs", "mqueue"};
 
-	if (!sep ||
-	    (strncmp(sep + 3, "cgroup ", 7) != 0 && strncmp(sep + 3, "cgroup2 ", 8) != 0))
+static bool is_kernel_fs(const char *type)
+{
+	size_t n = strcspn(type, " ");
+
+	for (size_t i = 0; i < sizeof(kernel_fs) / sizeof(kernel_fs[0]); i++)
+		if (strlen(kernel_fs[i]) == n && memcmp(kernel_fs[i], type, n) == 0)
+			return true;
+	return false;
+}
+
+/* One pass over mountinfo: each mount's parent, and the writable mounts of
+ * the kernel's file systems, their mount points kept in an arena. */
+enum { MAX_MOUNTS = 65536, MAX_KFS = 256 };
+static struct {
+	int id[MAX_MOUNTS], parent[MAX_MOUNTS];
+	size_t n;
+	bool cut; /* more mounts than fit: every ancestry is "maybe" */
+	struct {
+		int id;
+		size_t mp;
+	} kfs[MAX_KFS];
+	size_t n_kfs;
+	char arena[MAX_KFS * 256];
+	size_t used;
+	bool full;
+	const long *own; /* the job's own /proc and /dev/mqueue */
+	size_t n_own;
+} mnt;
+
+static bool own(long id)
+{
+	for (size_t i = 0; i < mnt.n_own; i++)
+		if (mnt.own[i] == id)
+			return true;
+	return false;
+}
+
+static int kfs_line(char *line, void *arg)
+{
+	const char *sep = strstr(line, " - "), *opts = mountinfo_field(line, 5);
+	const char *par = mountinfo_field(line, 1), *end;
+	long id = (long)fmt_ul(line, &end);
+	char *mp;
+	size_t len;
+
+	(void)arg;
+	if (end == line || !par)
+		return 0;
+	if (mnt.n < MAX_MOUNTS) {
+		mnt.id[mnt.n] = (int)id;
+		mnt.parent[mnt.n++] = (int)fmt_ul(par, &end);
+	} else {
+		mnt.cut = true;
+	}
+	if (!sep || !is_kernel_fs(sep + 3) || own(id))
 		return 0;
 	/* The sixth field, OPTIONS: the mount's own flags. */
 	if (!opts || (strncmp(opts, "ro", 2) == 0 && (opts[2] == ',' || opts[2] == ' ')))
 		return 0;
-	if (end == line || !(mp = mount_point(line)))
+	if (!(mp = mount_point(line)))
 		return 0;
-	fd = fs_open(mp, &st);
-	if (fd == -ENOENT || fd == -EACCES || fd == -ENOTDIR || fd == -ELOOP)
+	len = strlen(mp) + 1;
+	if (mnt.n_kfs == MAX_KFS || mnt.used + len > sizeof(mnt.arena)) {
+		mnt.full = true;
 		return 0;
-	/* No fdinfo to tell: the mount found there is made read-only. */
-	long found = fd < 0 ? -1 : mount_id(fd);
-	rc = fd < 0 ? fd : found < 0 || found == id ? 1 : 0;
-	if (rc == 1)
-		rc = fs_setattr(fd, "", false, MS_RDONLY, 0, 0);
-	if (rc == -ENOSYS)
-		rc = fs_remount(mp, MS_RDONLY, 0);
-	if (fd >= 0)
-		close(fd);
-	if (rc < 0) {
-		failed(mp);
-		*failed_here = true;
 	}
+	memcpy(mnt.arena + mnt.used, mp, len);
+	mnt.kfs[mnt.n_kfs].id = (int)id;
+	mnt.kfs[mnt.n_kfs++].mp = mnt.used;
+	mnt.used += len;
+	return 0;
+}
+
+/* Whether anc is one of the mounts id lies on, as this pass saw them. */
+static bool below(long id, long anc)
+{
+	if (mnt.cut)
+		return true;
+	for (size_t steps = 0; steps < mnt.n; steps++) {
+		size_t i = 0;
+		while (i < mnt.n && mnt.id[i] != id)
+			i++;
+		if (i == mnt.n || mnt.parent[i] == id)
+			return false;
+		id = mnt.parent[i];
+		if (id == anc)
+			return true;
+	}
+	return false;
+}
+
+/* The mount ID of the deepest directory on the way to path that opens:
+ * what stands where the mount point should be. */
+static long found_above(const char *path)
+{
+	char up[PATH_MAX];
+	char *slash;
+	long id;
+
+	fmt_sn(up, sizeof(up), "%s", path);
+	while ((slash = strrchr(up, '/'))) {
+		slash[slash == up] = '\0';
+		if ((id = fs_mount_id(up)) >= 0 || slash == up)
+			return id;
+	}
+	return -1;
+}
+
+/* Makes one mount read-only, acting on that mount alone: its mount point
+ * is opened without following links, and the mount found there must be
+ * the one mountinfo named (its ID). What is found instead tells why not:
+ * a mount on top of it (a hidden path's cover, the job's own /proc over
+ * the host's), or one of those it lies on (a directory on the way was
+ * renamed or replaced meanwhile, as a job sharing a writable path may do
+ * in a loop: -EAGAIN, look again). A directory we may not enter, where
+ * init has every capability the sandbox grants, the job cannot enter
+ * either; nor a mount point since deleted. */
+static int kfs_ro(long id, const char *mp)
+{
+	struct stat st;
+	long found;
+	int rc, fd = fs_open(mp, &st);
+	size_t n = strlen(mp);
+
+	if (fd == -EACCES)
+		return 0;
+	if (fd == -ENOENT && n > 10 && strcmp(mp + n - 10, " (deleted)") == 0)
+		return 0;
+	if (fd == -ENOENT || fd == -ENOTDIR || fd == -ELOOP)
+		return below(id, found_above(mp)) ? -EAGAIN : 0;
+	if (fd < 0)
+		return fd;
+	/* No fdinfo to tell: the mount found there is made read-only. */
+	found = mount_id(fd);
+	if (found >= 0 && found != id) {
+		close(fd);
+		return below(id, found) ? -EAGAIN : 0;
+	}
+	rc = fs_setattr(fd, "", false, MS_RDONLY, 0, 0);
+	if (rc == -ENOSYS) {
+		/* Through the fd, not the name, which may have moved since. */
+		char self[64];
+		fmt_sn(self, sizeof(self), "/proc/self/fd/%d", fd);
+		rc = fs_remount(self, MS_RDONLY, 0);
+	}
+	close(fd);
 	return rc;
 }
 
-int fs_cgroupfs_ro(void)
+/* The mount ID of what is mounted at path, or -1. */
+long fs_mount_id(const char *path)
 {
-	bool failed_here = false;
-	int rc = file_lines("/proc/self/mountinfo", mountinfo, sizeof(mountinfo),
-			    cgroupfs_line, &failed_here);
+	struct stat st;
+	int fd = fs_open(path, &st);
+	long id;
 
-	if (rc < 0 && !failed_here)
+	if (fd < 0)
+		return -1;
+	id = mount_id(fd);
+	close(fd);
+	return id;
+}
+
+int fs_kernelfs_ro(const long *own_ids, size_t n_own)
+{
+	int rc = 0;
+
+	for (int round = 0; round < 16; round++) {
+		bool again = false;
+		mnt.n = mnt.n_kfs = mnt.used = 0;
+		mnt.cut = mnt.full = false;
+		mnt.own = own_ids;
+		mnt.n_own = n_own;
+		rc = file_lines("/proc/self/mountinfo", mountinfo, sizeof(mountinfo),
+				kfs_line, NULL);
+		if (rc < 0) {
+			failed("/proc/self/mountinfo");
+			return rc;
+		}
+		for (size_t i = 0; i < mnt.n_kfs; i++) {
+			const char *mp = mnt.arena + mnt.kfs[i].mp;
+			rc = kfs_ro(mnt.kfs[i].id, mp);
+			if (rc == -EAGAIN) {
+				failed(mp);
+				again = true;
+			} else if (rc < 0) {
+				failed(mp);
+				return rc;
+			}
+		}
+		/* What did not fit is still writable: another pass. */
+		if (!again && !mnt.full)
+			return 0;
+		if (again)
+			rc = -EAGAIN;
+	}
+	if (rc != -EAGAIN)
 		failed("/proc/self/mountinfo");
-	return rc;
+	return rc == -EAGAIN ? rc : -E2BIG;
 }
 
 /* -ENOSYS once mount_setattr was missing: no second try per job. */

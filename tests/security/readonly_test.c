@@ -10,6 +10,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/mount.h>
 #include <sys/stat.h>
 #include <unistd.h>
 
@@ -402,6 +403,144 @@ static void test_old_kernel(void)
 	rm_rf(w);
 }
 
+/* The kernel's file systems are read-only to a job wherever they are
+ * mounted, a writable path included: a build chroot's proc and sysfs below
+ * DIR (sbuild, mock and debootstrap mount them there). Through them a root
+ * caller's job would open /proc/sys/kernel/core_pattern (the program the
+ * kernel runs as root on a crash) or a /sys knob for writing, an ordinary
+ * caller's its own host pid's oom_score_adj; EROFS at both tiers, also
+ * where mount_setattr is refused (Linux 5.10). Each control, a plain
+ * process of the same uid, opens the same file for writing (nothing is
+ * written). Mounting needs root: the run as root tries both callers. */
+static void test_kernel_fs(void)
+{
+	static const char *const knobs[] = {"kernel/mm/transparent_hugepage/enabled",
+					    "kernel/uevent_helper", "kernel/profiling",
+					    "power/state"};
+	const char *dir = scratch_path("kfs"), *proc = scratch_path("kfs/proc"),
+		   *sys = scratch_path("kfs/sys");
+	const char *as65534[] = {"setpriv", "--reuid=65534", "--regid=65534",
+				 "--clear-groups", NULL};
+	const char *old[] = {tst_build("tests/helper/nosyscall"), "38", "442,437", NULL};
+	struct sec_fs policy = {.writable = dir};
+	char core[600], knob[600] = "", self[600];
+
+	if (!sec_sandbox_ok())
+		return;
+	if (!tst_is_root()) {
+		tst_skip("mounting proc and sysfs needs root: the run as root covers "
+			 "both callers");
+		return;
+	}
+	rm_rf(dir);
+	CU_ASSERT_EQUAL_FATAL(mkdir(dir, 0755), 0);
+	CU_ASSERT_EQUAL_FATAL(mkdir(proc, 0755), 0);
+	CU_ASSERT_EQUAL_FATAL(mkdir(sys, 0755), 0);
+	if (mount("proc", proc, "proc", 0, NULL) < 0 ||
+	    mount("sysfs", sys, "sysfs", 0, NULL) < 0) {
+		CU_FAIL("cannot mount proc and sysfs below the scratch");
+		umount2(proc, MNT_DETACH);
+		rm_rf(dir);
+		return;
+	}
+	snprintf(core, sizeof(core), "%s/sys/kernel/core_pattern", proc);
+	snprintf(self, sizeof(self), "%s/self/oom_score_adj", proc);
+	for (size_t i = 0; i < sizeof(knobs) / sizeof(knobs[0]) && !*knob; i++) {
+		snprintf(knob, sizeof(knob), "%s/%s", sys, knobs[i]);
+		if (access(knob, W_OK) < 0)
+			*knob = '\0';
+	}
+	char *root_argv[] = {"sh", "-c", NULL, NULL};
+	char script[2048];
+	snprintf(script, sizeof(script), "%s one open-rw %s; %s one open-rw %s",
+		 sec_prog("fsprobe"), core, sec_prog("fsprobe"), *knob ? knob : core);
+	root_argv[2] = script;
+	char *own[] = {(char *)sec_prog("fsprobe"), "one", "open-rw", self, NULL};
+	if (!*knob)
+		tst_skip("no writable /sys knob here to try (sysfs: core_pattern twice)");
+	sec_expect(NULL, NULL, root_argv, "open-rw ok\nopen-rw ok\n");
+	sec_expect(NULL, as65534, own, "open-rw ok\n");
+	/* uid 65534's jobs report into the root run's FIFO. */
+	tst_ns_reset();
+	CU_ASSERT_EQUAL(chmod(tst_ns_file(), 0622), 0);
+	for (size_t t = 0; t < 2; t++) {
+		sec_expect_fs(tiers[t], &policy, NULL, root_argv,
+			      "open-rw EROFS\nopen-rw EROFS\n");
+		/* An ordinary caller: at hardened without a list (the host's
+		 * files shared), at lockdown with the same one. */
+		sec_expect_fs(tiers[t], t ? &policy : NULL, as65534, own,
+			      "open-rw EROFS\n");
+	}
+	sec_expect_fs("hardened", &policy, old, root_argv,
+		      "open-rw EROFS\nopen-rw EROFS\n");
+	CU_ASSERT_EQUAL(chmod(tst_ns_file(), 0644), 0);
+	CU_ASSERT_EQUAL(umount2(proc, MNT_DETACH), 0);
+	CU_ASSERT_EQUAL(umount2(sys, MNT_DETACH), 0);
+	rm_rf(dir);
+}
+
+/* The walk that makes those mounts read-only finds them by name: a job
+ * renaming a directory above one in a loop (the writable path is shared by
+ * every job of the host) while others start must never leave one of them
+ * the mount writable. A host (dash) runs the renaming job and 40 more that
+ * each try to open their own oom_score_adj through a proc mounted below the
+ * directory, by both of its names; each that runs is proven sandboxed, and
+ * one refused (the walk looked 16 times in vain) is all right. The control,
+ * the same host without cordon, opens it (most of its jobs do). */
+static void test_kernel_fs_race(void)
+{
+	const char *dir = scratch_path("kfsrace"), *a = scratch_path("kfsrace/a"),
+		   *p = scratch_path("kfsrace/a/p");
+	char script[4096], w[600];
+	const char *env[] = {w, NULL};
+	struct tst_proc r;
+
+	if (!sec_sandbox_ok())
+		return;
+	if (!tst_is_root()) {
+		tst_skip("mounting proc needs root: the run as root covers it");
+		return;
+	}
+	rm_rf(dir);
+	CU_ASSERT_EQUAL_FATAL(mkdir(dir, 0755), 0);
+	CU_ASSERT_EQUAL_FATAL(mkdir(a, 0755), 0);
+	CU_ASSERT_EQUAL_FATAL(mkdir(p, 0755), 0);
+	if (mount("proc", p, "proc", 0, NULL) < 0) {
+		CU_FAIL("cannot mount proc below the scratch");
+		rm_rf(dir);
+		return;
+	}
+	snprintf(w, sizeof(w), "CORDON_WRITABLE=%s", dir);
+	snprintf(script, sizeof(script),
+		 "cd %s && timeout 30 perl -e 'for (;;) { rename \"a\", \"b\"; rename "
+		 "\"b\", \"a\" }' & f=$!; sleep 0.3; i=0; won=0; "
+		 "while [ $i -lt 40 ]; do i=$((i + 1)); "
+		 "%s sh -c 'for d in a b a b a b a b; do "
+		 ": 2>/dev/null >> %s/$d/p/self/oom_score_adj && { echo won; exit 0; }; "
+		 "done; exit 1' 2>/dev/null && won=$((won + 1)); done; "
+		 "kill $f; wait $f 2>/dev/null; echo won $won",
+		 dir, tst_nsreport(), dir);
+	char *argv[] = {"dash", "-c", script, NULL};
+	struct tst_how plain = {.timeout_ms = 120000};
+	CU_ASSERT_EQUAL_FATAL(tst_cordon_run(&plain, argv, &r), 0);
+	const char *won = strstr(r.out, "won ");
+	CU_ASSERT_TRUE(won && atoi(won + 4) > 0);
+	tst_proc_free(&r);
+	struct tst_how how = {.tier = "lockdown", .env = env, .timeout_ms = 120000};
+	tst_ns_reset();
+	CU_ASSERT_EQUAL_FATAL(tst_cordon_run(&how, argv, &r), 0);
+	CU_ASSERT_PTR_NOT_NULL(strstr(r.out, "won 0\n"));
+	if (!strstr(r.out, "won 0\n"))
+		printf("\n    lockdown: %s", r.out);
+	int jobs = tst_ns_check("lockdown", "an attempt during the renames");
+	CU_ASSERT_TRUE(jobs >= 30);
+	tst_proc_free(&r);
+	CU_ASSERT_EQUAL(umount2(p, MNT_DETACH) == 0 ||
+			    umount2(scratch_path("kfsrace/b/p"), MNT_DETACH) == 0,
+			true);
+	rm_rf(dir);
+}
+
 static CU_TestInfo tests[] = {
     {"every change outside the writable path refused, inside made", test_change_kinds},
     {"hardened: an ordinary caller's files as they are, root's read-only",
@@ -415,6 +554,10 @@ static CU_TestInfo tests[] = {
     {"a root caller's job: no append, no new file, no setuid bit", test_root_files},
     {"a root caller's job: the usual device nodes, no disk", test_root_devices},
     {"Linux 5.10 (no mount_setattr, no openat2): the same", test_old_kernel},
+    {"a chroot's proc and sysfs in a writable path: the kernel's files read-only",
+     test_kernel_fs},
+    {"a job renaming a directory above such a mount while others start",
+     test_kernel_fs_race},
     CU_TEST_INFO_NULL,
 };
 TST_SUITE("security.readonly", tests)
