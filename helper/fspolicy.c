@@ -394,17 +394,15 @@ void fs_proc_ro(struct job *j)
  * cgroup.procs a job would leave its cgroup, through cgroup.kill and
  * cgroup.freeze kill or freeze host processes, through the limit files
  * undo its own; through another procfs write /proc/sys (core_pattern: a
- * program of its choosing run as root) or host processes' files. The
- * job's own /proc and /dev/mqueue stay as they are. Only lockdown without
- * a writable list has nothing to look for: every mount of the host is
- * read-only there. */
-void fs_kernelfs(const struct job *j, bool own_mqueue)
+ * program of its choosing run as root) or host processes' files; and
+ * another procfs, even read-only (lockdown without a writable list), would
+ * list the host's processes: the job's own /proc goes over it. The job's
+ * own /proc and /dev/mqueue stay as they are. */
+void fs_kernelfs(bool own_mqueue)
 {
 	long own[2];
 	int rc;
 
-	if (j->a->tier == TIER_LOCKDOWN && !j->a->writable)
-		return;
 	own[0] = fs_mount_id("/proc");
 	own[1] = own_mqueue ? fs_mount_id("/dev/mqueue") : -1;
 	rc = fs_kernelfs_ro(own, 2);
@@ -414,8 +412,11 @@ void fs_kernelfs(const struct job *j, bool own_mqueue)
 		    "cannot make the kernel's file systems read-only for the job: %s "
 		    "(at %s)%s",
 		    strerror(-rc), fs_failed(),
-		    rc == -EAGAIN ? ": a directory above it kept being renamed; retry"
-				  : "");
+		    rc == -EAGAIN
+			? ": a directory above it kept being renamed, or is the "
+			  "job's own and shut to the sandbox (mode 000, a group it "
+			  "does not map); retry, or open that directory"
+			: "");
 }
 
 /* /sys read-only where the whole host is not: cgroupfs above all (a job

@@ -331,7 +331,7 @@ int fs_put(int tree, int target, const char *path, bool rec, unsigned long set);
 size_t fs_split(const char *list, char *buf, const char **out);
 void fs_proc_ro(struct job *j);
 void fs_sys_ro(void);
-void fs_kernelfs(const struct job *j, bool own_mqueue);
+void fs_kernelfs(bool own_mqueue);
 /* hidden.c: the --hidden paths covered (a tmpfs staged on /proc first). */
 void fs_hide(struct job *j);
 /* rundir.c: the private /run: what it keeps of the host's, then the mount. */

@@ -9,9 +9,11 @@
 #include <fcntl.h>
 #include <limits.h>
 #include <string.h>
+#include <sys/mman.h>
 #include <sys/mount.h>
 #include <sys/stat.h>
 #include <sys/statvfs.h>
+#include <sys/sysmacros.h>
 #include <sys/syscall.h>
 #include <unistd.h>
 
@@ -87,7 +89,9 @@ int fs_open(const char *path, struct stat *st)
 				  RESOLVE_NO_LINKS | RESOLVE_NO_MAGIC};
 	int fd = (int)syscall(SYS_openat2, AT_FDCWD, path, &how, sizeof(how));
 
-	if (fd < 0 && (errno == ENOSYS || errno == EPERM))
+	/* A path longer than PATH_MAX (a job may move a mount point that deep)
+	 * opens one component at a time too. */
+	if (fd < 0 && (errno == ENOSYS || errno == EPERM || errno == ENAMETOOLONG))
 		fd = walk(path);
 	else if (fd < 0)
 		fd = -errno;
@@ -223,9 +227,20 @@ static int remount_line(char *line, void *arg)
 
 	if (!mp || !path_within(mp, strlen(mp), r->under, strlen(r->under)))
 		return 0;
-	rc = fs_remount(mp, r->set, r->clr);
-	if (rc == -ENOENT || rc == -EACCES || rc == -ENOTDIR)
+	/* Through an fd, opened without links (and one component at a time
+	 * past PATH_MAX), not by the name again. */
+	struct stat st;
+	char self[64];
+	int fd = fs_open(mp, &st);
+	if (fd == -ENOENT || fd == -EACCES || fd == -ENOTDIR)
 		return 0;
+	if (fd < 0) {
+		rc = fd;
+	} else {
+		fmt_sn(self, sizeof(self), "/proc/self/fd/%d", fd);
+		rc = fs_remount(self, r->set, r->clr);
+		close(fd);
+	}
 	if (rc < 0) {
 		failed(mp);
 		r->failed = true;
@@ -271,10 +286,10 @@ static long mount_id(int fd)
  * server's and RPC's upcalls, resource control, binder devices, the host's
  * message queues. */
 static const char *const kernel_fs[] = {
-    "proc",	"sysfs",      "cgroup",	     "cgroup2", "debugfs",
-    "tracefs",	"securityfs", "configfs",    "bpf",	"pstore",
-    "efivarfs", "fusectl",    "binfmt_misc", "nfsd",	"rpc_pipefs",
-    "resctrl",	"binder",     "selinuxfs",   "smackfs", "mqueue"};
+    "proc",	   "sysfs",    "cgroup",     "cgroup2", "debugfs",  "tracefs",
+    "securityfs",  "configfs", "bpf",	     "pstore",	"efivarfs", "fusectl",
+    "binfmt_misc", "nfsd",     "rpc_pipefs", "resctrl", "binder",   "selinuxfs",
+    "smackfs",	   "mqueue",   "devtmpfs"};
 
 static bool is_kernel_fs(const char *type)
 {
@@ -287,30 +302,98 @@ static bool is_kernel_fs(const char *type)
 }
 
 /* One pass over mountinfo: each mount's parent, and the writable mounts of
- * the kernel's file systems, their mount points kept in an arena. */
-enum { MAX_MOUNTS = 65536, MAX_KFS = 256 };
-static struct {
-	int id[MAX_MOUNTS], parent[MAX_MOUNTS];
-	size_t n;
+ * the kernel's file systems, their mount points kept in an arena. On
+ * init's stack for a usual host (pages it has touched already: no memory
+ * more per sandbox), in a mapping made once that is full (a host of many
+ * mounts pays the pages). */
+enum {
+	FEW_MOUNTS = 128,
+	FEW_KFS = 16,
+	FEW_ARENA = 512,
+	MAX_MOUNTS = 65536,
+	MAX_KFS = 256,
+	MAX_ARENA = MAX_KFS * 256
+};
+struct pair {
+	int id, parent;
+};
+struct kfs {
+	int id;
+	bool proc;
+	size_t mp;
+};
+static struct many {
+	struct pair pair[MAX_MOUNTS];
+	struct kfs kfs[MAX_KFS];
+	char arena[MAX_ARENA];
+} * many;
+enum { PAIRS, KFS, ARENA };
+
+struct walk {
+	struct pair *pair;
+	size_t n, cap;
 	bool cut; /* more mounts than fit: every ancestry is "maybe" */
-	struct {
-		int id;
-		size_t mp;
-	} kfs[MAX_KFS];
-	size_t n_kfs;
-	char arena[MAX_KFS * 256];
-	size_t used;
-	bool full;
+	struct kfs *kfs;
+	size_t n_kfs, cap_kfs;
+	char *arena;
+	size_t used, cap_arena;
+	bool full, long_line;
 	const long *own; /* the job's own /proc and /dev/mqueue */
 	size_t n_own;
-} mnt;
+	int own_proc;	/* the job's /proc (O_PATH), cloned over another */
+	dev_t proc_dev; /* its superblock: binds of it are the job's too */
+	struct pair few_pairs[FEW_MOUNTS];
+	struct kfs few_kfs[FEW_KFS];
+	char few_arena[FEW_ARENA];
+};
+static struct walk *mnt;
+
+/* Room for need items in *p (cap of them, n in use) of kind which: the
+ * mapping's once the stack's is full; false when that is too. */
+static bool room(void **p, size_t n, size_t need, size_t *cap, int which)
+{
+	static const size_t max[] = {MAX_MOUNTS, MAX_KFS, MAX_ARENA},
+			    size[] = {sizeof(struct pair), sizeof(struct kfs), 1};
+	void *to;
+
+	if (need <= *cap)
+		return true;
+	if (!many) {
+		void *m = mmap(NULL, sizeof(*many), PROT_READ | PROT_WRITE,
+			       MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
+		if (m == MAP_FAILED)
+			return false;
+		many = m;
+	}
+	to = which == PAIRS ? (void *)many->pair
+	     : which == KFS ? (void *)many->kfs
+			    : (void *)many->arena;
+	if (*p == to || need > max[which])
+		return false;
+	memcpy(to, *p, n * size[which]);
+	*p = to;
+	*cap = max[which];
+	return true;
+}
 
 static bool own(long id)
 {
-	for (size_t i = 0; i < mnt.n_own; i++)
-		if (mnt.own[i] == id)
+	for (size_t i = 0; i < mnt->n_own; i++)
+		if (mnt->own[i] == id)
 			return true;
 	return false;
+}
+
+static bool own_dev(const char *field)
+{
+	const char *end;
+	unsigned long major = field ? fmt_ul(field, &end) : 0, minor;
+
+	if (!field || end == field || *end != ':')
+		return false;
+	field = end + 1;
+	minor = fmt_ul(field, &end);
+	return end != field && mnt->proc_dev && makedev(major, minor) == mnt->proc_dev;
 }
 
 static int kfs_line(char *line, void *arg)
@@ -324,43 +407,59 @@ static int kfs_line(char *line, void *arg)
 	(void)arg;
 	if (end == line || !par)
 		return 0;
-	if (mnt.n < MAX_MOUNTS) {
-		mnt.id[mnt.n] = (int)id;
-		mnt.parent[mnt.n++] = (int)fmt_ul(par, &end);
+	if (room((void **)&mnt->pair, mnt->n, mnt->n + 1, &mnt->cap, PAIRS)) {
+		mnt->pair[mnt->n].id = (int)id;
+		mnt->pair[mnt->n++].parent = (int)fmt_ul(par, &end);
 	} else {
-		mnt.cut = true;
+		mnt->cut = true;
 	}
-	if (!sep || !is_kernel_fs(sep + 3) || own(id))
+	/* No " - ": a line longer than the buffer, cut (a mount point a job
+	 * moved that deep), whose type is unknown: never passed over. */
+	if (!sep) {
+		mnt->long_line = true;
 		return 0;
-	/* The sixth field, OPTIONS: the mount's own flags. */
-	if (!opts || (strncmp(opts, "ro", 2) == 0 && (opts[2] == ',' || opts[2] == ' ')))
+	}
+	if (!is_kernel_fs(sep + 3) || own(id))
+		return 0;
+	bool proc = strncmp(sep + 3, "proc ", 5) == 0;
+	/* The third field, MAJOR:MINOR: the job's /proc, its binds and the
+	 * clones of it put over another procfs are all its own. */
+	if (proc && own_dev(mountinfo_field(line, 2)))
+		return 0;
+	/* The sixth field, OPTIONS: the mount's own flags. Another procfs is
+	 * covered, read-only or not: it lists the host's processes. */
+	if (!opts ||
+	    (!proc && strncmp(opts, "ro", 2) == 0 && (opts[2] == ',' || opts[2] == ' ')))
 		return 0;
 	if (!(mp = mount_point(line)))
 		return 0;
 	len = strlen(mp) + 1;
-	if (mnt.n_kfs == MAX_KFS || mnt.used + len > sizeof(mnt.arena)) {
-		mnt.full = true;
+	if (!room((void **)&mnt->kfs, mnt->n_kfs, mnt->n_kfs + 1, &mnt->cap_kfs, KFS) ||
+	    !room((void **)&mnt->arena, mnt->used, mnt->used + len, &mnt->cap_arena,
+		  ARENA)) {
+		mnt->full = true;
 		return 0;
 	}
-	memcpy(mnt.arena + mnt.used, mp, len);
-	mnt.kfs[mnt.n_kfs].id = (int)id;
-	mnt.kfs[mnt.n_kfs++].mp = mnt.used;
-	mnt.used += len;
+	memcpy(mnt->arena + mnt->used, mp, len);
+	mnt->kfs[mnt->n_kfs].proc = proc;
+	mnt->kfs[mnt->n_kfs].id = (int)id;
+	mnt->kfs[mnt->n_kfs++].mp = mnt->used;
+	mnt->used += len;
 	return 0;
 }
 
 /* Whether anc is one of the mounts id lies on, as this pass saw them. */
 static bool below(long id, long anc)
 {
-	if (mnt.cut)
+	if (mnt->cut)
 		return true;
-	for (size_t steps = 0; steps < mnt.n; steps++) {
+	for (size_t steps = 0; steps < mnt->n; steps++) {
 		size_t i = 0;
-		while (i < mnt.n && mnt.id[i] != id)
+		while (i < mnt->n && mnt->pair[i].id != id)
 			i++;
-		if (i == mnt.n || mnt.parent[i] == id)
+		if (i == mnt->n || mnt->pair[i].parent == id)
 			return false;
-		id = mnt.parent[i];
+		id = mnt->pair[i].parent;
 		if (id == anc)
 			return true;
 	}
@@ -368,20 +467,53 @@ static bool below(long id, long anc)
 }
 
 /* The mount ID of the deepest directory on the way to path that opens:
- * what stands where the mount point should be. */
-static long found_above(const char *path)
+ * what stands where the mount point should be. Cuts path as it goes (no
+ * copy: init's stack stays as deep as the rest of the build takes it). */
+static long found_above(char *path, size_t *prefix)
 {
-	char up[PATH_MAX];
 	char *slash;
 	long id;
 
-	fmt_sn(up, sizeof(up), "%s", path);
-	while ((slash = strrchr(up, '/'))) {
-		slash[slash == up] = '\0';
-		if ((id = fs_mount_id(up)) >= 0 || slash == up)
+	while ((slash = strrchr(path, '/'))) {
+		*prefix = (size_t)(slash - path);
+		if (slash == path)
+			return fs_mount_id("/");
+		*slash = '\0';
+		if ((id = fs_mount_id(path)) >= 0)
 			return id;
 	}
 	return -1;
+}
+
+/* Whether the directory that stopped us, path's first prefix bytes (it
+ * opens, as O_PATH needs no search permission, but cannot be passed), is
+ * another uid's: the job cannot make it enterable. Its own (mode 000,
+ * a group the sandbox does not map, so that even init may not enter) it
+ * could. Inside a writable path, where a job may exchange its own
+ * directory with another's between two looks, one init cannot pass
+ * refuses the job instead (kfs_ro). An unmapped owner shows as the overflow uid, which
+ * may be the caller's own (65534): then setting the mode it has tells, as only its owner
+ * may. */
+static bool blocker_theirs(char *path, size_t prefix)
+{
+	char c = path[prefix], self[64];
+	struct stat st;
+	bool theirs = false;
+	int fd;
+
+	if (!prefix)
+		return false; /* "/" */
+	path[prefix] = '\0';
+	fd = fs_open(path, &st);
+	path[prefix] = c;
+	if (fd < 0)
+		return false;
+	if (fstat(fd, &st) == 0 && S_ISDIR(st.st_mode)) {
+		fmt_sn(self, sizeof(self), "/proc/self/fd/%d", fd);
+		theirs = st.st_uid != geteuid() || chmod(self, st.st_mode & 07777) < 0;
+	}
+	close(fd);
+	return theirs;
 }
 
 /* Makes one mount read-only, acting on that mount alone: its mount point
@@ -393,26 +525,74 @@ static long found_above(const char *path)
  * in a loop: -EAGAIN, look again). A directory we may not enter, where
  * init has every capability the sandbox grants, the job cannot enter
  * either; nor a mount point since deleted. */
-static int kfs_ro(long id, const char *mp)
+/* Another procfs (a chroot's /proc, the host's second mount of it) shows
+ * the host's processes, their command lines and status, even read-only:
+ * the job's own /proc goes over it, so that it shows the sandbox's, as in
+ * a chroot of a container. A recursive clone: the read-only knobs too. */
+static int cover_proc(int fd, const struct stat *st)
+{
+	char self[64];
+	int tree, rc;
+
+	if (st->st_dev == mnt->proc_dev)
+		return 0; /* the job's own, bound */
+	if (mnt->own_proc < 0)
+		return -ENOENT;
+	tree = fs_clone(mnt->own_proc, true);
+	if (tree >= 0) {
+		rc = fs_move(tree, fd);
+		close(tree);
+		return rc;
+	}
+	if (tree != -ENOSYS)
+		return tree;
+	fmt_sn(self, sizeof(self), "/proc/self/fd/%d", fd);
+	return mount("/proc", self, NULL, MS_BIND | MS_REC, NULL) < 0 ? -errno : 0;
+}
+
+static int kfs_ro(long id, char *mp, bool proc)
 {
 	struct stat st;
 	long found;
 	int rc, fd = fs_open(mp, &st);
 	size_t n = strlen(mp);
 
-	if (fd == -EACCES)
-		return 0;
 	if (fd == -ENOENT && n > 10 && strcmp(mp + n - 10, " (deleted)") == 0)
 		return 0;
-	if (fd == -ENOENT || fd == -ENOTDIR || fd == -ELOOP)
-		return below(id, found_above(mp)) ? -EAGAIN : 0;
+	if (fd == -ENOENT || fd == -ENOTDIR || fd == -ELOOP || fd == -EACCES) {
+		/* What stands on the way: a cover over a directory above it (a
+		 * hidden path's), or the mounts it lies on, where a directory
+		 * was renamed meanwhile, or one the job may enter later. */
+		size_t prefix = 0;
+		bool moved = below(id, found_above(mp, &prefix));
+		for (size_t i = 0; i < n; i++)
+			if (!mp[i])
+				mp[i] = '/'; /* as it was */
+		if (moved && fd == -EACCES && !fs_writable_root(mp) &&
+		    blocker_theirs(mp, prefix))
+			moved = false;
+		if (moved)
+			failed(mp);
+		return moved ? -EAGAIN : 0;
+	}
 	if (fd < 0)
 		return fd;
 	/* No fdinfo to tell: the mount found there is made read-only. */
 	found = mount_id(fd);
 	if (found >= 0 && found != id) {
 		close(fd);
-		return below(id, found) ? -EAGAIN : 0;
+		/* A cover: a mount on it, or the job's own /proc (its binds
+		 * too) over the host's. Anything else, a neighbour's mount
+		 * among them, means the path changed since: look again. */
+		if (below(found, id) || own(found) || st.st_dev == mnt->proc_dev)
+			return 0;
+		failed(mp);
+		return -EAGAIN;
+	}
+	if (proc) {
+		rc = cover_proc(fd, &st);
+		close(fd);
+		return rc;
 	}
 	rc = fs_setattr(fd, "", false, MS_RDONLY, 0, 0);
 	if (rc == -ENOSYS) {
@@ -439,35 +619,36 @@ long fs_mount_id(const char *path)
 	return id;
 }
 
-int fs_kernelfs_ro(const long *own_ids, size_t n_own)
+static int fs_kernelfs_walk(const long *own_ids, size_t n_own)
 {
 	int rc = 0;
 
 	for (int round = 0; round < 16; round++) {
 		bool again = false;
-		mnt.n = mnt.n_kfs = mnt.used = 0;
-		mnt.cut = mnt.full = false;
-		mnt.own = own_ids;
-		mnt.n_own = n_own;
+		mnt->n = mnt->n_kfs = mnt->used = 0;
+		mnt->cut = mnt->full = mnt->long_line = false;
+		mnt->own = own_ids;
+		mnt->n_own = n_own;
 		rc = file_lines("/proc/self/mountinfo", mountinfo, sizeof(mountinfo),
 				kfs_line, NULL);
+		if (rc == 0 && mnt->long_line)
+			rc = -ENAMETOOLONG;
 		if (rc < 0) {
 			failed("/proc/self/mountinfo");
 			return rc;
 		}
-		for (size_t i = 0; i < mnt.n_kfs; i++) {
-			const char *mp = mnt.arena + mnt.kfs[i].mp;
-			rc = kfs_ro(mnt.kfs[i].id, mp);
+		for (size_t i = 0; i < mnt->n_kfs; i++) {
+			char *mp = mnt->arena + mnt->kfs[i].mp;
+			rc = kfs_ro(mnt->kfs[i].id, mp, mnt->kfs[i].proc);
 			if (rc == -EAGAIN) {
-				failed(mp);
-				again = true;
+				again = true; /* kfs_ro said where */
 			} else if (rc < 0) {
 				failed(mp);
 				return rc;
 			}
 		}
 		/* What did not fit is still writable: another pass. */
-		if (!again && !mnt.full)
+		if (!again && !mnt->full)
 			return 0;
 		if (again)
 			rc = -EAGAIN;
@@ -475,6 +656,28 @@ int fs_kernelfs_ro(const long *own_ids, size_t n_own)
 	if (rc != -EAGAIN)
 		failed("/proc/self/mountinfo");
 	return rc == -EAGAIN ? rc : -E2BIG;
+}
+
+int fs_kernelfs_ro(const long *own_ids, size_t n_own)
+{
+	struct walk w;
+	struct stat st;
+	int rc = 0;
+
+	w.pair = w.few_pairs;
+	w.cap = FEW_MOUNTS;
+	w.kfs = w.few_kfs;
+	w.cap_kfs = FEW_KFS;
+	w.arena = w.few_arena;
+	w.cap_arena = FEW_ARENA;
+	mnt = &w;
+	mnt->own_proc = fs_open("/proc", &st);
+	mnt->proc_dev = mnt->own_proc >= 0 ? st.st_dev : 0;
+	rc = fs_kernelfs_walk(own_ids, n_own);
+	if (mnt->own_proc >= 0)
+		close(mnt->own_proc);
+	mnt = NULL;
+	return rc;
 }
 
 /* -ENOSYS once mount_setattr was missing: no second try per job. */

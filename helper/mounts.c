@@ -295,7 +295,7 @@ void mounts_build(struct job *j)
 	limits_counts(j);
 	fs_proc_ro(j);
 	fs_sys_ro();
-	fs_kernelfs(j, lockdown || j->cover_mqueue);
+	fs_kernelfs(lockdown || j->cover_mqueue);
 	/* A cwd under /proc or a hidden path would still show what they cover. */
 	keep_cwd(&cwd, true);
 	if (cwd.fd >= 0)

@@ -7,11 +7,13 @@
 #include "tests/security/sec.h"
 
 #include <fcntl.h>
+#include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/mount.h>
 #include <sys/stat.h>
+#include <sys/wait.h>
 #include <unistd.h>
 
 static const char *const tiers[] = SEC_TIERS;
@@ -407,11 +409,15 @@ static void test_old_kernel(void)
  * mounted, a writable path included: a build chroot's proc and sysfs below
  * DIR (sbuild, mock and debootstrap mount them there). Through them a root
  * caller's job would open /proc/sys/kernel/core_pattern (the program the
- * kernel runs as root on a crash) or a /sys knob for writing, an ordinary
- * caller's its own host pid's oom_score_adj; EROFS at both tiers, also
- * where mount_setattr is refused (Linux 5.10). Each control, a plain
- * process of the same uid, opens the same file for writing (nothing is
- * written). Mounting needs root: the run as root tries both callers. */
+ * kernel runs as root on a crash) or a /sys knob for writing: EROFS at
+ * both tiers, also where mount_setattr is refused (Linux 5.10). The
+ * chroot's proc shows the job's own processes (the job's /proc is put over
+ * it), so an ordinary caller's job finds no host process of its uid there
+ * to raise the oom_score_adj of (ENOENT), and no job sees the test runner
+ * there, not even with the host read-only at lockdown without a list.
+ * Each control, a plain process of the same uid, opens the same file for
+ * writing (nothing is written), or sees the runner.
+ * Mounting needs root: the run as root tries both callers. */
 static void test_kernel_fs(void)
 {
 	static const char *const knobs[] = {"kernel/mm/transparent_hugepage/enabled",
@@ -444,7 +450,15 @@ static void test_kernel_fs(void)
 		return;
 	}
 	snprintf(core, sizeof(core), "%s/sys/kernel/core_pattern", proc);
-	snprintf(self, sizeof(self), "%s/self/oom_score_adj", proc);
+	/* A host process of uid 65534's. */
+	pid_t host = fork();
+	if (host == 0) {
+		if (setgid(65534) == 0 && setuid(65534) == 0)
+			execlp("sleep", "sleep", "60", (char *)NULL);
+		_exit(127);
+	}
+	CU_ASSERT_TRUE_FATAL(host > 0);
+	snprintf(self, sizeof(self), "%s/%d/oom_score_adj", proc, (int)host);
 	for (size_t i = 0; i < sizeof(knobs) / sizeof(knobs[0]) && !*knob; i++) {
 		snprintf(knob, sizeof(knob), "%s/%s", sys, knobs[i]);
 		if (access(knob, W_OK) < 0)
@@ -460,6 +474,11 @@ static void test_kernel_fs(void)
 		tst_skip("no writable /sys knob here to try (sysfs: core_pattern twice)");
 	sec_expect(NULL, NULL, root_argv, "open-rw ok\nopen-rw ok\n");
 	sec_expect(NULL, as65534, own, "open-rw ok\n");
+	char look[700];
+	snprintf(look, sizeof(look), "test -e %s/%d/status && echo seen || echo unseen",
+		 proc, (int)getpid());
+	char *seen[] = {"sh", "-c", look, NULL};
+	sec_expect(NULL, NULL, seen, "seen\n");
 	/* uid 65534's jobs report into the root run's FIFO. */
 	tst_ns_reset();
 	CU_ASSERT_EQUAL(chmod(tst_ns_file(), 0622), 0);
@@ -469,29 +488,41 @@ static void test_kernel_fs(void)
 		/* An ordinary caller: at hardened without a list (the host's
 		 * files shared), at lockdown with the same one. */
 		sec_expect_fs(tiers[t], t ? &policy : NULL, as65534, own,
-			      "open-rw EROFS\n");
+			      "open-rw ENOENT\n");
+		sec_expect_fs(tiers[t], NULL, NULL, seen, "unseen\n");
+		sec_expect_fs(tiers[t], NULL, as65534, seen, "unseen\n");
 	}
 	sec_expect_fs("hardened", &policy, old, root_argv,
 		      "open-rw EROFS\nopen-rw EROFS\n");
 	CU_ASSERT_EQUAL(chmod(tst_ns_file(), 0644), 0);
+	kill(host, SIGKILL);
+	waitpid(host, NULL, 0);
 	CU_ASSERT_EQUAL(umount2(proc, MNT_DETACH), 0);
 	CU_ASSERT_EQUAL(umount2(sys, MNT_DETACH), 0);
 	rm_rf(dir);
 }
 
 /* The walk that makes those mounts read-only finds them by name: a job
- * renaming a directory above one in a loop (the writable path is shared by
- * every job of the host) while others start must never leave one of them
- * the mount writable. A host (dash) runs the renaming job and 40 more that
- * each try to open their own oom_score_adj through a proc mounted below the
- * directory, by both of its names; each that runs is proven sandboxed, and
- * one refused (the walk looked 16 times in vain) is all right. The control,
- * the same host without cordon, opens it (most of its jobs do). */
+ * renaming directories above them in a loop (the writable path is shared by
+ * every job of the host) while others start must never leave such a mount
+ * in reach. Two chroots' procs, a/p and c/p, below the writable path: a host
+ * (dash) runs a job that renames a away and back (perl), then one that
+ * exchanges a and c (renameat2's RENAME_EXCHANGE: each name finds the
+ * other's proc), and 30 more jobs each time that try to open the test
+ * runner's oom_score_adj (a host process of root's) through either proc,
+ * for writing (nothing is written). Each that runs is proven sandboxed, and
+ * one refused (the walk looked 16 times in vain) is all right. The
+ * control, the same host without cordon, opens it (most of its jobs do). */
 static void test_kernel_fs_race(void)
 {
-	const char *dir = scratch_path("kfsrace"), *a = scratch_path("kfsrace/a"),
-		   *p = scratch_path("kfsrace/a/p");
-	char script[4096], w[600];
+	static const char *const flippers[] = {
+	    "perl -e 'for (;;) { rename \"a\", \"b\"; rename \"b\", \"a\" }'",
+	    "/usr/bin/python3 -c 'import ctypes\n"
+	    "s = ctypes.CDLL(None, use_errno=True).syscall\n"
+	    "while True: s(316, -100, b\"a\", -100, b\"c\", 2)'"};
+	const char *dir = scratch_path("kfsrace");
+	const char *procs[] = {scratch_path("kfsrace/a/p"), scratch_path("kfsrace/c/p")};
+	char script[4096], w[600], path[700];
 	const char *env[] = {w, NULL};
 	struct tst_proc r;
 
@@ -503,41 +534,182 @@ static void test_kernel_fs_race(void)
 	}
 	rm_rf(dir);
 	CU_ASSERT_EQUAL_FATAL(mkdir(dir, 0755), 0);
-	CU_ASSERT_EQUAL_FATAL(mkdir(a, 0755), 0);
-	CU_ASSERT_EQUAL_FATAL(mkdir(p, 0755), 0);
-	if (mount("proc", p, "proc", 0, NULL) < 0) {
-		CU_FAIL("cannot mount proc below the scratch");
-		rm_rf(dir);
-		return;
+	for (int i = 0; i < 2; i++) {
+		snprintf(path, sizeof(path), "%s/%c", dir, "ac"[i]);
+		CU_ASSERT_EQUAL_FATAL(mkdir(path, 0755), 0);
+		CU_ASSERT_EQUAL_FATAL(mkdir(procs[i], 0755), 0);
+		if (mount("proc", procs[i], "proc", 0, NULL) < 0) {
+			CU_FAIL("cannot mount proc below the scratch");
+			goto out;
+		}
 	}
 	snprintf(w, sizeof(w), "CORDON_WRITABLE=%s", dir);
+	for (size_t f = 0; f < 2; f++) {
+		snprintf(
+		    script, sizeof(script),
+		    "cd %s && timeout 30 %s & f=$!; sleep 0.3; i=0; won=0; "
+		    "while [ $i -lt 30 ]; do i=$((i + 1)); "
+		    "%s sh -c 'for d in a b c a b c a b c; do "
+		    "true 2>/dev/null >> %s/$d/p/%d/oom_score_adj && { echo won; exit 0; "
+		    "}; "
+		    "done; exit 1' && won=$((won + 1)); done; "
+		    "kill $f; wait $f 2>/dev/null; [ -e a ] || mv b a; echo won $won",
+		    dir, flippers[f], tst_nsreport(), dir, (int)getpid());
+		char *argv[] = {"dash", "-c", script, NULL};
+		struct tst_how plain = {.timeout_ms = 120000};
+		CU_ASSERT_EQUAL_FATAL(tst_cordon_run(&plain, argv, &r), 0);
+		const char *won = strstr(r.out, "won ");
+		CU_ASSERT_TRUE(won && atoi(won + 4) > 0);
+		if (!won || atoi(won + 4) <= 0)
+			printf("\n    plain, %s: %s%s", f ? "exchange" : "rename", r.out,
+			       r.err);
+		tst_proc_free(&r);
+		struct tst_how how = {
+		    .tier = "lockdown", .env = env, .timeout_ms = 120000};
+		tst_ns_reset();
+		CU_ASSERT_EQUAL_FATAL(tst_cordon_run(&how, argv, &r), 0);
+		CU_ASSERT_PTR_NOT_NULL(strstr(r.out, "won 0\n"));
+		if (!strstr(r.out, "won 0\n"))
+			printf("\n    lockdown, %s: %s", f ? "exchange" : "rename",
+			       r.out);
+		int jobs = tst_ns_check("lockdown", "an attempt during the renames");
+		CU_ASSERT_TRUE(jobs >= 20);
+		if (jobs < 20)
+			printf("\n    lockdown, %s: %d jobs ran: %s%.600s",
+			       f ? "exchange" : "rename", jobs, r.out, r.err);
+		tst_proc_free(&r);
+	}
+out:
+	for (int i = 0; i < 3; i++) {
+		for (int k = 0; k < 2; k++) {
+			snprintf(path, sizeof(path), "%s/%c/p", dir, "abc"[i]);
+			umount2(path, MNT_DETACH);
+		}
+	}
+	rm_rf(dir);
+}
+
+/* A directory the walk cannot enter: init has every capability the
+ * sandbox grants, so one the job could not enter either (another uid's,
+ * mode 000, outside the writable paths) keeps what lies below it out of
+ * reach and the job runs; in a writable path, one the job owns, whose group
+ * the sandbox does not map (a setgid directory's), at mode 000, the job
+ * would chmod and reach a proc below it: that job is refused (exit 125)
+ * rather than left the mount. The control, a plain process of uid 65534,
+ * chmods its own and finds the test runner there. */
+static void test_kernel_fs_unenterable(void)
+{
+	const char *dir = scratch_path("kfsdeny"), *w = scratch_path("kfsdeny/w"),
+		   *mine = scratch_path("kfsdeny/w/mine"),
+		   *theirs = scratch_path("kfsdeny/theirs");
+	const char *as65534[] = {"setpriv", "--reuid=65534", "--regid=65534",
+				 "--clear-groups", NULL};
+	struct sec_fs policy = {.writable = w};
+	char p1[700], p2[700], script[2048];
+	struct tst_proc r;
+
+	if (!sec_sandbox_ok())
+		return;
+	if (!tst_is_root()) {
+		tst_skip("mounting proc needs root: the run as root covers it");
+		return;
+	}
+	rm_rf(dir);
+	CU_ASSERT_EQUAL_FATAL(mkdir(dir, 0755), 0);
+	CU_ASSERT_EQUAL_FATAL(mkdir(w, 0777), 0);
+	CU_ASSERT_EQUAL_FATAL(mkdir(mine, 0755), 0);
+	CU_ASSERT_EQUAL_FATAL(mkdir(theirs, 0755), 0);
+	snprintf(p1, sizeof(p1), "%s/p", mine);
+	snprintf(p2, sizeof(p2), "%s/p", theirs);
+	CU_ASSERT_EQUAL_FATAL(mkdir(p1, 0755), 0);
+	CU_ASSERT_EQUAL_FATAL(mkdir(p2, 0755), 0);
+	if (mount("proc", p1, "proc", 0, NULL) < 0 ||
+	    mount("proc", p2, "proc", 0, NULL) < 0) {
+		CU_FAIL("cannot mount proc below the scratch");
+		goto out;
+	}
+	CU_ASSERT_EQUAL(chown(mine, 65534, 100), 0);
+	CU_ASSERT_EQUAL(chmod(mine, 0), 0);
+	CU_ASSERT_EQUAL(chmod(theirs, 0), 0);
 	snprintf(script, sizeof(script),
-		 "cd %s && timeout 30 perl -e 'for (;;) { rename \"a\", \"b\"; rename "
-		 "\"b\", \"a\" }' & f=$!; sleep 0.3; i=0; won=0; "
-		 "while [ $i -lt 40 ]; do i=$((i + 1)); "
-		 "%s sh -c 'for d in a b a b a b a b; do "
-		 ": 2>/dev/null >> %s/$d/p/self/oom_score_adj && { echo won; exit 0; }; "
-		 "done; exit 1' 2>/dev/null && won=$((won + 1)); done; "
-		 "kill $f; wait $f 2>/dev/null; echo won $won",
-		 dir, tst_nsreport(), dir);
-	char *argv[] = {"dash", "-c", script, NULL};
-	struct tst_how plain = {.timeout_ms = 120000};
-	CU_ASSERT_EQUAL_FATAL(tst_cordon_run(&plain, argv, &r), 0);
-	const char *won = strstr(r.out, "won ");
-	CU_ASSERT_TRUE(won && atoi(won + 4) > 0);
-	tst_proc_free(&r);
-	struct tst_how how = {.tier = "lockdown", .env = env, .timeout_ms = 120000};
+		 "chmod 755 %s && test -e %s/%d/status && echo reached", mine, p1,
+		 (int)getpid());
+	char *argv[] = {"sh", "-c", script, NULL};
+	sec_expect(NULL, as65534, argv, "reached\n");
+	CU_ASSERT_EQUAL(chmod(mine, 0), 0);
+	for (int t = 0; t < 2; t++) {
+		struct tst_how how = {.via = TST_HELPER,
+				      .tier = tiers[t],
+				      .wrap = as65534,
+				      .writable = w,
+				      .timeout_ms = 60000};
+		CU_ASSERT_EQUAL(tst_cordon_run(&how, argv, &r), 0);
+		CU_ASSERT_EQUAL(r.status, 125 << 8);
+		CU_ASSERT_PTR_NOT_NULL(
+		    strstr(r.err, "cannot make the kernel's file systems"));
+		CU_ASSERT_PTR_NULL(strstr(r.out, "reached"));
+		tst_proc_free(&r);
+	}
+	/* Only the other uid's at mode 000: the job runs. */
+	CU_ASSERT_EQUAL(umount2(p1, MNT_DETACH), 0);
+	char *ran[] = {"echo", "ran", NULL};
 	tst_ns_reset();
-	CU_ASSERT_EQUAL_FATAL(tst_cordon_run(&how, argv, &r), 0);
-	CU_ASSERT_PTR_NOT_NULL(strstr(r.out, "won 0\n"));
-	if (!strstr(r.out, "won 0\n"))
-		printf("\n    lockdown: %s", r.out);
-	int jobs = tst_ns_check("lockdown", "an attempt during the renames");
-	CU_ASSERT_TRUE(jobs >= 30);
-	tst_proc_free(&r);
-	CU_ASSERT_EQUAL(umount2(p, MNT_DETACH) == 0 ||
-			    umount2(scratch_path("kfsrace/b/p"), MNT_DETACH) == 0,
-			true);
+	CU_ASSERT_EQUAL(chmod(tst_ns_file(), 0622), 0);
+	for (int t = 0; t < 2; t++)
+		sec_expect_fs(tiers[t], &policy, as65534, ran, "ran\n");
+	CU_ASSERT_EQUAL(chmod(tst_ns_file(), 0644), 0);
+out:
+	chmod(mine, 0755);
+	chmod(theirs, 0755);
+	umount2(p1, MNT_DETACH);
+	umount2(p2, MNT_DETACH);
+	rm_rf(dir);
+}
+
+/* A mount point so deep that its mountinfo line outgrows what the walk
+ * reads (64 KiB: 70 directories of 255 backslashes, each written as four
+ * bytes there): its file system's type is cut off with the rest of the
+ * line, so the walk cannot tell what it is, and the job is refused (exit
+ * 125, "Filename too long") rather than given a writable proc. */
+static void test_kernel_fs_long_line(void)
+{
+	const char *dir = scratch_path("kfslong");
+	char name[256], at[64];
+	struct sec_fs policy = {.writable = dir};
+	char *argv[] = {"true", NULL};
+	struct tst_proc r;
+	int fd;
+
+	if (!sec_sandbox_ok())
+		return;
+	if (!tst_is_root()) {
+		tst_skip("mounting proc needs root: the run as root covers it");
+		return;
+	}
+	rm_rf(dir);
+	CU_ASSERT_EQUAL_FATAL(mkdir(dir, 0755), 0);
+	memset(name, '\\', 255);
+	name[255] = '\0';
+	fd = open(dir, O_PATH | O_DIRECTORY | O_CLOEXEC);
+	for (int i = 0; i < 70 && fd >= 0; i++) {
+		int next = -1;
+		if (mkdirat(fd, name, 0755) == 0)
+			next = openat(fd, name, O_PATH | O_DIRECTORY | O_CLOEXEC);
+		close(fd);
+		fd = next;
+	}
+	CU_ASSERT_TRUE_FATAL(fd >= 0);
+	snprintf(at, sizeof(at), "/proc/self/fd/%d", fd);
+	CU_ASSERT_EQUAL_FATAL(mount("proc", at, "proc", 0, NULL), 0);
+	for (int t = 0; t < 2; t++) {
+		CU_ASSERT_EQUAL(sec_run(tiers[t], &policy, argv, &r), 0);
+		CU_ASSERT_EQUAL(r.status, 125 << 8);
+		CU_ASSERT_PTR_NOT_NULL(
+		    strstr(r.err, "Filename too long (at /proc/self/mountinfo)"));
+		tst_proc_free(&r);
+	}
+	CU_ASSERT_EQUAL(umount2(at, MNT_DETACH), 0);
+	close(fd);
 	rm_rf(dir);
 }
 
@@ -558,6 +730,10 @@ static CU_TestInfo tests[] = {
      test_kernel_fs},
     {"a job renaming a directory above such a mount while others start",
      test_kernel_fs_race},
+    {"such a mount below a directory init cannot enter: the job's own refused",
+     test_kernel_fs_unenterable},
+    {"such a mount whose mountinfo line is too long to read: the job refused",
+     test_kernel_fs_long_line},
     CU_TEST_INFO_NULL,
 };
 TST_SUITE("security.readonly", tests)
