@@ -491,9 +491,9 @@ static long found_above(char *path, size_t *prefix)
  * a group the sandbox does not map, so that even init may not enter) it
  * could. Inside a writable path, where a job may exchange its own
  * directory with another's between two looks, one init cannot pass
- * refuses the job instead (kfs_ro). An unmapped owner shows as the overflow uid, which
- * may be the caller's own (65534): then setting the mode it has tells, as only its owner
- * may. */
+ * refuses the job instead (kfs_ro). An unmapped owner shows as the
+ * overflow uid, which may be the caller's own (65534): then setting the
+ * mode it has tells, as only its owner may. */
 static bool blocker_theirs(char *path, size_t prefix)
 {
 	char c = path[prefix], self[64];
@@ -516,15 +516,6 @@ static bool blocker_theirs(char *path, size_t prefix)
 	return theirs;
 }
 
-/* Makes one mount read-only, acting on that mount alone: its mount point
- * is opened without following links, and the mount found there must be
- * the one mountinfo named (its ID). What is found instead tells why not:
- * a mount on top of it (a hidden path's cover, the job's own /proc over
- * the host's), or one of those it lies on (a directory on the way was
- * renamed or replaced meanwhile, as a job sharing a writable path may do
- * in a loop: -EAGAIN, look again). A directory we may not enter, where
- * init has every capability the sandbox grants, the job cannot enter
- * either; nor a mount point since deleted. */
 /* Another procfs (a chroot's /proc, the host's second mount of it) shows
  * the host's processes, their command lines and status, even read-only:
  * the job's own /proc goes over it, so that it shows the sandbox's, as in
@@ -550,6 +541,17 @@ static int cover_proc(int fd, const struct stat *st)
 	return mount("/proc", self, NULL, MS_BIND | MS_REC, NULL) < 0 ? -errno : 0;
 }
 
+/* Makes one mount read-only (another procfs: covered), acting on that
+ * mount alone: its mount point is opened without following links, and
+ * the mount found there must be the one mountinfo named (its ID). What is
+ * found instead leaves it as it is only when it is a cover: a mount
+ * stacked on it, the job's own /proc over what lies in the host's, the
+ * writable path's clone over the host's mount below it, or, where the
+ * path stops short, a mount over a directory above it (a hidden path's); so is a mount
+ * point since deleted, and one below a directory init cannot pass that is another uid's,
+ * outside the writable paths. Anything else means the path changed since mountinfo was
+ * read (a directory renamed, two exchanged, as a job sharing a writable path may do in a
+ * loop): -EAGAIN, look again. */
 static int kfs_ro(long id, char *mp, bool proc)
 {
 	struct stat st;
@@ -581,10 +583,19 @@ static int kfs_ro(long id, char *mp, bool proc)
 	found = mount_id(fd);
 	if (found >= 0 && found != id) {
 		close(fd);
-		/* A cover: a mount on it, or the job's own /proc (its binds
-		 * too) over the host's. Anything else, a neighbour's mount
-		 * among them, means the path changed since: look again. */
-		if (below(found, id) || own(found) || st.st_dev == mnt->proc_dev)
+		/* A cover: a mount stacked on it; for what lies in the host's
+		 * /proc, the job's own /proc (its binds too) over all of that;
+		 * for what lies in a writable path but not in the clone put
+		 * there, that clone (the host's mount below it, which no job
+		 * can move out from under it: the host is read-only to all of
+		 * them). Anything else, a neighbour's mount or a clone of the
+		 * job's /proc put over a neighbour, means the path changed
+		 * since: look again. */
+		const char *w = fs_writable_root(mp);
+		long put = w ? fs_mount_id(w) : -1;
+		if ((!mnt->cut && below(found, id)) ||
+		    (st.st_dev == mnt->proc_dev && path_within(mp, n, "/proc", 5)) ||
+		    (put >= 0 && !mnt->cut && id != put && !below(id, put)))
 			return 0;
 		failed(mp);
 		return -EAGAIN;
