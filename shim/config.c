@@ -128,7 +128,7 @@ static const char *env_get(const char *name)
 		return getenv(name);
 	for (size_t i = 0; i < load_env.n; i++) {
 		const char *s = load_env.var[i];
-		if (s[len] == '=' && memcmp(s, name, len) == 0)
+		if (strncmp(s, name, len) == 0 && s[len] == '=')
 			return s + len + 1;
 	}
 	return NULL;
