@@ -304,9 +304,11 @@ int fs_remount_all(const char *under, unsigned long set, unsigned long clr);
  * MOUNTPOINT OPTIONS ...), running to the line's end; NULL when short. */
 char *mountinfo_field(const char *line, int n);
 /* Every writable mount of the kernel's file systems in our mount namespace
- * (proc, sysfs, cgroupfs, ...: mountapi.c), but own_ids, made read-only;
- * 0 or -errno (fs_failed() names where; -EAGAIN: its mount point kept
- * moving). fs_mount_id: the mount ID at path, or -1. */
+ * (proc, sysfs, cgroupfs, ...: mountapi.c), but own_ids, made read-only,
+ * and every other procfs covered by our /proc; 0 or -errno (fs_failed()
+ * names where; -EAGAIN: its mount point kept moving, or lies below a
+ * directory of the job's that init cannot pass). fs_mount_id: the mount
+ * ID at path, or -1. */
 int fs_kernelfs_ro(const long *own_ids, size_t n_own);
 long fs_mount_id(const char *path);
 int fs_set(const char *path, bool recursive, unsigned long set, unsigned long clr);
