@@ -400,12 +400,8 @@ void fs_proc_ro(struct job *j)
  * own /proc and /dev/mqueue stay as they are. */
 void fs_kernelfs(bool own_mqueue)
 {
-	long own[2];
-	int rc;
+	int rc = fs_kernelfs_ro(own_mqueue ? fs_mount_id("/dev/mqueue") : -1);
 
-	own[0] = fs_mount_id("/proc");
-	own[1] = own_mqueue ? fs_mount_id("/dev/mqueue") : -1;
-	rc = fs_kernelfs_ro(own, 2);
 	if (rc < 0)
 		die_cause(
 		    CAUSE_POLICY, strerror(-rc),

@@ -304,12 +304,13 @@ int fs_remount_all(const char *under, unsigned long set, unsigned long clr);
  * MOUNTPOINT OPTIONS ...), running to the line's end; NULL when short. */
 char *mountinfo_field(const char *line, int n);
 /* Every writable mount of the kernel's file systems in our mount namespace
- * (proc, sysfs, cgroupfs, ...: mountapi.c), but own_ids, made read-only,
- * and every other procfs covered by our /proc; 0 or -errno (fs_failed()
+ * (proc, sysfs, cgroupfs, ...: mountapi.c) made read-only, and every
+ * procfs but ours covered by our /proc; own_mqueue: the mount ID of the
+ * job's own /dev/mqueue, which stays as it is, or -1; 0 or -errno (fs_failed()
  * names where; -EAGAIN: its mount point kept moving, or lies below a
  * directory of the job's that init cannot pass). fs_mount_id: the mount
  * ID at path, or -1. */
-int fs_kernelfs_ro(const long *own_ids, size_t n_own);
+int fs_kernelfs_ro(long own_mqueue);
 long fs_mount_id(const char *path);
 int fs_set(const char *path, bool recursive, unsigned long set, unsigned long clr);
 /* Where the last failure of fs_set or fs_remount_all was: a mount point. */

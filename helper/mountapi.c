@@ -338,8 +338,7 @@ struct walk {
 	char *arena;
 	size_t used, cap_arena;
 	bool full, long_line;
-	const long *own; /* the job's own /proc and /dev/mqueue */
-	size_t n_own;
+	long mqueue;	/* the job's own /dev/mqueue, or -1 */
 	int own_proc;	/* the job's /proc (O_PATH), cloned over another */
 	dev_t proc_dev; /* its superblock: binds of it are the job's too */
 	struct pair few_pairs[FEW_MOUNTS];
@@ -374,14 +373,6 @@ static bool room(void **p, size_t n, size_t need, size_t *cap, int which)
 	*p = to;
 	*cap = max[which];
 	return true;
-}
-
-static bool own(long id)
-{
-	for (size_t i = 0; i < mnt->n_own; i++)
-		if (mnt->own[i] == id)
-			return true;
-	return false;
 }
 
 static bool own_dev(const char *field)
@@ -419,11 +410,12 @@ static int kfs_line(char *line, void *arg)
 		mnt->long_line = true;
 		return 0;
 	}
-	if (!is_kernel_fs(sep + 3) || own(id))
+	if (!is_kernel_fs(sep + 3) || id == mnt->mqueue)
 		return 0;
 	bool proc = strncmp(sep + 3, "proc ", 5) == 0;
 	/* The third field, MAJOR:MINOR: the job's /proc, its binds and the
-	 * clones of it put over another procfs are all its own. */
+	 * clones of it put over another procfs are all its own, on one
+	 * superblock. */
 	if (proc && own_dev(mountinfo_field(line, 2)))
 		return 0;
 	/* The sixth field, OPTIONS: the mount's own flags. Another procfs is
@@ -508,7 +500,7 @@ static bool blocker_theirs(char *path, size_t prefix)
 	path[prefix] = c;
 	if (fd < 0)
 		return false;
-	if (fstat(fd, &st) == 0 && S_ISDIR(st.st_mode)) {
+	if (S_ISDIR(st.st_mode)) {
 		fmt_sn(self, sizeof(self), "/proc/self/fd/%d", fd);
 		theirs = st.st_uid != geteuid() || chmod(self, st.st_mode & 07777) < 0;
 	}
@@ -630,7 +622,7 @@ long fs_mount_id(const char *path)
 	return id;
 }
 
-static int fs_kernelfs_walk(const long *own_ids, size_t n_own)
+static int fs_kernelfs_walk(void)
 {
 	int rc = 0;
 
@@ -638,8 +630,6 @@ static int fs_kernelfs_walk(const long *own_ids, size_t n_own)
 		bool again = false;
 		mnt->n = mnt->n_kfs = mnt->used = 0;
 		mnt->cut = mnt->full = mnt->long_line = false;
-		mnt->own = own_ids;
-		mnt->n_own = n_own;
 		rc = file_lines("/proc/self/mountinfo", mountinfo, sizeof(mountinfo),
 				kfs_line, NULL);
 		if (rc == 0 && mnt->long_line)
@@ -669,7 +659,7 @@ static int fs_kernelfs_walk(const long *own_ids, size_t n_own)
 	return rc == -EAGAIN ? rc : -E2BIG;
 }
 
-int fs_kernelfs_ro(const long *own_ids, size_t n_own)
+int fs_kernelfs_ro(long own_mqueue)
 {
 	struct walk w;
 	struct stat st;
@@ -682,9 +672,10 @@ int fs_kernelfs_ro(const long *own_ids, size_t n_own)
 	w.arena = w.few_arena;
 	w.cap_arena = FEW_ARENA;
 	mnt = &w;
+	mnt->mqueue = own_mqueue;
 	mnt->own_proc = fs_open("/proc", &st);
 	mnt->proc_dev = mnt->own_proc >= 0 ? st.st_dev : 0;
-	rc = fs_kernelfs_walk(own_ids, n_own);
+	rc = fs_kernelfs_walk();
 	if (mnt->own_proc >= 0)
 		close(mnt->own_proc);
 	mnt = NULL;
