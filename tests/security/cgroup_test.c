@@ -786,8 +786,6 @@ static void test_cgroupfs_ro(void)
 {
 	char dir[PATH_MAX], sub[PATH_MAX + 16], script[3 * PATH_MAX], rel[PATH_MAX],
 	    mnt[PATH_MAX], via[2 * PATH_MAX];
-	const char *const as65534[] = {"setpriv", "--reuid=65534", "--regid=65534",
-				       "--clear-groups", NULL};
 	struct tst_proc r;
 
 	if (!cg_begin("ro", dir, sizeof(dir)))
@@ -832,7 +830,7 @@ static void test_cgroupfs_ro(void)
 		 "cd / && echo 4 > '%s/cgroup.max.descendants' && echo wrote; echo tried",
 		 via);
 	char *argv[] = {"dash", "-c", script, NULL};
-	struct tst_how plain = {.wrap = as65534, .timeout_ms = 60000};
+	struct tst_how plain = {.wrap = sec_as_65534, .timeout_ms = 60000};
 	CU_ASSERT_EQUAL_FATAL(tst_cordon_run(&plain, argv, &r), 0);
 	expect(&r, "control as uid 65534", "wrote\ntried\n");
 	tst_proc_free(&r);
@@ -853,7 +851,7 @@ static void test_cgroupfs_ro(void)
 		tst_ns_reset();
 		if (t == 2) {
 			how.tier = "hardened";
-			how.wrap = as65534;
+			how.wrap = sec_as_65534;
 			how.env = NULL;
 			/* Its job's report, into the root run's FIFO. */
 			CU_ASSERT_EQUAL(chmod(tst_ns_file(), 0622), 0);
@@ -873,7 +871,7 @@ static void test_cgroupfs_ro(void)
 		 tst_nsreport(), mnt);
 	{
 		struct tst_how how = {
-		    .tier = "hardened", .wrap = as65534, .timeout_ms = 60000};
+		    .tier = "hardened", .wrap = sec_as_65534, .timeout_ms = 60000};
 		tst_ns_reset();
 		CU_ASSERT_EQUAL(chmod(tst_ns_file(), 0622), 0);
 		CU_ASSERT_EQUAL_FATAL(tst_cordon_run(&how, argv, &r), 0);

@@ -405,6 +405,23 @@ static void test_old_kernel(void)
 	rm_rf(w);
 }
 
+/* The kernel file systems' tests: a sandbox here, a run as root (mounting
+ * proc and sysfs needs it; that run tries uid 65534's jobs too) and a
+ * fresh dir to mount them below. */
+static bool kfs_begin(const char *dir)
+{
+	if (!sec_sandbox_ok())
+		return false;
+	if (!tst_is_root()) {
+		tst_skip("mounting proc and sysfs needs root: the run as root covers "
+			 "both callers");
+		return false;
+	}
+	rm_rf(dir);
+	CU_ASSERT_EQUAL_FATAL(mkdir(dir, 0755), 0);
+	return true;
+}
+
 /* The kernel's file systems are read-only to a job wherever they are
  * mounted, a writable path included: a build chroot's proc and sysfs below
  * DIR (sbuild, mock and debootstrap mount them there). Through them a root
@@ -425,21 +442,12 @@ static void test_kernel_fs(void)
 					    "power/state"};
 	const char *dir = scratch_path("kfs"), *proc = scratch_path("kfs/proc"),
 		   *sys = scratch_path("kfs/sys");
-	const char *as65534[] = {"setpriv", "--reuid=65534", "--regid=65534",
-				 "--clear-groups", NULL};
 	const char *old[] = {tst_build("tests/helper/nosyscall"), "38", "442,437", NULL};
 	struct sec_fs policy = {.writable = dir};
 	char core[600], knob[600] = "", self[600];
 
-	if (!sec_sandbox_ok())
+	if (!kfs_begin(dir))
 		return;
-	if (!tst_is_root()) {
-		tst_skip("mounting proc and sysfs needs root: the run as root covers "
-			 "both callers");
-		return;
-	}
-	rm_rf(dir);
-	CU_ASSERT_EQUAL_FATAL(mkdir(dir, 0755), 0);
 	CU_ASSERT_EQUAL_FATAL(mkdir(proc, 0755), 0);
 	CU_ASSERT_EQUAL_FATAL(mkdir(sys, 0755), 0);
 	if (mount("proc", proc, "proc", 0, NULL) < 0 ||
@@ -473,7 +481,7 @@ static void test_kernel_fs(void)
 	if (!*knob)
 		tst_skip("no writable /sys knob here to try (sysfs: core_pattern twice)");
 	sec_expect(NULL, NULL, root_argv, "open-rw ok\nopen-rw ok\n");
-	sec_expect(NULL, as65534, own, "open-rw ok\n");
+	sec_expect(NULL, sec_as_65534, own, "open-rw ok\n");
 	char look[700];
 	snprintf(look, sizeof(look), "test -e %s/%d/status && echo seen || echo unseen",
 		 proc, (int)getpid());
@@ -487,10 +495,10 @@ static void test_kernel_fs(void)
 			      "open-rw EROFS\nopen-rw EROFS\n");
 		/* An ordinary caller: at hardened without a list (the host's
 		 * files shared), at lockdown with the same one. */
-		sec_expect_fs(tiers[t], t ? &policy : NULL, as65534, own,
+		sec_expect_fs(tiers[t], t ? &policy : NULL, sec_as_65534, own,
 			      "open-rw ENOENT\n");
 		sec_expect_fs(tiers[t], NULL, NULL, seen, "unseen\n");
-		sec_expect_fs(tiers[t], NULL, as65534, seen, "unseen\n");
+		sec_expect_fs(tiers[t], NULL, sec_as_65534, seen, "unseen\n");
 	}
 	sec_expect_fs("hardened", &policy, old, root_argv,
 		      "open-rw EROFS\nopen-rw EROFS\n");
@@ -526,14 +534,8 @@ static void test_kernel_fs_race(void)
 	const char *env[] = {w, NULL};
 	struct tst_proc r;
 
-	if (!sec_sandbox_ok())
+	if (!kfs_begin(dir))
 		return;
-	if (!tst_is_root()) {
-		tst_skip("mounting proc needs root: the run as root covers it");
-		return;
-	}
-	rm_rf(dir);
-	CU_ASSERT_EQUAL_FATAL(mkdir(dir, 0755), 0);
 	for (int i = 0; i < 2; i++) {
 		snprintf(path, sizeof(path), "%s/%c", dir, "ac"[i]);
 		CU_ASSERT_EQUAL_FATAL(mkdir(path, 0755), 0);
@@ -602,20 +604,12 @@ static void test_kernel_fs_unenterable(void)
 	const char *dir = scratch_path("kfsdeny"), *w = scratch_path("kfsdeny/w"),
 		   *mine = scratch_path("kfsdeny/w/mine"),
 		   *theirs = scratch_path("kfsdeny/theirs");
-	const char *as65534[] = {"setpriv", "--reuid=65534", "--regid=65534",
-				 "--clear-groups", NULL};
 	struct sec_fs policy = {.writable = w};
 	char p1[700], p2[700], script[2048];
 	struct tst_proc r;
 
-	if (!sec_sandbox_ok())
+	if (!kfs_begin(dir))
 		return;
-	if (!tst_is_root()) {
-		tst_skip("mounting proc needs root: the run as root covers it");
-		return;
-	}
-	rm_rf(dir);
-	CU_ASSERT_EQUAL_FATAL(mkdir(dir, 0755), 0);
 	CU_ASSERT_EQUAL_FATAL(mkdir(w, 0777), 0);
 	CU_ASSERT_EQUAL_FATAL(mkdir(mine, 0755), 0);
 	CU_ASSERT_EQUAL_FATAL(mkdir(theirs, 0755), 0);
@@ -635,12 +629,12 @@ static void test_kernel_fs_unenterable(void)
 		 "chmod 755 %s && test -e %s/%d/status && echo reached", mine, p1,
 		 (int)getpid());
 	char *argv[] = {"sh", "-c", script, NULL};
-	sec_expect(NULL, as65534, argv, "reached\n");
+	sec_expect(NULL, sec_as_65534, argv, "reached\n");
 	CU_ASSERT_EQUAL(chmod(mine, 0), 0);
 	for (int t = 0; t < 2; t++) {
 		struct tst_how how = {.via = TST_HELPER,
 				      .tier = tiers[t],
-				      .wrap = as65534,
+				      .wrap = sec_as_65534,
 				      .writable = w,
 				      .timeout_ms = 60000};
 		CU_ASSERT_EQUAL(tst_cordon_run(&how, argv, &r), 0);
@@ -656,7 +650,7 @@ static void test_kernel_fs_unenterable(void)
 	tst_ns_reset();
 	CU_ASSERT_EQUAL(chmod(tst_ns_file(), 0622), 0);
 	for (int t = 0; t < 2; t++)
-		sec_expect_fs(tiers[t], &policy, as65534, ran, "ran\n");
+		sec_expect_fs(tiers[t], &policy, sec_as_65534, ran, "ran\n");
 	CU_ASSERT_EQUAL(chmod(tst_ns_file(), 0644), 0);
 out:
 	chmod(mine, 0755);
@@ -680,14 +674,8 @@ static void test_kernel_fs_long_line(void)
 	struct tst_proc r;
 	int fd;
 
-	if (!sec_sandbox_ok())
+	if (!kfs_begin(dir))
 		return;
-	if (!tst_is_root()) {
-		tst_skip("mounting proc needs root: the run as root covers it");
-		return;
-	}
-	rm_rf(dir);
-	CU_ASSERT_EQUAL_FATAL(mkdir(dir, 0755), 0);
 	memset(name, '\\', 255);
 	name[255] = '\0';
 	fd = open(dir, O_PATH | O_DIRECTORY | O_CLOEXEC);

@@ -54,6 +54,9 @@ static char *out_of(const char *tier, const struct sec_fs *fs, const char *const
 	return out;
 }
 
+const char *const sec_as_65534[] = {"setpriv", "--reuid=65534", "--regid=65534",
+				    "--clear-groups", NULL};
+
 char *sec_out(const char *tier, const char *const *wrap, char *const argv[])
 {
 	return out_of(tier, NULL, wrap, argv);

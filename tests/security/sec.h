@@ -61,6 +61,10 @@ void sec_assert_sandboxed(const char *tier, const struct sec_fs *fs);
  * --features); 0 without Landlock. */
 int sec_landlock_abi(void);
 
+/* Wrap words (sec_out's wrap, tst_how's) that run a command as uid and
+ * gid 65534 with no supplementary groups. */
+extern const char *const sec_as_65534[];
+
 /* Whether a sandbox can be built here; else the test is skipped (tst_skip)
  * with the reason and false returned (tst_sandbox_ok). */
 bool sec_sandbox_ok(void);

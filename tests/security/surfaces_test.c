@@ -71,12 +71,11 @@ static void test_cgroup(void)
 		if (as_65534)
 			CU_ASSERT_EQUAL(
 			    chown(path, 65534, 65534) | chown(dir, 65534, 65534), 0);
-		const char *wrap[] = {"setpriv", "--reuid=65534", "--regid=65534",
-				      "--clear-groups", NULL};
 		char *argv[] = {"sh", "-c", script, NULL};
-		sec_expect(NULL, as_65534 ? wrap : NULL, argv, "written\n");
+		sec_expect(NULL, as_65534 ? sec_as_65534 : NULL, argv, "written\n");
 		for (size_t t = 0; t < 2; t++)
-			sec_expect(tiers[t], as_65534 ? wrap : NULL, argv, "refused\n");
+			sec_expect(tiers[t], as_65534 ? sec_as_65534 : NULL, argv,
+				   "refused\n");
 	}
 	CU_ASSERT_EQUAL(rmdir(dir), 0);
 }
