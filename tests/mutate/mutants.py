@@ -6,8 +6,10 @@ must catch it: runner selectors, SUITE or SUITE/TEST-NAME-PREFIX, chosen so
 that the whole list runs in a few minutes."""
 
 
-def mutant(name, what, tests, *edits):
-    return {"name": name, "what": what, "tests": tests,
+def mutant(name, what, tests, *edits, racy=False):
+    """racy: the tests catch it only when a race goes one way (a signal
+    before a stop, a channel full at a moment): they run twice over."""
+    return {"name": name, "what": what, "tests": tests, "racy": racy,
             "edits": [{"file": f, "find": a, "replace": b} for f, a, b in edits]}
 
 
@@ -107,20 +109,21 @@ MUTANTS = [
            ("helper/limits.c", "if (!j->deadline_ms)\n\t\treturn -1;",
             "if (j->deadline_ms || !j->deadline_ms)\n\t\treturn -1;")),
     mutant("waker-once", "the waker's one SIGCONT may come before the monitor's stop",
-           ["security.limits/time: a job that stops"],
-           ("helper/monitor.c", "\t\tnanosleep(&ms, NULL);", "\t\t_exit(0 * (int)ms.tv_sec);")),
+           ["security.limits/time: a job that stops", "helper.daemon/a job stopped"],
+           ("helper/monitor.c", "\t\tnanosleep(&ms, NULL);", "\t\t_exit(0 * (int)ms.tv_sec);"),
+           racy=True),
     mutant("state-note-blocks", "init waits on a full channel to tell of a stop",
            ["security.limits/time: a job that stops"],
            ("helper/init.c", "in->q_stopped ? in->q_stopsig : 0, 0, MSG_DONTWAIT);",
-            "in->q_stopped ? in->q_stopsig : 0, 0, 0);")),
+            "in->q_stopped ? in->q_stopsig : 0, 0, 0);"), racy=True),
     mutant("end-untold", "init ends without telling the job's end it owed: the host sees 0",
            ["security.limits/time: a job that stops"],
            ("helper/init.c", "\t\tnote(in, N_EXITED, in->end_status, 1, 0);\n\t_exit(0);",
-            "\t\t(void)in;\n\t_exit(0);")),
+            "\t\t(void)in;\n\t_exit(0);"), racy=True),
     mutant("end-note-dropped", "the monitor drops init's notes past 64, the job's end too",
            ["security.limits/time: a job that stops"],
            ("helper/round.c", "for (int i = 0; r->nnotes == NOTES_MAX && i < r->nnotes; i++)",
-            "for (int i = 0; r->nnotes == -1 && i < r->nnotes; i++)")),
+            "for (int i = 0; r->nnotes == -1 && i < r->nnotes; i++)"), racy=True),
     mutant("tmp-limit-ignored", "tmp= leaves lockdown's tmpfs at the kernel's default size",
            ["shim.tier/tmp="],
            ("helper/limits.c", "if (!j->lim.set[LIMIT_TMP] ||", "if (true ||")),
