@@ -127,5 +127,6 @@ char *fmt_u64(char *buf, uint64_t v);
 #define CAUSE_IDMAP	  "idmap"
 #define CAUSE_PROC	  "proc-mount"
 #define CAUSE_POLICY	  "fs-policy"
+#define CAUSE_NPROC	  "nproc"
 
 #endif

@@ -64,6 +64,13 @@ void die_status_fd(int fd)
 	status_fd = fd;
 }
 
+void die_status_close(void)
+{
+	if (status_fd >= 0)
+		close(status_fd);
+	status_fd = -1;
+}
+
 /* A word of the shared page set to 2 (and woken) on the way out. */
 static uint32_t *notify;
 
@@ -85,15 +92,17 @@ static _Noreturn void vdie(int code, const char *cause, const char *detail,
 {
 	char line[128];
 
-	vsay(true, fmt, ap);
-	if (cleanup)
-		cleanup();
 	if (status_fd >= 0 && code == EXIT_SETUP) {
 		size_t n = fmt_sn(line, sizeof(line), "%s%s%s\n", cause,
 				  detail ? " " : "", detail ? detail : "");
 		if (n < sizeof(line))
 			write_all(status_fd, line, n);
 	}
+	/* A spawn that reads the status fd may hold the thread that drains
+	 * our stderr: then the line goes only where there is room for it. */
+	vsay(status_fd < 0, fmt, ap);
+	if (cleanup)
+		cleanup();
 	if (notify)
 		fut_set(notify, 2);
 	_exit(code);
@@ -120,13 +129,16 @@ void die_cause(const char *cause, const char *detail, const char *fmt, ...)
 void die_if_nproc(int e)
 {
 	struct rlimit rl;
+	char limit[24];
 
 	/* Root is not held to RLIMIT_NPROC: its EAGAIN is the system's. */
 	if (e != EAGAIN || getrlimit(RLIMIT_NPROC, &rl) < 0 ||
 	    rl.rlim_cur == RLIM_INFINITY || geteuid() == 0)
 		return;
-	die(EXIT_SETUP,
-	    "cannot start the sandbox: the process limit (RLIMIT_NPROC %llu) is "
-	    "reached; cordon needs 2 processes per job besides the job (raise ulimit -u)",
-	    (unsigned long long)rl.rlim_cur);
+	fmt_sn(limit, sizeof(limit), "%llu", (unsigned long long)rl.rlim_cur);
+	die_cause(CAUSE_NPROC, limit,
+		  "cannot start the sandbox: the process limit (RLIMIT_NPROC %s) is "
+		  "reached; cordon needs 2 processes per job besides the job (raise "
+		  "ulimit -u)",
+		  limit);
 }

@@ -210,6 +210,8 @@ _Noreturn void die(int code, const char *fmt, ...) __attribute__((format(printf,
 _Noreturn void die_cause(const char *cause, const char *detail, const char *fmt, ...)
     __attribute__((format(printf, 3, 4)));
 void die_status_fd(int fd);
+/* Closes it: the job started, nothing more goes there. */
+void die_status_close(void);
 /* The monitor waits on this word of the shared page while the sandbox is
  * built: a failure sets it to 2, so the monitor learns at once. */
 void die_notify(uint32_t *word);

@@ -564,7 +564,6 @@ void init_run(struct job *j)
 		fut_set(&in.pg->nested, 2);
 	}
 	close(STDERR_FILENO);
-	if (j->a->status_fd >= 0)
-		close(j->a->status_fd);
+	die_status_close();
 	serve(&in);
 }

@@ -583,7 +583,6 @@ void monitor_run(struct job *j, int argc, char **argv)
 	 * time= when we end too (we keep it for the limit's line). */
 	if (!j->deadline_ms && !j->lim.set[LIMIT_MEM])
 		close(STDERR_FILENO);
-	if (j->a->status_fd >= 0)
-		close(j->a->status_fd);
+	die_status_close();
 	loop(r, sfd, j->pg->sv_p);
 }

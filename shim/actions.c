@@ -185,6 +185,24 @@ int spawn_sim_cwd(const posix_spawn_file_actions_t *fa, int *cwd)
 	return 0;
 }
 
+const posix_spawn_file_actions_t *
+spawn_fa_after_dup2(const posix_spawn_file_actions_t *fa, int from, int to,
+		    posix_spawn_file_actions_t *out, struct call_mem *m)
+{
+	int n = fa ? fa->__used : 0;
+	struct fa_action *a = mem_take(m, (size_t)(n + 1) * sizeof(*a));
+
+	if (!a)
+		return NULL;
+	a[0] = (struct fa_action){.tag = FA_DUP2, .u.dup2 = {from, to}};
+	if (n)
+		memcpy(a + 1, fa->__actions, (size_t)n * sizeof(*a));
+	memset(out, 0, sizeof(*out));
+	out->__allocated = out->__used = n + 1;
+	out->__actions = (void *)a;
+	return out;
+}
+
 bool spawn_fa_touches(const posix_spawn_file_actions_t *fa, int fd)
 {
 	const struct fa_action *a = fa ? (const struct fa_action *)fa->__actions : NULL;

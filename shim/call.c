@@ -404,14 +404,18 @@ static int exec_at(const struct shim *s, const struct helper_req *r,
 	return err;
 }
 
-static int spawn_helper(const struct shim *s, const struct call *c, const char *path,
-			char *const *hargv, char *const *henv)
+/* The helper spawned with the host's attributes and fa (the host's file
+ * actions, or those after the report's): its handle in *pid or
+ * c->pidfd. */
+static int spawn_helper(const struct shim *s, const struct call *c,
+			const posix_spawn_file_actions_t *fa, const char *path,
+			pid_t *pid, char *const *hargv, char *const *henv)
 {
 	if (c->pidfd)
-		return s->real->pidfd_spawn ? s->real->pidfd_spawn(c->pidfd, path, c->fa,
+		return s->real->pidfd_spawn ? s->real->pidfd_spawn(c->pidfd, path, fa,
 								   c->attr, hargv, henv)
 					    : ENOSYS;
-	return s->real->spawn(c->pid, path, c->fa, c->attr, hargv, henv);
+	return s->real->spawn(pid, path, fa, c->attr, hargv, henv);
 }
 
 /* The helper's argv (the request) and env (the job's, rewritten) in m. */
@@ -438,7 +442,10 @@ static int build(const struct shim *s, const struct call *c, const struct helper
 static int hand_over(const struct shim *s, const struct call *c, struct helper_req *r,
 		     const struct helper_pin *pin, struct call_mem *m)
 {
+	struct spawn_report rp = {.rfd = -1, .wfd = -1};
+	const posix_spawn_file_actions_t *fa = c->fa;
 	char **hargv, **henv;
+	pid_t pid = 0;
 	int err;
 
 	/* An absolute path or the cwd needs no fd (execveat ignores it). */
@@ -449,17 +456,26 @@ static int hand_over(const struct shim *s, const struct call *c, struct helper_r
 		r->dirfd = c->dirfd;
 		r->cloexec = flags & FD_CLOEXEC ? c->dirfd : -1;
 	}
+	if (c->kind == CALL_SPAWN)
+		report_open(&rp, &fa, r, m);
 	err = build(s, c, r, m, &hargv, &henv);
 	if (err)
+		return report_wait(&rp, err, 0, NULL);
+	if (c->kind == CALL_SPAWN) {
+		err = spawn_helper(s, c, fa, pin_spawn_path(s->cfg, pin, fa), &pid, hargv,
+				   henv);
+		if (err)
+			return helper_failed(s->cfg, r, report_wait(&rp, err, 0, NULL));
+		/* 0, or EAGAIN: the helper said why, as the line it wrote. */
+		err = report_wait(&rp, 0, pid, c->pidfd);
+		if (!err && c->pid && !c->pidfd)
+			*c->pid = pid;
 		return err;
-	if (c->kind == CALL_SPAWN)
-		err = spawn_helper(s, c, pin_spawn_path(s->cfg, pin, c->fa), hargv, henv);
-	else {
-		mem_before_exec(m);
-		err = r->dirfd >= 0 ? exec_at(s, r, pin, hargv, henv)
-				    : exec_helper(s, pin, hargv, henv);
-		mem_after_exec(m);
 	}
+	mem_before_exec(m);
+	err = r->dirfd >= 0 ? exec_at(s, r, pin, hargv, henv)
+			    : exec_helper(s, pin, hargv, henv);
+	mem_after_exec(m);
 	return err ? helper_failed(s->cfg, r, err) : 0;
 }
 

@@ -18,7 +18,7 @@ ALL += $(B)/libcordon.so
 # The exec path: what runs between a vfork and the exec, and in a signal
 # handler that starts a program. `make lint` checks what these objects (the
 # shim's own) call against shim/exec-path.allow: async-signal-safe only.
-SHIM_EXEC_PATH := shim/call.c shim/calls.c shim/exec.c shim/spawn.c shim/mem.c shim/pin.c \
+SHIM_EXEC_PATH := shim/call.c shim/calls.c shim/exec.c shim/spawn.c shim/mem.c shim/pin.c shim/report.c \
 		  shim/log.c shim/logfmt.c shim/actions.c shim/probe.c shim/path.c \
 		  shim/env.c shim/tier.c shim/policy.c shim/layout.c common/contract.c common/limits.c
 .PHONY: lint-exec-path

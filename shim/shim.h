@@ -322,6 +322,29 @@ const char *pin_spawn_path(const struct config *cfg, const struct helper_pin *p,
 int spawn_sim_cwd(const posix_spawn_file_actions_t *fa, int *cwd);
 /* Whether a file action could close or replace fd before the exec. */
 bool spawn_fa_touches(const posix_spawn_file_actions_t *fa, int fd);
+/* fa's actions after a dup2 of from onto to, in out, with memory of m;
+ * NULL when m is too small. */
+const posix_spawn_file_actions_t *
+spawn_fa_after_dup2(const posix_spawn_file_actions_t *fa, int from, int to,
+		    posix_spawn_file_actions_t *out, struct call_mem *m);
+
+/* report.c: a spawn that the caller's process limit may fail. The real
+ * spawn fails with EAGAIN when its fork does; here the helper is that
+ * fork, and the limit may refuse the sandbox's own two processes after
+ * the spawn returned. So when the limit is that near, the helper gets a
+ * pipe for --status-fd, and the spawn returns once the job started (the
+ * pipe's end) or with EAGAIN, the helper reaped, when it said "nproc". */
+struct spawn_report {
+	int rfd, wfd; /* -1: no report asked for */
+	posix_spawn_file_actions_t fa;
+};
+/* Asks for a report when the limit is near and fa leaves the pipe's read
+ * end alone: r->status_fd and *fa (fa's actions after the pipe's). */
+void report_open(struct spawn_report *rp, const posix_spawn_file_actions_t **fa,
+		 struct helper_req *r, struct call_mem *m);
+/* After the spawn (err: its result; pid or *pidfd: the helper): err, or
+ * EAGAIN when the helper said the limit refused the sandbox. */
+int report_wait(struct spawn_report *rp, int err, pid_t pid, const int *pidfd);
 
 /* log.c: the audit log of CORDON_LOG (docs/shim.md). A record says the
  * decision before the call is made; a failed call adds a "failed" record.

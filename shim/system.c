@@ -244,7 +244,9 @@ static FILE *do_popen(struct call *c, bool reading, bool cloexec)
 	if (pid > 0) /* started, but no stream to give back: reap it */
 		while (waitpid(pid, NULL, 0) < 0 && errno == EINTR)
 			;
-	errno = err;
+	/* glibc's popen says ENOMEM for a spawn its fork failed
+	 * (iopopen.c, spawn_failure): at the process limit too. */
+	errno = err == EAGAIN ? ENOMEM : err;
 	return NULL;
 }
 

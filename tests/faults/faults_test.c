@@ -551,6 +551,88 @@ static void test_tmpfs(void)
 	CU_ASSERT_EQUAL(access(host_file, F_OK), -1);
 }
 
+/* call's host as uid 64997 at ulimit -u limit, libcordon.so loaded when
+ * tier is given: its job prints its user namespace. */
+static void run_nproc(const char *call, int limit, const char *tier, struct tst_proc *r)
+{
+	static const char job[] = "'exec readlink /proc/self/ns/user'";
+	char script[4 * PATH_MAX], env[3 * PATH_MAX] = "";
+	char *argv[] = {"setpriv",	 "--reuid=64997",
+			"--regid=64997", "--clear-groups",
+			"bash",		 "-c",
+			script,		 NULL};
+	bool shell = strcmp(call, "system") == 0 || strcmp(call, "popen") == 0;
+
+	if (tier)
+		snprintf(env, sizeof(env),
+			 "env LD_PRELOAD=%s CORDON_TIER=%s CORDON_HELPER=%s ",
+			 tst_build("libcordon.so"), tier, tst_build("cordon-helper"));
+	snprintf(script, sizeof(script), "ulimit -u %d && exec %s%s -q %s%s%s", limit,
+		 env, host_of(call), shell ? "" : "/bin/sh sh -c ", job,
+		 shell ? " r" : "");
+	struct tst_opts o = {.timeout_ms = 10000};
+	CU_ASSERT_EQUAL_FATAL(tst_run(argv, &o, r), 0);
+}
+
+/* The caller's process limit (RLIMIT_NPROC) counts the sandbox's init and
+ * job besides the helper, the spawn's own child. A spawn they do not fit
+ * under fails as the real call fails at its limit: posix_spawn[p] EAGAIN,
+ * system 127, popen NULL with glibc's ENOMEM; with the line. An exec has
+ * no such failure (the real one needs no process): its job exits 125.
+ * As a uid of its own, the host its only process: plainly at ulimit -u 1,
+ * with cordon at 2 and 3 (where the helper's init, then the job, is the
+ * one refused); at 4 the job runs, in a user namespace of its own. */
+static void test_nproc(void)
+{
+	static const char *const nproc_calls[] = {"spawn", "spawnp", "system",
+						  "popen", "execve", NULL};
+	/* What each host sees plainly at ulimit -u 1; execve's at 2 runs. */
+	static const char *const plainly[] = {"errno=EAGAIN\n", "errno=EAGAIN\n",
+					      "exit 127\n", "errno=ENOMEM\n", NULL};
+	static const char line[] =
+	    "cordon: cannot start the sandbox: the process limit "
+	    "(RLIMIT_NPROC %d) is reached; cordon needs 2 "
+	    "processes per job besides the job (raise ulimit -u)\n";
+	char host_ns[64] = "", want[256];
+	ssize_t n = readlink("/proc/self/ns/user", host_ns, sizeof(host_ns) - 1);
+	struct tst_proc plain, r;
+
+	if (!tst_is_root()) {
+		tst_skip(
+		    "a process limit of a uid of its own: switching to it needs root "
+		    "(the root run covers it)");
+		return;
+	}
+	CU_ASSERT_FATAL(n > 0);
+	for (const char *const *c = nproc_calls; *c; c++) {
+		bool exec = strcmp(*c, "execve") == 0;
+		run_nproc(*c, exec ? 2 : 1, NULL, &plain);
+		if (exec)
+			CU_ASSERT_PTR_NOT_NULL(strstr(plain.out, "exit 0\n"));
+		if (!exec)
+			CU_ASSERT_STRING_EQUAL(plain.out, plainly[c - nproc_calls]);
+		for (int limit = 2; limit <= 3; limit++) {
+			const char *tier = limit == 2 ? "hardened" : "lockdown";
+			run_nproc(*c, limit, tier, &r);
+			CU_ASSERT_STRING_EQUAL(r.out, exec ? "exit 125\n" : plain.out);
+			snprintf(want, sizeof(want), line, limit);
+			CU_ASSERT_STRING_EQUAL(r.err, want);
+			if (strcmp(r.out, exec ? "exit 125\n" : plain.out) ||
+			    strcmp(r.err, want))
+				printf("\n    %s at %d: %s%s (plainly: %s)", *c, limit,
+				       r.out, r.err, plain.out);
+			tst_proc_free(&r);
+		}
+		tst_proc_free(&plain);
+		run_nproc(*c, 4, "hardened", &r);
+		CU_ASSERT_PTR_NOT_NULL(strstr(r.out, "user:["));
+		CU_ASSERT_PTR_NULL(strstr(r.out, host_ns));
+		CU_ASSERT_PTR_NOT_NULL(strstr(r.out, "exit 0\n"));
+		CU_ASSERT_STRING_EQUAL(r.err, "");
+		tst_proc_free(&r);
+	}
+}
+
 static CU_TestInfo tests[] = {
     {"helper missing or not executable", test_helper_missing},
     {"helper empty, garbage or cut short", test_helper_broken},
@@ -564,6 +646,7 @@ static CU_TestInfo tests[] = {
     {"host out of fds, job inherits them", test_out_of_fds_inherited},
     {"host out of fds, ENOEXEC", test_out_of_fds_enoexec},
     {"host out of memory", test_out_of_memory},
+    {"host at its process limit", test_nproc},
     {"E2BIG", test_e2big},
     {"E2BIG by the helper's arguments", test_e2big_edge},
     {"lockdown tmpfs", test_tmpfs},

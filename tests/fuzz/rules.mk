@@ -17,7 +17,7 @@ FUZZ_LINK_path := shim/path.c
 FUZZ_LINK_args := common/contract.c common/limits.c tests/lib/hcmd.c
 FUZZ_LINK_roundtrip := common/contract.c common/limits.c
 FUZZ_LINK_fmt := helper/fmt.c
-FUZZ_LINK_pathreal := shim/call.c shim/mem.c shim/pin.c shim/actions.c shim/probe.c \
+FUZZ_LINK_pathreal := shim/call.c shim/mem.c shim/pin.c shim/actions.c shim/report.c shim/probe.c \
 		      shim/path.c shim/env.c shim/log.c shim/logfmt.c shim/tier.c \
 		      shim/policy.c shim/layout.c common/contract.c common/limits.c
 

@@ -5,7 +5,7 @@ SHIM_PURE := shim/tier.c shim/path.c shim/env.c shim/probe.c shim/mem.c shim/cal
 	     common/contract.c common/limits.c
 TEST_SRCS += $(SHIM_PURE) $(sort $(wildcard tests/shim/*.c))
 # The pipeline, in-process with fake real functions (tests/shim/pipeline_test.c).
-TEST_SRCS += shim/call.c shim/pin.c shim/log.c shim/actions.c shim/layout.c
+TEST_SRCS += shim/call.c shim/pin.c shim/log.c shim/actions.c shim/layout.c shim/report.c
 TEST_DEPS += $(B)/libcordon.so $(B)/cordon $(B)/tests/shim/early.so
 
 # A preload whose constructor runs before the shim's and starts programs.
