@@ -405,16 +405,16 @@ static int exec_at(const struct shim *s, const struct helper_req *r,
 }
 
 /* The helper spawned with the host's attributes and fa (the host's file
- * actions, or those after the report's): its handle in *pid or
- * c->pidfd. */
+ * actions, or those after the report's): its handle in *pid, or in
+ * *pidfd for the pidfd spawns. */
 static int spawn_helper(const struct shim *s, const struct call *c,
 			const posix_spawn_file_actions_t *fa, const char *path,
-			pid_t *pid, char *const *hargv, char *const *henv)
+			pid_t *pid, int *pidfd, char *const *hargv, char *const *henv)
 {
 	if (c->pidfd)
-		return s->real->pidfd_spawn ? s->real->pidfd_spawn(c->pidfd, path, fa,
-								   c->attr, hargv, henv)
-					    : ENOSYS;
+		return s->real->pidfd_spawn
+			   ? s->real->pidfd_spawn(pidfd, path, fa, c->attr, hargv, henv)
+			   : ENOSYS;
 	return s->real->spawn(pid, path, fa, c->attr, hargv, henv);
 }
 
@@ -446,7 +446,7 @@ static int hand_over(const struct shim *s, const struct call *c, struct helper_r
 	const posix_spawn_file_actions_t *fa = c->fa;
 	char **hargv, **henv;
 	pid_t pid = 0;
-	int err;
+	int pidfd = -1, err;
 
 	/* An absolute path or the cwd needs no fd (execveat ignores it). */
 	if (c->kind == CALL_EXEC && c->dirfd != AT_FDCWD && *r->path != '/') {
@@ -462,13 +462,16 @@ static int hand_over(const struct shim *s, const struct call *c, struct helper_r
 	if (err)
 		return report_wait(&rp, err, 0, NULL);
 	if (c->kind == CALL_SPAWN) {
-		err = spawn_helper(s, c, fa, pin_spawn_path(s->cfg, pin, fa), &pid, hargv,
-				   henv);
+		err = spawn_helper(s, c, fa, pin_spawn_path(s->cfg, pin, fa), &pid,
+				   &pidfd, hargv, henv);
 		if (err)
 			return helper_failed(s->cfg, r, report_wait(&rp, err, 0, NULL));
-		/* 0, or EAGAIN: the helper said why, as the line it wrote. */
-		err = report_wait(&rp, 0, pid, c->pidfd);
-		if (!err && c->pid && !c->pidfd)
+		/* 0, or EAGAIN: the helper said why, as the line it wrote. The
+		 * caller's handle is written only for a spawn that stands. */
+		err = report_wait(&rp, 0, pid, c->pidfd ? &pidfd : NULL);
+		if (!err && c->pidfd)
+			*c->pidfd = pidfd;
+		else if (!err && c->pid)
 			*c->pid = pid;
 		return err;
 	}
