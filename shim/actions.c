@@ -41,7 +41,8 @@ struct fa_action {
 		} closefrom;
 	} u;
 };
-_Static_assert(sizeof(struct fa_action) == 32, "glibc's struct __spawn_action");
+_Static_assert(sizeof(struct fa_action) == FA_ACTION_SIZE,
+	       "glibc's struct __spawn_action");
 enum { FA_CLOSE, FA_DUP2, FA_OPEN, FA_CHDIR, FA_FCHDIR, FA_CLOSEFROM, FA_TCSETPGRP };
 
 /* What a child fd the actions touched refers to: our O_PATH copy of an
@@ -182,6 +183,25 @@ int spawn_sim_cwd(const posix_spawn_file_actions_t *fa, int *cwd)
 		return err;
 	}
 	*cwd = s.cwd;
+	return 0;
+}
+
+void spawn_fa_own(posix_spawn_file_actions_t *fa, void *mem, int cap)
+{
+	memset(fa, 0, sizeof(*fa));
+	fa->__allocated = cap;
+	fa->__actions = mem;
+}
+
+int spawn_fa_add(posix_spawn_file_actions_t *fa, int fd, int newfd)
+{
+	struct fa_action *a = (struct fa_action *)fa->__actions;
+
+	if (fa->__used == fa->__allocated)
+		return ENOMEM;
+	a[fa->__used++] = newfd < 0
+			      ? (struct fa_action){.tag = FA_CLOSE, .u.close = {fd}}
+			      : (struct fa_action){.tag = FA_DUP2, .u.dup2 = {fd, newfd}};
 	return 0;
 }
 

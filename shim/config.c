@@ -59,6 +59,18 @@ static const struct sym syms[] = {
     {"pclose", NULL, (void **)&real.pclose},
 };
 
+/* snprintf(dst, size, "%s", src) without stdio's machinery, which every
+ * load would run: src cut to fit, its whole length returned. */
+static size_t put(char *dst, size_t size, const char *src)
+{
+	size_t n = strlen(src);
+	size_t k = n < size ? n : size - 1;
+
+	memcpy(dst, src, k);
+	dst[k] = '\0';
+	return n;
+}
+
 /* "2.36" -> 2036: glibc's versions are MAJOR.MINOR. */
 static unsigned version_num(const char *v)
 {
@@ -160,7 +172,7 @@ static void read_tmp_size(void)
 	if (tmp_size_ok(v) && strlen(v) < sizeof(cfg.tmp_size))
 		memcpy(cfg.tmp_size, v, strlen(v) + 1);
 	else
-		snprintf(cfg.tmp_size_bad, sizeof(cfg.tmp_size_bad), "%s", v);
+		put(cfg.tmp_size_bad, sizeof(cfg.tmp_size_bad), v);
 }
 
 /* CORDON_ORPHANS: "kill", or unset/empty; anything else refuses every job
@@ -174,7 +186,7 @@ static void read_orphans(void)
 	if (orphans_ok(v))
 		cfg.orphans_kill = true;
 	else
-		snprintf(cfg.orphans_bad, sizeof(cfg.orphans_bad), "%s", v);
+		put(cfg.orphans_bad, sizeof(cfg.orphans_bad), v);
 }
 
 /* CORDON_CGROUP: an absolute canonical path, or unset/empty; anything
@@ -189,7 +201,7 @@ static void read_cgroup(void)
 	if (cgroup_ok(v))
 		memcpy(cfg.cgroup, v, strlen(v) + 1);
 	else
-		snprintf(cfg.cgroup_bad, sizeof(cfg.cgroup_bad), "%s", v);
+		put(cfg.cgroup_bad, sizeof(cfg.cgroup_bad), v);
 }
 
 /* realpath(3) of a path that may not exist yet: the longest part that
@@ -290,7 +302,7 @@ static void read_policy(void)
 		if (!v)
 			continue;
 		*(bool *)((char *)&cfg + vars[i].set) = true;
-		snprintf((char *)&cfg + vars[i].raw, PATHS_LEN + 1, "%s", v);
+		put((char *)&cfg + vars[i].raw, PATHS_LEN + 1, v);
 		if (!read_paths(v, (char *)&cfg + vars[i].off, vars[i].ok) &&
 		    !cfg.policy_bad[0])
 			snprintf(cfg.policy_bad, sizeof(cfg.policy_bad), "%s='%.200s'",
@@ -303,9 +315,9 @@ static void read_policy(void)
 static void find_real(const char *self)
 {
 	if (!realpath(cfg.helper, cfg.helper_real))
-		snprintf(cfg.helper_real, sizeof(cfg.helper_real), "%s", cfg.helper);
+		put(cfg.helper_real, sizeof(cfg.helper_real), cfg.helper);
 	if (self && !realpath(self, cfg.self_real))
-		snprintf(cfg.self_real, sizeof(cfg.self_real), "%s", self);
+		put(cfg.self_real, sizeof(cfg.self_real), self);
 }
 
 /* CORDON_LIMITS: a list of limits (common/limits.h); one that is not
@@ -337,8 +349,7 @@ static void read_loader(void)
 
 	for (size_t i = 0; i < sizeof(v) / sizeof(v[0]); i++) {
 		const char *s = env_get(v[i].name);
-		if (s && (size_t)snprintf((char *)&cfg + v[i].off, v[i].size, "%s", s) >=
-			     v[i].size)
+		if (s && (size_t)put((char *)&cfg + v[i].off, v[i].size, s) >= v[i].size)
 			cfg.ld_too_long = true;
 	}
 }
@@ -364,7 +375,7 @@ __attribute__((noinline)) static void set_helper_relative(const char *path)
 {
 	char abs[PATH_MAX];
 
-	snprintf(cfg.helper, sizeof(cfg.helper), "%s", realpath(path, abs) ? abs : path);
+	put(cfg.helper, sizeof(cfg.helper), realpath(path, abs) ? abs : path);
 }
 
 static void set_helper(const char *path)
@@ -374,7 +385,7 @@ static void set_helper(const char *path)
 	if (*path != '/')
 		set_helper_relative(path);
 	else
-		snprintf(cfg.helper, sizeof(cfg.helper), "%s", path);
+		put(cfg.helper, sizeof(cfg.helper), path);
 }
 
 /* The one next to the file itself, not to a symlink that named it. */
@@ -383,7 +394,7 @@ __attribute__((noinline)) static void set_helper_near(const char *self)
 	char near[PATH_MAX];
 
 	if (!realpath(self, near))
-		snprintf(near, sizeof(near), "%s", self);
+		put(near, sizeof(near), self);
 	char *slash = strrchr(near, '/');
 	snprintf(slash ? slash + 1 : near,
 		 sizeof(near) - (size_t)(slash ? slash + 1 - near : 0), "cordon-helper");

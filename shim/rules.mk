@@ -9,7 +9,7 @@ $(eval $(call OBJ_FLAVOUR,so,SHIM_COMPILE,shim/rules.mk $(PATHS_STAMP)))
 SHIM_OBJS := $(call objs,so,$(SHIM_SRCS))
 
 $(B)/libcordon.so: $(SHIM_OBJS) shim/exports.map shim/rules.mk
-	$(CC) $(BASE_CFLAGS) $(CFLAGS) -fPIC -shared -o $@ $(SHIM_OBJS) \
+	$(CC) $(BASE_CFLAGS) $(CFLAGS) -fPIC -shared -nostartfiles -o $@ $(SHIM_OBJS) \
 	  $(BASE_LDFLAGS) $(LDFLAGS) \
 	  -Wl,--version-script=shim/exports.map -Wl,--no-undefined -ldl -lpthread
 
@@ -18,7 +18,7 @@ ALL += $(B)/libcordon.so
 # The exec path: what runs between a vfork and the exec, and in a signal
 # handler that starts a program. `make lint` checks what these objects (the
 # shim's own) call against shim/exec-path.allow: async-signal-safe only.
-SHIM_EXEC_PATH := shim/call.c shim/calls.c shim/exec.c shim/spawn.c shim/mem.c shim/pin.c shim/report.c \
+SHIM_EXEC_PATH := shim/call.c shim/calls.c shim/exec.c shim/spawn.c shim/mem.c shim/pin.c shim/report.c shim/str.c \
 		  shim/log.c shim/logfmt.c shim/actions.c shim/probe.c shim/path.c \
 		  shim/env.c shim/tier.c shim/policy.c shim/layout.c common/contract.c common/limits.c
 .PHONY: lint-exec-path
@@ -46,3 +46,7 @@ install-shim: all
 	chmod 0755 $(DESTDIR)$(BINDIR)/cordon
 uninstall-shim:
 	rm -f $(DESTDIR)$(LIBDIR)/libcordon.so $(DESTDIR)$(BINDIR)/cordon
+
+# The shim's own string functions (shim/str.c): no builtins, so that none
+# of their loops is compiled into a call of itself.
+$(call objs,so,shim/str.c): SHIM_COMPILE += -fno-builtin -fno-tree-loop-distribute-patterns

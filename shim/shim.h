@@ -322,6 +322,14 @@ const char *pin_spawn_path(const struct config *cfg, const struct helper_pin *p,
 int spawn_sim_cwd(const posix_spawn_file_actions_t *fa, int *cwd);
 /* Whether a file action could close or replace fd before the exec. */
 bool spawn_fa_touches(const posix_spawn_file_actions_t *fa, int fd);
+/* A file actions object over mem, room for cap actions of FA_ACTION_SIZE
+ * bytes each (glibc's layout; destroy it by dropping mem), and a dup2 of
+ * fd onto newfd added to it (newfd -1: a close of fd); ENOMEM when full.
+ * Without glibc's posix_spawn_file_actions_*: a symbol less to bind at
+ * every load each. */
+enum { FA_ACTION_SIZE = 32 };
+void spawn_fa_own(posix_spawn_file_actions_t *fa, void *mem, int cap);
+int spawn_fa_add(posix_spawn_file_actions_t *fa, int fd, int newfd);
 /* fa's actions after a dup2 of from onto to, in out, with memory of m;
  * NULL when m is too small. */
 const posix_spawn_file_actions_t *
