@@ -214,12 +214,11 @@ spawn_fa_after_dup2(const posix_spawn_file_actions_t *fa, int from, int to,
 
 	if (!a)
 		return NULL;
-	a[0] = (struct fa_action){.tag = FA_DUP2, .u.dup2 = {from, to}};
+	spawn_fa_own(out, a, n + 1);
+	spawn_fa_add(out, from, to);
 	if (n)
 		memcpy(a + 1, fa->__actions, (size_t)n * sizeof(*a));
-	memset(out, 0, sizeof(*out));
-	out->__allocated = out->__used = n + 1;
-	out->__actions = (void *)a;
+	out->__used = n + 1;
 	return out;
 }
 
