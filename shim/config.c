@@ -5,8 +5,8 @@
 
 #include <dlfcn.h>
 #include <stddef.h>
-#include <gnu/libc-version.h>
 #include <limits.h>
+#include <link.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -27,8 +27,14 @@
 
 enum { PROC_USER_INIT_INO = 0xEFFFFFFDU };
 
-/* Defined in this order, GCC lays out real first, then cfg: real and
- * cfg's first fields, which every load writes, share a page (shim.h). */
+/* link.h's, for make lint: cppcheck reads no system header. */
+#ifndef ElfW
+#define ElfW(type) Elf64_##type
+#endif
+
+/* Defined in this order, GCC lays out real first, then cfg: real, cfg's
+ * first fields and its strings, which every load writes, share a page with
+ * the variables defined below them (shim.h). */
 static struct config cfg;
 static struct real_fns real;
 static const struct shim the_shim = {&cfg, &real};
@@ -71,38 +77,152 @@ static size_t put(char *dst, size_t size, const char *src)
 	return n;
 }
 
-/* "2.36" -> 2036: glibc's versions are MAJOR.MINOR. */
-static unsigned version_num(const char *v)
+/* The strings read at load go one after another into cfg.strs, each
+ * within its own size (shim.h: the sizes add up to it). */
+static char *room(void)
 {
-	unsigned major = 0, minor = 0;
+	return cfg.strs + cfg.strs_used;
+}
 
-	while (*v >= '0' && *v <= '9')
-		major = major * 10 + (unsigned)(*v++ - '0');
-	if (*v == '.')
-		v++;
-	while (*v >= '0' && *v <= '9')
-		minor = minor * 10 + (unsigned)(*v++ - '0');
-	return major * 1000 + minor;
+static const char *take(char *s)
+{
+	cfg.strs_used += strlen(s) + 1;
+	return s;
+}
+
+/* src, cut to size - 1 bytes, into cfg.strs; its whole length into *len. */
+static const char *keep(const char *src, size_t size, size_t *len)
+{
+	size_t n = put(room(), size, src);
+
+	if (len)
+		*len = n;
+	return take(room());
+}
+
+static void strs_init(void)
+{
+	cfg.helper = cfg.tmp_size = cfg.cgroup = "";
+	cfg.ld_preload = cfg.ld_audit = cfg.ld_library_path = cfg.self_real = "";
+}
+
+enum { NSYMS = sizeof(syms) / sizeof(syms[0]) };
+
+/* What one pass over the loaded objects finds: this library's file name
+ * as the loader opened it, and which of the symbol versions looked up
+ * below another object defines. Read from memory the loader has already
+ * touched (dynamic sections, version definitions, their names), where
+ * gnu_get_libc_version and dladdr would each fault in a page of libc's in
+ * every process. */
+static struct {
+	const char *self;
+	bool versions_seen; /* some object defines versions */
+	struct version {
+		const char *name;
+		ElfW(Word) hash;
+		bool defined;
+	} want[NSYMS]; /* each version of syms once */
+	size_t nwant;
+} objs;
+
+/* The ELF hash (System V ABI), which a version definition carries. */
+static ElfW(Word) elf_hash(const char *s)
+{
+	ElfW(Word) h = 0;
+
+	while (*s) {
+		h = (h << 4) + (unsigned char)*s++;
+		h = (h ^ ((h & 0xf0000000U) >> 24)) & 0x0fffffffU;
+	}
+	return h;
+}
+
+static struct version *version_of(const char *name)
+{
+	for (size_t i = 0; i < objs.nwant; i++)
+		if (strcmp(objs.want[i].name, name) == 0)
+			return &objs.want[i];
+	return NULL;
+}
+
+/* An address in a dynamic entry: glibc makes some absolute in place
+ * (DT_STRTAB), leaves others relative to the object (DT_VERDEF). */
+static const void *dyn_addr(ElfW(Addr) base, ElfW(Addr) a)
+{
+	return (const void *)(a < base ? a + base : a);
+}
+
+/* The versions one object defines. */
+static void see_versions(ElfW(Addr) base, const ElfW(Dyn) * dyn)
+{
+	ElfW(Addr) strtab = 0, verdef = 0;
+
+	for (; dyn->d_tag != DT_NULL; dyn++) {
+		if (dyn->d_tag == DT_STRTAB)
+			strtab = dyn->d_un.d_ptr;
+		else if (dyn->d_tag == DT_VERDEF)
+			verdef = dyn->d_un.d_ptr;
+	}
+	if (!strtab || !verdef)
+		return;
+	objs.versions_seen = true;
+	const char *names = dyn_addr(base, strtab);
+	for (const ElfW(Verdef) *d = dyn_addr(base, verdef);;
+	     d = (const ElfW(Verdef) *)((const char *)d + d->vd_next)) {
+		const ElfW(Verdaux) *a =
+		    (const ElfW(Verdaux) *)((const char *)d + d->vd_aux);
+		for (size_t i = 0; i < objs.nwant; i++)
+			if (d->vd_hash == objs.want[i].hash &&
+			    strcmp(names + a->vda_name, objs.want[i].name) == 0)
+				objs.want[i].defined = true;
+		if (!d->vd_next)
+			return;
+	}
+}
+
+static int see_object(struct dl_phdr_info *info, size_t size, void *data)
+{
+	ElfW(Addr) base = info->dlpi_addr, me = (ElfW(Addr))data;
+	const ElfW(Dyn) *dyn = NULL;
+	bool ours = false;
+
+	(void)size;
+	for (ElfW(Half) i = 0; i < info->dlpi_phnum; i++) {
+		const ElfW(Phdr) *ph = &info->dlpi_phdr[i];
+		if (ph->p_type == PT_LOAD && me - (base + ph->p_vaddr) < ph->p_memsz)
+			ours = true;
+		else if (ph->p_type == PT_DYNAMIC)
+			dyn = (const ElfW(Dyn) *)(base + ph->p_vaddr);
+	}
+	if (ours)
+		objs.self = info->dlpi_name;
+	else if (dyn)
+		see_versions(base, dyn);
+	return 0;
+}
+
+static void see_objects(void)
+{
+	for (size_t i = 0; i < NSYMS; i++)
+		if (syms[i].version && !version_of(syms[i].version)) {
+			struct version *v = &objs.want[objs.nwant++];
+			v->name = syms[i].version;
+			v->hash = elf_hash(v->name);
+		}
+	dl_iterate_phdr(see_object, (void *)see_objects);
 }
 
 /* A failed lookup costs ld.so an error message (malloc, ~8 us here) in
- * every process: symbols of a newer glibc than the running one are not
- * looked up at all. */
-static bool libc_has(const char *version, unsigned running)
-{
-	return !version || strncmp(version, "GLIBC_", 6) != 0 ||
-	       running >= version_num(version + 6);
-}
-
+ * every process: a symbol of a version no other object defines (glibc
+ * 2.39's pidfd_spawn on an older glibc) is not looked up at all. Where no
+ * object defines versions, everything is asked all the same. */
 static void resolve_real(void)
 {
-	unsigned running = version_num(gnu_get_libc_version());
-
-	for (size_t i = 0; i < sizeof(syms) / sizeof(syms[0]); i++)
-		if (libc_has(syms[i].version, running))
-			*syms[i].slot = syms[i].version ? dlvsym(RTLD_NEXT, syms[i].name,
-								 syms[i].version)
-							: dlsym(RTLD_NEXT, syms[i].name);
+	for (size_t i = 0; i < NSYMS; i++)
+		if (!syms[i].version)
+			*syms[i].slot = dlsym(RTLD_NEXT, syms[i].name);
+		else if (version_of(syms[i].version)->defined || !objs.versions_seen)
+			*syms[i].slot = dlvsym(RTLD_NEXT, syms[i].name, syms[i].version);
 }
 
 /* The host's CORDON_* and LD_* variables, found in one pass over environ at
@@ -169,8 +289,8 @@ static void read_tmp_size(void)
 
 	if (!v || !*v)
 		return; /* empty: unset, the kernel's default */
-	if (tmp_size_ok(v) && strlen(v) < sizeof(cfg.tmp_size))
-		memcpy(cfg.tmp_size, v, strlen(v) + 1);
+	if (tmp_size_ok(v) && strlen(v) <= TMP_SIZE_MAX)
+		cfg.tmp_size = keep(v, TMP_SIZE_MAX + 1, NULL);
 	else
 		put(cfg.tmp_size_bad, sizeof(cfg.tmp_size_bad), v);
 }
@@ -199,7 +319,7 @@ static void read_cgroup(void)
 	if (!v || !*v)
 		return;
 	if (cgroup_ok(v))
-		memcpy(cfg.cgroup, v, strlen(v) + 1);
+		cfg.cgroup = keep(v, CGROUP_LEN, NULL);
 	else
 		put(cfg.cgroup_bad, sizeof(cfg.cgroup_bad), v);
 }
@@ -310,14 +430,17 @@ static void read_policy(void)
 	}
 }
 
-/* The files no writable path may hold: needed only where jobs are
+/* The file no writable path may hold: needed only where jobs are
  * sandboxed (realpath costs a readlink per component, at load). */
 static void find_real(const char *self)
 {
-	if (!realpath(cfg.helper, cfg.helper_real))
-		put(cfg.helper_real, sizeof(cfg.helper_real), cfg.helper);
-	if (self && !realpath(self, cfg.self_real))
-		put(cfg.self_real, sizeof(cfg.self_real), self);
+	char *dst = room(); /* SELF_REAL_LEN is PATH_MAX, realpath's most */
+
+	if (!self)
+		return;
+	if (!realpath(self, dst))
+		put(dst, SELF_REAL_LEN, self);
+	cfg.self_real = take(dst);
 }
 
 /* CORDON_LIMITS: a list of limits (common/limits.h); one that is not
@@ -341,26 +464,21 @@ static void read_loader(void)
 		const char *name;
 		size_t off, size;
 	} v[] = {
-	    {"LD_PRELOAD", offsetof(struct config, ld_preload), sizeof(cfg.ld_preload)},
-	    {"LD_AUDIT", offsetof(struct config, ld_audit), sizeof(cfg.ld_audit)},
+	    {"LD_PRELOAD", offsetof(struct config, ld_preload), LD_PRELOAD_LEN},
+	    {"LD_AUDIT", offsetof(struct config, ld_audit), LD_AUDIT_LEN},
 	    {"LD_LIBRARY_PATH", offsetof(struct config, ld_library_path),
-	     sizeof(cfg.ld_library_path)},
+	     LD_LIBRARY_PATH_LEN},
 	};
 
 	for (size_t i = 0; i < sizeof(v) / sizeof(v[0]); i++) {
 		const char *s = env_get(v[i].name);
-		if (s && (size_t)put((char *)&cfg + v[i].off, v[i].size, s) >= v[i].size)
+		size_t len;
+		if (!s)
+			continue;
+		*(const char **)((char *)&cfg + v[i].off) = keep(s, v[i].size, &len);
+		if (len >= v[i].size)
 			cfg.ld_too_long = true;
 	}
-}
-
-static const char *self_path(void)
-{
-	Dl_info info;
-
-	if (!dladdr((void *)read_floor, &info) || !info.dli_fname)
-		return NULL;
-	return info.dli_fname;
 }
 
 /* Every process that loads the shim runs what follows: the PATH_MAX
@@ -375,7 +493,7 @@ __attribute__((noinline)) static void set_helper_relative(const char *path)
 {
 	char abs[PATH_MAX];
 
-	put(cfg.helper, sizeof(cfg.helper), realpath(path, abs) ? abs : path);
+	cfg.helper = keep(realpath(path, abs) ? abs : path, HELPER_LEN, NULL);
 }
 
 static void set_helper(const char *path)
@@ -385,7 +503,7 @@ static void set_helper(const char *path)
 	if (*path != '/')
 		set_helper_relative(path);
 	else
-		put(cfg.helper, sizeof(cfg.helper), path);
+		cfg.helper = keep(path, HELPER_LEN, NULL);
 }
 
 /* The one next to the file itself, not to a symlink that named it. */
@@ -395,9 +513,8 @@ __attribute__((noinline)) static void set_helper_near(const char *self)
 
 	if (!realpath(self, near))
 		put(near, sizeof(near), self);
-	char *slash = strrchr(near, '/');
-	snprintf(slash ? slash + 1 : near,
-		 sizeof(near) - (size_t)(slash ? slash + 1 - near : 0), "cordon-helper");
+	char *slash = strrchr(near, '/'), *base = slash ? slash + 1 : near;
+	put(base, sizeof(near) - (size_t)(base - near), "cordon-helper");
 	set_helper(near);
 }
 
@@ -423,13 +540,12 @@ static void find_helper(const char *self)
 static void add_preload_id(const char *w, size_t len, size_t *used)
 {
 	if (cfg.preload.n == sizeof(cfg.preload.names) / sizeof(cfg.preload.names[0]) ||
-	    *used + len + 1 > sizeof(cfg.preload_buf) ||
-	    preload_is_ours(&cfg.preload, w, len))
+	    *used + len + 1 > PRELOAD_IDS_LEN || preload_is_ours(&cfg.preload, w, len))
 		return;
-	char *dst = cfg.preload_buf + *used;
+	char *dst = room();
 	memcpy(dst, w, len);
 	dst[len] = '\0';
-	cfg.preload.names[cfg.preload.n++] = dst;
+	cfg.preload.names[cfg.preload.n++] = take(dst);
 	*used += len + 1;
 }
 
@@ -547,11 +663,13 @@ static void load(void)
 	 * cannot ptrace it or read its /proc/PID/mem. */
 	if (sys_prctl(PR_SET_DUMPABLE, 0) < 0)
 		shim_say((const char *[]){"cannot make the host non-dumpable", NULL});
+	strs_init();
+	see_objects();
 	resolve_real();
 	/* setuid/setgid: ld.so already restricts preloading; stay inert. */
 	if (getauxval(AT_SECURE))
 		return;
-	self = self_path();
+	self = objs.self && *objs.self ? objs.self : NULL;
 	scan_env();
 	read_floor();
 	read_tmp_size();

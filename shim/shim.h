@@ -111,10 +111,21 @@ struct real_fns {
 	FILE *(*popen)(const char *, const char *);
 	int (*pclose)(FILE *);
 };
+/* The most each string read at load may hold, its NUL included. */
+enum {
+	HELPER_LEN = 4096,
+	LD_PRELOAD_LEN = 4096,
+	LD_AUDIT_LEN = 1024,
+	LD_LIBRARY_PATH_LEN = 4096,
+	PRELOAD_IDS_LEN = 1024, /* the preload words that load us, together */
+	SELF_REAL_LEN = 4096,
+	STRS_LEN = HELPER_LEN + TMP_SIZE_MAX + 1 + CGROUP_LEN + LD_PRELOAD_LEN +
+		   LD_AUDIT_LEN + LD_LIBRARY_PATH_LEN + PRELOAD_IDS_LEN + SELF_REAL_LEN,
+};
 /* Every process that loads the shim fills this at load (config.c), in its
  * bss: what every load writes comes first, so that the load touches as few
- * pages as it can; the large buffers, each written only when its variable
- * is set or a job is sandboxed, follow. */
+ * pages as it can (a page fault each, in every process); the large
+ * buffers, each written only when its variable is bad or set, follow. */
 struct config {
 	bool active;	  /* false: setuid/setgid: pass through */
 	enum tier floor;  /* CORDON_TIER at load; TIER_BAD: see floor_bad */
@@ -128,13 +139,21 @@ struct config {
 	bool limits_set;
 	bool writable_set, hidden_set;
 	struct preload_ids preload;
-	struct limits limits;		 /* CORDON_LIMITS at load */
-	char tmp_size[TMP_SIZE_MAX + 1]; /* CORDON_TMP_SIZE at load, checked; "" */
-	char preload_buf[1024];
-	char helper[4096];
+	struct limits limits; /* CORDON_LIMITS at load */
+	/* The strings read at load, never NULL ("" when unset), each kept in
+	 * strs after the one before (a fixed array each would spread the few
+	 * bytes the usual load writes over pages of their own). */
+	const char *helper;   /* absolute */
+	const char *tmp_size; /* CORDON_TMP_SIZE at load, checked */
+	const char *cgroup;   /* CORDON_CGROUP at load, checked */
 	/* The loader's variables at load, what later hosts start with
 	 * (layout.c). */
-	char ld_preload[4096], ld_audit[1024], ld_library_path[4096];
+	const char *ld_preload, *ld_audit, *ld_library_path;
+	/* This library's file, its symbolic links resolved: no writable
+	 * path may hold it; "" when no job is sandboxed. */
+	const char *self_real;
+	size_t strs_used;
+	char strs[STRS_LEN];
 	/* A bad value of a variable: the value (its head) and why. */
 	char floor_bad[64];
 	char tmp_size_bad[64]; /* the value when it is not a size; "" otherwise */
@@ -143,14 +162,10 @@ struct config {
 	char limits_bad[LIMITS_LEN + 64]; /* the value and why, when not a list */
 	/* policy_bad: the variable and its value when one is not a list. */
 	char policy_bad[256];
-	char cgroup[CGROUP_LEN]; /* CORDON_CGROUP at load, checked; "" */
 	/* CORDON_WRITABLE, CORDON_HIDDEN at load, canonical (docs/shim.md). */
 	char writable[PATHS_LEN + 1], hidden[PATHS_LEN + 1];
 	/* ... as given: the job's env inherits them, which narrows nothing. */
 	char writable_raw[PATHS_LEN + 1], hidden_raw[PATHS_LEN + 1];
-	/* The helper's and this library's files, their symbolic links
-	 * resolved: no writable path may hold them. */
-	char helper_real[4096], self_real[4096];
 };
 
 /* layout.c: the names the helper and this library depend on (every

@@ -8,6 +8,7 @@
 
 #include <errno.h>
 #include <fcntl.h>
+#include <limits.h>
 #include <setjmp.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -101,6 +102,7 @@ static struct real_fns fakes = {.execve = fake_execve,
 				.pidfd_spawnp = fake_pidfd_spawn};
 static struct config cfg;
 static const struct shim fake_shim = {&cfg, &fakes};
+static char helper[PATH_MAX];
 
 /* The job's env as a host hands it over, and what the helper must get. */
 static char *env[] = {"A=1", "CORDON_TIER=hardened", "LD_PRELOAD=/x/libcordon.so:/o.so",
@@ -113,7 +115,10 @@ static void configure(enum tier floor)
 	cfg.active = true;
 	cfg.floor = floor;
 	cfg.inside = TIER_NONE;
-	snprintf(cfg.helper, sizeof(cfg.helper), "%s", tst_build("cordon-helper"));
+	snprintf(helper, sizeof(helper), "%s", tst_build("cordon-helper"));
+	cfg.helper = helper;
+	cfg.tmp_size = cfg.cgroup = cfg.self_real = "";
+	cfg.ld_preload = cfg.ld_audit = cfg.ld_library_path = "";
 	cfg.preload.names[0] = "/x/libcordon.so";
 	cfg.preload.n = 1;
 	memset(&seen, 0, sizeof(seen));
@@ -319,7 +324,7 @@ static void test_options(void)
 	struct call c;
 
 	configure(TIER_HARDENED);
-	snprintf(cfg.tmp_size, sizeof(cfg.tmp_size), "64m");
+	cfg.tmp_size = "64m";
 	call_init(&c, ENTRY_EXECVE, "/bin/sh", sh_c, raise);
 	CU_ASSERT_EQUAL(run(&c), 0);
 	CU_ASSERT_EQUAL(c.tier, TIER_LOCKDOWN);
@@ -329,12 +334,12 @@ static void test_options(void)
 	CU_ASSERT_EQUAL(run(&c), 0);
 	expect_argv("", "hardened", "/bin/sh", "/bin/sh|sh|-c|x|");
 	/* CORDON_CGROUP: every sandboxed tier. */
-	snprintf(cfg.cgroup, sizeof(cfg.cgroup), "/sys/fs/cgroup/jobs");
+	cfg.cgroup = "/sys/fs/cgroup/jobs";
 	call_init(&c, ENTRY_EXECVE, "/bin/sh", sh_c, env);
 	CU_ASSERT_EQUAL(run(&c), 0);
 	expect_argv("--cgroup|/sys/fs/cgroup/jobs|", "hardened", "/bin/sh",
 		    "/bin/sh|sh|-c|x|");
-	cfg.cgroup[0] = '\0';
+	cfg.cgroup = "";
 }
 
 /* The filesystem policy: the host's lists as --writable and --hidden, a
@@ -367,7 +372,6 @@ static void test_policy(void)
 	expect_argv(tst_is_root() ? "" : "--writable||", "hardened", "/bin/sh",
 		    "/bin/sh|sh|-c|x|");
 	snprintf(cfg.writable, sizeof(cfg.writable), "/");
-	snprintf(cfg.helper_real, sizeof(cfg.helper_real), "%s", cfg.helper);
 	call_init(&c, ENTRY_EXECVE, "/bin/sh", sh_c, env);
 	CU_ASSERT_EQUAL(run(&c), EPERM);
 	CU_ASSERT_PTR_NULL(seen.fn);
@@ -394,7 +398,7 @@ static void test_pass_refuse_fail(void)
 	CU_ASSERT_EQUAL(run(&c), ENOENT);
 	CU_ASSERT_PTR_NULL(seen.fn);
 	/* A helper that is not a whole executable: EPERM, never handed over. */
-	snprintf(cfg.helper, sizeof(cfg.helper), "%s",
+	snprintf(helper, sizeof(helper), "%s",
 		 tst_write_file("pipeline-not-a-helper", "#!/bin/sh\n", 0755));
 	call_init(&c, ENTRY_EXECVE, "/bin/sh", sh_c, env);
 	CU_ASSERT_EQUAL(run(&c), EPERM);

@@ -6,9 +6,14 @@ SHIM_PURE := shim/tier.c shim/path.c shim/env.c shim/probe.c shim/mem.c shim/cal
 TEST_SRCS += $(SHIM_PURE) $(sort $(wildcard tests/shim/*.c))
 # The pipeline, in-process with fake real functions (tests/shim/pipeline_test.c).
 TEST_SRCS += shim/call.c shim/pin.c shim/log.c shim/actions.c shim/layout.c shim/report.c
-TEST_DEPS += $(B)/libcordon.so $(B)/cordon $(B)/tests/shim/early.so
+TEST_DEPS += $(B)/libcordon.so $(B)/cordon $(B)/tests/shim/early.so $(B)/tests/shim/late.so
 
 # A preload whose constructor runs before the shim's and starts programs.
 $(B)/tests/shim/early.so: tests/shim/early/early.c tests/shim/rules.mk
+	@mkdir -p $(@D)
+	$(TEST_PROG_COMPILE) $(DEPFLAGS) -fPIC -shared -o $@ $< $(BASE_LDFLAGS) $(LDFLAGS)
+
+# A preload whose constructor runs after the shim's and looks for a heap.
+$(B)/tests/shim/late.so: tests/shim/late/late.c tests/shim/rules.mk
 	@mkdir -p $(@D)
 	$(TEST_PROG_COMPILE) $(DEPFLAGS) -fPIC -shared -o $@ $< $(BASE_LDFLAGS) $(LDFLAGS)

@@ -621,6 +621,46 @@ static void test_before_constructor(void)
 	}
 }
 
+/* Loading the shim sets up no heap in the process, at any tier, with the
+ * helper named or found next to the library: no symbol lookup fails (each
+ * failure costs ld.so an error message in malloc'd memory) and nothing is
+ * built in malloc'd memory. late.so, preloaded first, looks after the
+ * shim's constructor; the control shows it sees a heap that is there. */
+static void test_load_no_heap(void)
+{
+	static const char *const tiers[] = S_TIERS;
+	char both[8500], helper[4200], tier[64];
+	char *argv[] = {"/bin/true", NULL};
+	struct tst_proc r;
+
+	snprintf(both, sizeof(both), "LD_PRELOAD=%s:%s", tst_build("tests/shim/late.so"),
+		 tst_build("libcordon.so"));
+	snprintf(helper, sizeof(helper), "CORDON_HELPER=%s", tst_build("cordon-helper"));
+	CU_ASSERT_EQUAL_FATAL(
+	    s_run(NULL, (const char *[]){both, "CORDON_TIER=none", "LATE_MALLOC=1", NULL},
+		  argv, &r),
+	    0);
+	CU_ASSERT_STRING_EQUAL(r.out, "heap\n");
+	tst_proc_free(&r);
+	for (int t = 0; t < S_NTIERS * 2; t++) {
+		snprintf(tier, sizeof(tier), "CORDON_TIER=%s", tiers[t % S_NTIERS]);
+		CU_ASSERT_EQUAL_FATAL(
+		    s_run(
+			NULL,
+			(const char *[]){both, tier, t < S_NTIERS ? helper : NULL, NULL},
+			argv, &r),
+		    0);
+		CU_ASSERT_EQUAL(r.status, 0);
+		CU_ASSERT_STRING_EQUAL(r.out, "no heap\n");
+		if (strcmp(r.out, "no heap\n") != 0)
+			printf("\n    %s, %s: %s%s", tier,
+			       t < S_NTIERS ? "helper named"
+					    : "helper next to the library",
+			       r.out, r.err);
+		tst_proc_free(&r);
+	}
+}
+
 static CU_TestInfo tests[] = {
     {"bad tiers fail closed", test_bad_tiers},
     {"unset tier at load fails closed", test_unset_tier},
@@ -645,6 +685,7 @@ static CU_TestInfo tests[] = {
     {"host is non-dumpable at every tier", test_dumpable},
     {"exports: only the interposed symbols", test_exports},
     {"a call before the shim's constructor", test_before_constructor},
+    {"its load sets up no heap", test_load_no_heap},
     CU_TEST_INFO_NULL,
 };
 TST_SUITE("shim.tier", tests)

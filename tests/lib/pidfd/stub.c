@@ -6,13 +6,11 @@
  * glibc 2.39 has them, and with libcordon.so preloaded the shim's
  * definitions come first, as before a real glibc 2.39's.
  *
- * The shim looks those versions up only when gnu_get_libc_version() says
- * 2.39 or later (shim/config.c: a failed lookup costs every process an
- * error message). So this library also defines
- * gnu_get_libc_version@GLIBC_2.2.5, which the shim's reference binds to
- * (this library precedes libc in the host's lookup scope): "2.39" while
- * the real glibc is older. The shim's dlvsym(RTLD_NEXT, "pidfd_spawn",
- * "GLIBC_2.39") then finds the functions here.
+ * The shim looks a symbol up only when a loaded object defines its version
+ * (shim/config.c: a failed lookup costs every process an error message):
+ * this library's GLIBC_2.39 while the real glibc is older. The shim's
+ * dlvsym(RTLD_NEXT, "pidfd_spawn", "GLIBC_2.39") then finds the functions
+ * here.
  *
  * Each is libc's posix_spawn or posix_spawnp (the GLIBC_2.15 ones of the
  * objects after this one: libc's, never the shim's), then pidfd_open of
@@ -22,7 +20,6 @@
 #include <errno.h>
 #include <signal.h>
 #include <spawn.h>
-#include <string.h>
 #include <sys/pidfd.h>
 #include <sys/wait.h>
 #include <unistd.h>
@@ -34,7 +31,6 @@ int pidfd_spawn(int *pidfd, const char *file, const posix_spawn_file_actions_t *
 		const posix_spawnattr_t *attr, char *const argv[], char *const envp[]);
 int pidfd_spawnp(int *pidfd, const char *file, const posix_spawn_file_actions_t *fa,
 		 const posix_spawnattr_t *attr, char *const argv[], char *const envp[]);
-const char *gnu_get_libc_version(void);
 
 static int spawn_pidfd(const char *name, int *pidfd, const char *file,
 		       const posix_spawn_file_actions_t *fa,
@@ -73,14 +69,4 @@ int pidfd_spawnp(int *pidfd, const char *file, const posix_spawn_file_actions_t 
 		 const posix_spawnattr_t *attr, char *const argv[], char *const envp[])
 {
 	return spawn_pidfd("posix_spawnp", pidfd, file, fa, attr, argv, envp);
-}
-
-const char *gnu_get_libc_version(void)
-{
-	typedef const char *(*version_fn)(void);
-	version_fn real =
-	    (version_fn)dlvsym(RTLD_NEXT, "gnu_get_libc_version", "GLIBC_2.2.5");
-	const char *v = real ? real() : NULL;
-
-	return v && strverscmp(v, "2.39") >= 0 ? v : "2.39";
 }
