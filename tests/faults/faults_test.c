@@ -14,6 +14,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
+#include <sys/utsname.h>
 #include <sys/wait.h>
 #include <time.h>
 #include <unistd.h>
@@ -551,27 +552,46 @@ static void test_tmpfs(void)
 	CU_ASSERT_EQUAL(access(host_file, F_OK), -1);
 }
 
-/* call's host as uid 64997 at ulimit -u limit, libcordon.so loaded when
- * tier is given: its job prints its user namespace. */
+/* call's host at ulimit -u limit, libcordon.so loaded when tier is given,
+ * as a uid whose processes it alone counts: as root, uid 64997; otherwise
+ * the caller's own, in a user namespace of its own that maps it to itself
+ * (Linux 5.14 and later count RLIMIT_NPROC per user namespace). There the
+ * host's files of unmapped owners (root's) show as the overflow uid, which
+ * is nobody's, 65534: as nobody the host would own the helper's path, and
+ * a hardened job that shares the host's files is refused, so its jobs get
+ * a read-only host (CORDON_WRITABLE empty). Its job prints its user
+ * namespace. */
 static void run_nproc(const char *call, int limit, const char *tier, struct tst_proc *r)
 {
 	static const char job[] = "'exec readlink /proc/self/ns/user'";
 	char script[4 * PATH_MAX], env[3 * PATH_MAX] = "";
-	char *argv[] = {"setpriv",	 "--reuid=64997",
-			"--regid=64997", "--clear-groups",
-			"bash",		 "-c",
-			script,		 NULL};
+	char *as_root[] = {"setpriv",	    "--reuid=64997",
+			   "--regid=64997", "--clear-groups",
+			   "bash",	    "-c",
+			   script,	    NULL};
+	char *as_user[] = {"unshare", "--map-current-user", "bash", "-c", script, NULL};
 	bool shell = strcmp(call, "system") == 0 || strcmp(call, "popen") == 0;
 
 	if (tier)
 		snprintf(env, sizeof(env),
-			 "env LD_PRELOAD=%s CORDON_TIER=%s CORDON_HELPER=%s ",
-			 tst_build("libcordon.so"), tier, tst_build("cordon-helper"));
+			 "env LD_PRELOAD=%s CORDON_TIER=%s CORDON_HELPER=%s%s ",
+			 tst_build("libcordon.so"), tier, tst_build("cordon-helper"),
+			 tst_is_root() ? "" : " CORDON_WRITABLE=");
 	snprintf(script, sizeof(script), "ulimit -u %d && exec %s%s -q %s%s%s", limit,
 		 env, host_of(call), shell ? "" : "/bin/sh sh -c ", job,
 		 shell ? " r" : "");
 	struct tst_opts o = {.timeout_ms = 10000};
-	CU_ASSERT_EQUAL_FATAL(tst_run(argv, &o, r), 0);
+	CU_ASSERT_EQUAL_FATAL(tst_run(tst_is_root() ? as_root : as_user, &o, r), 0);
+}
+
+/* Whether the kernel counts RLIMIT_NPROC per user namespace (5.14). */
+static bool nproc_per_userns(void)
+{
+	struct utsname u;
+	int major = 0, minor = 0;
+
+	return uname(&u) == 0 && sscanf(u.release, "%d.%d", &major, &minor) == 2 &&
+	       (major > 5 || (major == 5 && minor >= 14));
 }
 
 /* The caller's process limit (RLIMIT_NPROC) counts the sandbox's init and
@@ -579,9 +599,10 @@ static void run_nproc(const char *call, int limit, const char *tier, struct tst_
  * under fails as the real call fails at its limit: posix_spawn[p] EAGAIN,
  * system 127, popen NULL with glibc's ENOMEM; with the line. An exec has
  * no such failure (the real one needs no process): its job exits 125.
- * As a uid of its own, the host its only process: plainly at ulimit -u 1,
- * with cordon at 2 and 3 (where the helper's init, then the job, is the
- * one refused); at 4 the job runs, in a user namespace of its own. */
+ * As a uid of its own (or in a user namespace of its own), the host its
+ * only process: plainly at ulimit -u 1, with cordon at 2 and 3 (where the
+ * helper's init, then the job, is the one refused); at 4 the job runs, in
+ * a user namespace of its own. */
 static void test_nproc(void)
 {
 	static const char *const nproc_calls[] = {"spawn", "spawnp", "system",
@@ -597,10 +618,11 @@ static void test_nproc(void)
 	ssize_t n = readlink("/proc/self/ns/user", host_ns, sizeof(host_ns) - 1);
 	struct tst_proc plain, r;
 
-	if (!tst_is_root()) {
-		tst_skip(
-		    "a process limit of a uid of its own: switching to it needs root "
-		    "(the root run covers it)");
+	if (!tst_is_root() && !nproc_per_userns()) {
+		tst_skip("a process limit only the host's processes count: this kernel "
+			 "counts RLIMIT_NPROC per uid across user namespaces (before "
+			 "5.14), and switching to a uid of its own needs root (the root "
+			 "run covers it)");
 		return;
 	}
 	CU_ASSERT_FATAL(n > 0);
