@@ -116,9 +116,10 @@ enum { NSYMS = sizeof(syms) / sizeof(syms[0]) };
  * every process. */
 static struct {
 	const char *self;
-	bool versions_seen; /* some object defines versions */
+	bool any_defined; /* some object defines one of them */
 	struct version {
 		const char *name;
+		size_t len; /* its NUL included */
 		ElfW(Word) hash;
 		bool defined;
 	} want[NSYMS]; /* each version of syms once */
@@ -145,59 +146,105 @@ static struct version *version_of(const char *name)
 	return NULL;
 }
 
-/* An address in a dynamic entry: glibc makes some absolute in place
- * (DT_STRTAB), leaves others relative to the object (DT_VERDEF). */
-static const void *dyn_addr(ElfW(Addr) base, ElfW(Addr) a)
+/* One loaded object: its load bias and program headers. */
+struct object {
+	ElfW(Addr) base;
+	const ElfW(Phdr) * ph;
+	ElfW(Half) n;
+};
+
+/* Whether len bytes at p lie within the object's segment ph. */
+static bool in_segment(const struct object *o, const ElfW(Phdr) * ph, ElfW(Addr) p,
+		       size_t len)
 {
-	return (const void *)(a < base ? a + base : a);
+	ElfW(Addr) start = o->base + ph->p_vaddr;
+
+	return ph->p_type == PT_LOAD && (ph->p_flags & PF_R) && p >= start &&
+	       p - start <= ph->p_memsz && len <= ph->p_memsz - (p - start);
 }
 
-/* The versions one object defines. */
-static void see_versions(ElfW(Addr) base, const ElfW(Dyn) * dyn)
+/* The readable segment of the object that holds len bytes at p, or NULL. */
+static const ElfW(Phdr) * segment(const struct object *o, ElfW(Addr) p, size_t len)
 {
-	ElfW(Addr) strtab = 0, verdef = 0;
+	for (ElfW(Half) i = 0; i < o->n; i++)
+		if (in_segment(o, &o->ph[i], p, len))
+			return &o->ph[i];
+	return NULL;
+}
+
+static bool within(const struct object *o, ElfW(Addr) p, size_t len)
+{
+	return segment(o, p, len) != NULL;
+}
+
+/* An address in a dynamic entry: glibc makes some absolute in place
+ * (DT_STRTAB), leaves others relative to the object (DT_VERDEF). */
+static ElfW(Addr) dyn_addr(const struct object *o, ElfW(Addr) a)
+{
+	return within(o, a, 1) ? a : a + o->base;
+}
+
+/* Whether the version definition whose auxiliary entry is at aux names w;
+ * nothing that does not lie within the object's segments is read. */
+static bool names(const struct object *o, ElfW(Addr) strtab, ElfW(Addr) aux,
+		  const struct version *w)
+{
+	ElfW(Addr) name;
+
+	if (!within(o, aux, sizeof(ElfW(Verdaux))))
+		return false;
+	name = strtab + ((const ElfW(Verdaux) *)aux)->vda_name;
+	return within(o, name, w->len) &&
+	       memcmp((const char *)name, w->name, w->len) == 0;
+}
+
+/* The wanted versions one object defines. */
+static void see_versions(const struct object *o, const ElfW(Dyn) * dyn)
+{
+	ElfW(Addr) strtab = 0, d = 0;
+	ElfW(Xword) n = 0;
 
 	for (; dyn->d_tag != DT_NULL; dyn++) {
 		if (dyn->d_tag == DT_STRTAB)
 			strtab = dyn->d_un.d_ptr;
 		else if (dyn->d_tag == DT_VERDEF)
-			verdef = dyn->d_un.d_ptr;
+			d = dyn->d_un.d_ptr;
+		else if (dyn->d_tag == DT_VERDEFNUM)
+			n = dyn->d_un.d_val;
 	}
-	if (!strtab || !verdef)
+	if (!strtab || !d)
 		return;
-	objs.versions_seen = true;
-	const char *names = dyn_addr(base, strtab);
-	for (const ElfW(Verdef) *d = dyn_addr(base, verdef);;
-	     d = (const ElfW(Verdef) *)((const char *)d + d->vd_next)) {
-		const ElfW(Verdaux) *a =
-		    (const ElfW(Verdaux) *)((const char *)d + d->vd_aux);
+	strtab = dyn_addr(o, strtab);
+	d = dyn_addr(o, d);
+	/* The definitions follow one another in one segment. */
+	const ElfW(Phdr) *seg = segment(o, d, sizeof(ElfW(Verdef)));
+	for (; seg && n-- > 0 && in_segment(o, seg, d, sizeof(ElfW(Verdef)));) {
+		const ElfW(Verdef) *v = (const ElfW(Verdef) *)d;
 		for (size_t i = 0; i < objs.nwant; i++)
-			if (d->vd_hash == objs.want[i].hash &&
-			    strcmp(names + a->vda_name, objs.want[i].name) == 0)
-				objs.want[i].defined = true;
-		if (!d->vd_next)
+			if (v->vd_hash == objs.want[i].hash &&
+			    names(o, strtab, d + v->vd_aux, &objs.want[i]))
+				objs.want[i].defined = objs.any_defined = true;
+		if (!v->vd_next)
 			return;
+		d += v->vd_next;
 	}
 }
 
 static int see_object(struct dl_phdr_info *info, size_t size, void *data)
 {
-	ElfW(Addr) base = info->dlpi_addr, me = (ElfW(Addr))data;
+	struct object o = {info->dlpi_addr, info->dlpi_phdr, info->dlpi_phnum};
 	const ElfW(Dyn) *dyn = NULL;
-	bool ours = false;
 
 	(void)size;
-	for (ElfW(Half) i = 0; i < info->dlpi_phnum; i++) {
-		const ElfW(Phdr) *ph = &info->dlpi_phdr[i];
-		if (ph->p_type == PT_LOAD && me - (base + ph->p_vaddr) < ph->p_memsz)
-			ours = true;
-		else if (ph->p_type == PT_DYNAMIC)
-			dyn = (const ElfW(Dyn) *)(base + ph->p_vaddr);
-	}
-	if (ours)
+	if (within(&o, (ElfW(Addr))data, 1)) {
 		objs.self = info->dlpi_name;
-	else if (dyn)
-		see_versions(base, dyn);
+		return 0;
+	}
+	for (ElfW(Half) i = 0; i < o.n; i++)
+		if (o.ph[i].p_type == PT_DYNAMIC)
+			dyn = (const ElfW(Dyn) *)(o.base + o.ph[i].p_vaddr);
+	if (dyn)
+		see_versions(&o, dyn);
 	return 0;
 }
 
@@ -207,6 +254,7 @@ static void see_objects(void)
 		if (syms[i].version && !version_of(syms[i].version)) {
 			struct version *v = &objs.want[objs.nwant++];
 			v->name = syms[i].version;
+			v->len = strlen(v->name) + 1;
 			v->hash = elf_hash(v->name);
 		}
 	dl_iterate_phdr(see_object, (void *)see_objects);
@@ -214,14 +262,15 @@ static void see_objects(void)
 
 /* A failed lookup costs ld.so an error message (malloc, ~8 us here) in
  * every process: a symbol of a version no other object defines (glibc
- * 2.39's pidfd_spawn on an older glibc) is not looked up at all. Where no
- * object defines versions, everything is asked all the same. */
+ * 2.39's pidfd_spawn on an older glibc) is not looked up at all. Where
+ * none of the versions was found (an object not read as expected),
+ * everything is asked all the same. */
 static void resolve_real(void)
 {
 	for (size_t i = 0; i < NSYMS; i++)
 		if (!syms[i].version)
 			*syms[i].slot = dlsym(RTLD_NEXT, syms[i].name);
-		else if (version_of(syms[i].version)->defined || !objs.versions_seen)
+		else if (version_of(syms[i].version)->defined || !objs.any_defined)
 			*syms[i].slot = dlvsym(RTLD_NEXT, syms[i].name, syms[i].version);
 }
 
