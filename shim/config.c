@@ -277,7 +277,7 @@ static void resolve_real(void)
 /* The host's CORDON_* and LD_* variables, found in one pass over environ at
  * load: getenv would pass it once for each of the fifteen names read here.
  * In environ's order, so the first of a name wins, as with getenv; a host
- * with more of them than fit has them looked up by getenv. */
+ * with more of them than fit has environ scanned for each. */
 extern char **environ;
 static struct {
 	const char *var[32];
@@ -304,14 +304,13 @@ static void scan_env(void)
 static const char *env_get(const char *name)
 {
 	size_t len = strlen(name);
+	const char *const *all =
+	    load_env.all ? load_env.var : (const char *const *)environ;
+	size_t n = load_env.all ? load_env.n : (size_t)-1;
 
-	if (!load_env.all)
-		return getenv(name);
-	for (size_t i = 0; i < load_env.n; i++) {
-		const char *s = load_env.var[i];
-		if (strncmp(s, name, len) == 0 && s[len] == '=')
-			return s + len + 1;
-	}
+	for (size_t i = 0; i < n && all && all[i]; i++)
+		if (strncmp(all[i], name, len) == 0 && all[i][len] == '=')
+			return all[i] + len + 1;
 	return NULL;
 }
 

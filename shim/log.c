@@ -124,19 +124,20 @@ static ssize_t write_record(int fd, const char *line, size_t n)
 	ssize_t w;
 
 	if (guard) {
-		sigemptyset(&xfsz);
-		sigaddset(&xfsz, SIGXFSZ);
+		sys_sigemptyset(&xfsz);
+		sys_sigaddset(&xfsz, SIGXFSZ);
 		guard = sigprocmask(SIG_BLOCK, &xfsz, &old) == 0;
-		was =
-		    guard && sigpending(&pending) == 0 && sigismember(&pending, SIGXFSZ);
+		was = guard && sys_sigpending(&pending) == 0 &&
+		      sys_sigismember(&pending, SIGXFSZ);
 	}
 	while ((w = sys_write(fd, line, n)) < 0 && errno == EINTR)
 		;
 	if (guard) {
 		int err = errno;
 		struct timespec now = {0, 0};
-		if (!was && sigpending(&pending) == 0 && sigismember(&pending, SIGXFSZ))
-			sigtimedwait(&xfsz, NULL, &now);
+		if (!was && sys_sigpending(&pending) == 0 &&
+		    sys_sigismember(&pending, SIGXFSZ))
+			sys_sigtimedwait(&xfsz, &now);
 		sigprocmask(SIG_SETMASK, &old, NULL);
 		errno = err;
 	}

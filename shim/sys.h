@@ -6,7 +6,9 @@
  * instructions. The plain calls below go through one import instead of
  * thirty. Each returns and sets errno as libc's wrapper of the same name;
  * none is a cancellation point (none of them is where an entry point must
- * be one: those wait with libc's waitpid). libc keeps the calls whose
+ * be one: those wait with libc's waitpid). The signal sets are glibc's
+ * sigset_t (signal n at bit n - 1 of its words); the kernel reads and
+ * writes the first _NSIG / 8 bytes of one. libc keeps the calls whose
  * wrappers do more than the system call: faccessat (AT_EACCESS on kernels
  * without faccessat2), getcwd, sigaction, sigprocmask, clone, waitpid and
  * clock_gettime (the vDSO). */
@@ -14,6 +16,8 @@
 #define CORDON_SHIM_SYS_H
 
 #include <fcntl.h>
+#include <signal.h>
+#include <string.h>
 #include <sys/resource.h>
 #include <sys/stat.h>
 #include <sys/syscall.h>
@@ -155,6 +159,38 @@ static inline int sys_kill(pid_t pid, int sig)
 static inline int sys_sched_yield(void)
 {
 	return (int)syscall(SYS_sched_yield);
+}
+
+enum { SYS_SIGSET_WORD_BITS = 8 * sizeof(unsigned long) };
+
+static inline void sys_sigemptyset(sigset_t *s)
+{
+	memset(s, 0, sizeof(*s));
+}
+
+static inline void sys_sigaddset(sigset_t *s, int sig)
+{
+	s->__val[(sig - 1) / SYS_SIGSET_WORD_BITS] |=
+	    1UL << ((sig - 1) % SYS_SIGSET_WORD_BITS);
+}
+
+static inline int sys_sigismember(const sigset_t *s, int sig)
+{
+	return (int)(s->__val[(sig - 1) / SYS_SIGSET_WORD_BITS] >>
+		     ((sig - 1) % SYS_SIGSET_WORD_BITS)) &
+	       1;
+}
+
+static inline int sys_sigpending(sigset_t *s)
+{
+	sys_sigemptyset(s);
+	return (int)syscall(SYS_rt_sigpending, s, _NSIG / 8);
+}
+
+/* The signal of set pending, taken; -1 (EAGAIN) when none is by then. */
+static inline int sys_sigtimedwait(const sigset_t *set, const struct timespec *t)
+{
+	return (int)syscall(SYS_rt_sigtimedwait, set, NULL, t, _NSIG / 8);
 }
 
 #endif

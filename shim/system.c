@@ -79,11 +79,11 @@ static void sys_attr(posix_spawnattr_t *attr, const sigset_t *omask)
 
 	/* The shell gets back the dispositions the caller had, unless they
 	 * were SIG_IGN, and the caller's mask (without our SIGCHLD block). */
-	sigemptyset(&reset);
+	sys_sigemptyset(&reset);
 	if (sys_intr.sa_handler != SIG_IGN)
-		sigaddset(&reset, SIGINT);
+		sys_sigaddset(&reset, SIGINT);
 	if (sys_quit.sa_handler != SIG_IGN)
-		sigaddset(&reset, SIGQUIT);
+		sys_sigaddset(&reset, SIGQUIT);
 	/* posix_spawnattr_init, _setsigmask, _setsigdefault and _setflags, on
 	 * the fields <spawn.h> gives: four symbols less to bind at each load. */
 	memset(attr, 0, sizeof(*attr));
@@ -100,8 +100,8 @@ static int do_system(struct call *c)
 	int status, err;
 
 	sys_enter();
-	sigemptyset(&chld);
-	sigaddset(&chld, SIGCHLD);
+	sys_sigemptyset(&chld);
+	sys_sigaddset(&chld, SIGCHLD);
 	sigprocmask(SIG_BLOCK, &chld, &omask);
 	sys_attr(&attr, &omask);
 	err = spawn_shell(c, &pid, NULL, &attr);
