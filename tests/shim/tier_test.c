@@ -527,6 +527,40 @@ static void test_preload_words(void)
 	tst_proc_free(&r);
 }
 
+/* A host with more CORDON_* and LD_* variables than the load keeps a table
+ * of (it then scans environ for each): the tier still decides, a bad one
+ * still refuses. */
+static void test_many_variables(void)
+{
+	enum { N = 40 };
+	static char vars[N][16];
+	const char *env[N + 3];
+	char pre[4200];
+	struct tst_proc r;
+	char *argv[] = {(char *)s_host("posix_spawn"), (char *)fx("bin/target"), "t",
+			"ns", NULL};
+
+	if (!tst_sandbox_ok())
+		return;
+	snprintf(pre, sizeof(pre), "LD_PRELOAD=%s", tst_build("libcordon.so"));
+	for (int i = 0; i < N; i++) {
+		snprintf(vars[i], sizeof(vars[i]), "LD_X%d=1", i);
+		env[i] = vars[i];
+	}
+	env[N] = pre;
+	env[N + 2] = NULL;
+	env[N + 1] = "CORDON_TIER=lockdown";
+	CU_ASSERT_EQUAL_FATAL(s_run(NULL, env, argv, &r), 0);
+	CU_ASSERT_TRUE(sandboxed(r.out));
+	CU_ASSERT_PTR_NOT_NULL(strstr(r.out, "exit 0"));
+	tst_proc_free(&r);
+	env[N + 1] = "CORDON_TIER=lockdwon";
+	CU_ASSERT_EQUAL_FATAL(s_run(NULL, env, argv, &r), 0);
+	CU_ASSERT_PTR_NOT_NULL(strstr(r.err, "CORDON_TIER='lockdwon' is not a tier"));
+	CU_ASSERT_PTR_NULL(strstr(r.out, "exit 0"));
+	tst_proc_free(&r);
+}
+
 static void test_dumpable(void)
 {
 	static const char *const tiers[] = S_TIERS;
@@ -686,6 +720,7 @@ static CU_TestInfo tests[] = {
     {"exports: only the interposed symbols", test_exports},
     {"a call before the shim's constructor", test_before_constructor},
     {"its load sets up no heap", test_load_no_heap},
+    {"more CORDON_ and LD_ variables than the load keeps", test_many_variables},
     CU_TEST_INFO_NULL,
 };
 TST_SUITE("shim.tier", tests)
