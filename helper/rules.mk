@@ -21,6 +21,9 @@ HELPER_OBJS := $(call objs,helper,$(HELPER_SRCS))
 $(B)/cordon-helper: $(HELPER_OBJS) helper/rules.mk
 	$(HELPER_CC) $(BASE_CFLAGS) $(SAN_CFLAGS) $(CFLAGS) -o $@ $(HELPER_OBJS) \
 	  $(BASE_LDFLAGS) $(HELPER_BUILD_ID) $(HELPER_STATIC) $(SAN_CFLAGS) $(LDFLAGS)
+ifneq ($(SANITIZE),1)
+	@[ "$(HELPER_CC)" = musl-gcc ] || echo "cordon: musl-gcc not found: cordon-helper was built with $(HELPER_CC) and its libc, whose start-up makes every job start later (docs/bench.md); install musl-tools and rebuild" >&2
+endif
 
 ALL += $(B)/cordon-helper
 
