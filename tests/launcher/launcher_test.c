@@ -390,7 +390,8 @@ static void test_host_outside_jobs_inside(void)
 }
 
 /* cordon run: CMD itself in the tier's namespaces (not only what it
- * starts: readlink is CMD); none: plainly. The exit status is CMD's. */
+ * starts: readlink is CMD); none: plainly. The exit status is CMD's; a
+ * CMD named as a shell builtin (echo, false) is the program of that name. */
 static void test_run_tiers(void)
 {
 	static const struct {
@@ -418,10 +419,14 @@ static void test_run_tiers(void)
 			      NULL};
 		char *exit9[] = {cordon(), "run", opt, "sh", "-c", "echo $PPID; exit 9",
 				 NULL};
+		/* Names of shell builtins that are programs too: run as
+		 * execvp runs them, as at tier none. */
+		char *echo[] = {cordon(), "run", opt, "echo", "a", "b", NULL};
+		char *no[] = {cordon(), "run", opt, "false", NULL};
 		/* --whole is an option of its own: "cordon --whole ...". */
 		int skip = strcmp(opt, "--whole") == 0;
 
-		ns[skip] = exit9[skip] = cordon();
+		ns[skip] = exit9[skip] = echo[skip] = no[skip] = cordon();
 		run(ns + skip, &r);
 		CU_ASSERT_EQUAL(tst_shell_status(r.status), 0);
 		CU_ASSERT_PTR_NOT_NULL(strstr(r.out, "pid:["));
@@ -432,6 +437,15 @@ static void test_run_tiers(void)
 		run(exit9 + skip, &r);
 		CU_ASSERT_EQUAL(tst_shell_status(r.status), 9);
 		CU_ASSERT_EQUAL(strcmp(r.out, "1\n") == 0, cases[i].new_pid);
+		tst_proc_free(&r);
+		run(echo + skip, &r);
+		CU_ASSERT_EQUAL(tst_shell_status(r.status), 0);
+		CU_ASSERT_STRING_EQUAL(r.out, "a b\n");
+		CU_ASSERT_STRING_EQUAL(r.err, "");
+		tst_proc_free(&r);
+		run(no + skip, &r);
+		CU_ASSERT_EQUAL(tst_shell_status(r.status), 1);
+		CU_ASSERT_STRING_EQUAL(r.err, "");
 		tst_proc_free(&r);
 	}
 }
@@ -1042,7 +1056,7 @@ static CU_TestInfo usage_tests[] = {
 };
 static CU_TestInfo run_tests[] = {
     {"host outside, its jobs inside", test_host_outside_jobs_inside},
-    {"run: CMD itself inside, at each tier", test_run_tiers},
+    {"run: CMD itself inside, at each tier; builtins' names too", test_run_tiers},
     {"run: a script, and the env CMD gets", test_run_script_env},
     {"run: refuses when the shim is not preloaded", test_run_no_preload},
     {"dash through the launcher sees the same", test_dash_transparent},
