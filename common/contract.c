@@ -187,7 +187,7 @@ static const struct opt opts[] = {
      "NAME=VALUE[,NAME=VALUE...] of pids, time, cpu, nofile, fsize, core, mem, userns, "
      "inotify, tmp"},
     {"--cgroup", OPT_VALUE, AT(cgroup), cgroup_ok,
-     "an absolute path of a cgroup v2 directory (no ':', '.', '..' or '//', no "
+     "an absolute path of a cgroup directory (no ':', '.', '..' or '//', no "
      "trailing '/', not / or under /proc; under 3072 bytes)"},
 };
 _Static_assert(sizeof(opts) / sizeof(opts[0]) == REQ_NOPT, "REQ_NOPT");

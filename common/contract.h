@@ -87,7 +87,7 @@ enum { PATHS_MAX = 64, PATHS_LEN = 16384 };
 bool writable_ok(const char *s);
 bool hidden_ok(const char *s);
 
-/* A cgroup v2 directory for --cgroup (CORDON_CGROUP): one absolute,
+/* A cgroup directory for --cgroup (CORDON_CGROUP): one absolute,
  * canonical path as PATHS above (no ':', not "/" alone), shorter than
  * CGROUP_LEN bytes (room for a job's cgroup and its files below it). */
 enum { CGROUP_LEN = 3072 };

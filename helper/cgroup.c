@@ -4,7 +4,10 @@
  * is ever outside it), with the limits that need a cgroup (mem, and pids
  * where RLIMIT_NPROC cannot count the job); removed by the monitor at its
  * end when nothing of the job is left, else by a later job's start in the
- * same DIR once it is empty. */
+ * same DIR once it is empty. A DIR of a cgroup v1 hierarchy (where the
+ * pids controller is bound to v1: pids= only) has no CLONE_INTO_CGROUP:
+ * init is cloned outside and moved in by the monitor before it makes
+ * anything (cgroup_enter; init waits for it). */
 #include "helper/helper.h"
 
 #include <dirent.h>
@@ -22,10 +25,16 @@
 #ifndef CGROUP2_SUPER_MAGIC
 #define CGROUP2_SUPER_MAGIC 0x63677270
 #endif
+#ifndef CGROUP_SUPER_MAGIC
+#define CGROUP_SUPER_MAGIC 0x27e0eb
+#endif
 
 /* The job's cgroup, for the monitor's end: its path; "" when none. */
 static char made[CGROUP_LEN + 32];
 static pid_t maker;
+/* cgroup v1: the job's cgroup (locked) and its cgroup.procs, open until
+ * init is in it. */
+static int v1_dir = -1, v1_procs = -1;
 
 /* The pid in a name cordon gives a job's cgroup (job-PID, job-PID-K with
  * K from 2 to 8), or 0 for any other name (an operator's job-template is
@@ -117,6 +126,12 @@ static bool has_word(const char *dir, const char *name, const char *word)
 static _Noreturn void no_controller(const struct job *j, const char *what,
 				    const char *limit, const char *ctl)
 {
+	if (j->cgroup_v1)
+		die(EXIT_SETUP,
+		    "cannot limit %s (%s=): CORDON_CGROUP %s is of a cgroup v1 "
+		    "hierarchy without the %s controller; name a directory of the "
+		    "one that has it (e.g. under /sys/fs/cgroup/%s), or remove %s=",
+		    what, limit, j->a->cgroup, ctl, ctl, limit);
 	if (!has_word(j->a->cgroup, "cgroup.controllers", ctl))
 		die(EXIT_SETUP,
 		    "cannot limit %s (%s=): the %s controller is not available in "
@@ -177,11 +192,21 @@ int cgroup_make(struct job *j)
 	d = open(dir, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
 	if (d < 0)
 		die(EXIT_SETUP, "cannot open CORDON_CGROUP %s: %s", dir, strerror(errno));
-	if (fstatfs(d, &fs) < 0 || fs.f_type != CGROUP2_SUPER_MAGIC)
+	if (fstatfs(d, &fs) < 0 ||
+	    (fs.f_type != CGROUP2_SUPER_MAGIC && fs.f_type != CGROUP_SUPER_MAGIC))
 		die(EXIT_SETUP,
-		    "CORDON_CGROUP %s is not a cgroup v2 directory: name one of the "
-		    "cgroup2 hierarchy (e.g. under /sys/fs/cgroup) in which this user "
-		    "may make cgroups, or unset CORDON_CGROUP",
+		    "CORDON_CGROUP %s is not a cgroup directory: name one of the "
+		    "cgroup2 hierarchy (e.g. under /sys/fs/cgroup), or of cgroup v1's "
+		    "pids hierarchy where the pids controller is there (e.g. under "
+		    "/sys/fs/cgroup/pids), in which this user may make cgroups, or "
+		    "unset CORDON_CGROUP",
+		    dir);
+	j->cgroup_v1 = fs.f_type == CGROUP_SUPER_MAGIC;
+	if (j->cgroup_v1 && j->lim.set[LIMIT_MEM])
+		die(EXIT_SETUP,
+		    "cannot limit the job's memory (mem=): CORDON_CGROUP %s is of "
+		    "cgroup v1, and cordon enforces mem= through cgroup v2's memory "
+		    "controller; name a cgroup v2 directory, or remove mem=",
 		    dir);
 	/* job-PID, else (taken by a cgroup that still holds what an earlier
 	 * job of this pid left) job-PID-2 ... job-PID-8. */
@@ -229,7 +254,37 @@ int cgroup_make(struct job *j)
 	fmt_sn(made, sizeof(made), "%s/%s", dir, name);
 	maker = j->p;
 	put_limits(j, fd);
-	return fd;
+	if (!j->cgroup_v1)
+		return fd;
+	v1_procs = openat(fd, "cgroup.procs", O_WRONLY | O_CLOEXEC);
+	if (v1_procs < 0)
+		die(EXIT_SETUP, "cannot open cgroup.procs of the job's cgroup %s: %s",
+		    made, strerror(errno));
+	v1_dir = fd;
+	return -1;
+}
+
+void cgroup_enter(struct job *j, pid_t init)
+{
+	char num[U64_DIGITS];
+	size_t n;
+
+	if (v1_procs < 0)
+		return;
+	n = (size_t)(fmt_u64(num, (uint64_t)init) - num);
+	if (write(v1_procs, num, n) != (ssize_t)n) {
+		int e = errno;
+		fut_set(&j->pg->moved, 2);
+		die(EXIT_SETUP,
+		    "cannot move the sandbox's init into the job's cgroup %s: %s "
+		    "(moving a process there takes write access to its "
+		    "cgroup.procs)",
+		    made, strerror(e));
+	}
+	close(v1_procs);
+	close(v1_dir);
+	v1_procs = v1_dir = -1;
+	fut_set(&j->pg->moved, 1);
 }
 
 void cgroup_remove(void)

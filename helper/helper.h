@@ -71,6 +71,8 @@ struct page {
 	uint32_t fds_closed; /* init -> monitor: the host's fds are out of the
 				shared table */
 	uint32_t maps;	     /* monitor -> init (root): 1 written, 2 failed */
+	uint32_t moved;	     /* monitor -> init (cgroup v1): 1 in the job's
+				cgroup, 2 failed */
 	int32_t sv_p, qpfd;  /* init -> monitor: its end of the channel, the
 				job's pidfd, in the shared table */
 	uint32_t n_i;	     /* init -> monitor: signals flushed at the cut */
@@ -128,16 +130,21 @@ struct job {
 	struct limits lim;     /* --limits */
 	long long deadline_ms; /* time=: CLOCK_MONOTONIC ms; 0: none */
 	bool pids_cgroup;      /* pids= is the cgroup's pids.max, not RLIMIT_NPROC */
+	bool cgroup_v1;	       /* --cgroup names a cgroup v1 directory */
 };
 
 /* cgroup.c: the job's cgroup. cgroup_make (monitor, after limits_check,
  * before init's clone): makes DIR/job-PID with the limits that need it and
- * returns its fd, locked (-1 without --cgroup). cgroup_remove: the
+ * returns its fd, locked, for CLONE_INTO_CGROUP (-1 without --cgroup, and
+ * for a cgroup v1 one, kept for cgroup_enter). cgroup_remove: the
  * monitor's end, the cgroup removed when nothing of the job is left in it.
  * cgroup_oom: whether the kernel's OOM killer killed in it. */
 int cgroup_make(struct job *j);
 void cgroup_remove(void);
 bool cgroup_oom(void);
+/* cgroup v1 (no CLONE_INTO_CGROUP): moves init, cloned outside, into the
+ * job's cgroup and lets it go on (page's moved); else nothing. */
+void cgroup_enter(struct job *j, pid_t init);
 /* init died of SIGKILL before its first word: with a cgroup, the line on
  * what may have done it (the kernel, after a cgroup.kill above the host). */
 void cgroup_killed_at_birth(void);

@@ -98,6 +98,19 @@ static _Noreturn void die_no_job(int e)
 	die(EXIT_SETUP, "cannot create the job (clone3: %s)", strerror(e));
 }
 
+/* cgroup v1: nothing is made before the monitor moved us into the job's
+ * cgroup (cgroup.c), where what we make is counted. */
+static void wait_moved(struct init *in)
+{
+	while (fut_get(&in->pg->moved) == 0) {
+		if (page_monitor_gone(in->pg))
+			_exit(EXIT_SETUP);
+		fut_wait(&in->pg->moved, 0, 100);
+	}
+	if (fut_get(&in->pg->moved) != 1)
+		_exit(EXIT_SETUP); /* the monitor failed and said why */
+}
+
 static void start_job(struct init *in)
 {
 	struct job *j = in->j;
@@ -535,6 +548,8 @@ void init_run(struct job *j)
 	 * too (target.c), and the monitor passes on everything. */
 	if (j->own_group && setpgid(0, 0) < 0)
 		die(EXIT_SETUP, "init: setpgid: %s", strerror(errno));
+	if (j->cgroup_v1)
+		wait_moved(&in);
 	start_job(&in);
 	more_fds();
 	leave_host_fds(&in);

@@ -546,6 +546,7 @@ void monitor_run(struct job *j, int argc, char **argv)
 		die_ns("clone", errno, init_flags(j));
 	if (init == 0)
 		init_run(j);
+	cgroup_enter(j, init);
 	/* After the clone: init's copy keeps the job's argv. */
 	hide_args(argc, argv);
 	if (j->root)

@@ -198,7 +198,7 @@ static enum verdict decide(const struct config *cfg, struct call *c)
 	}
 	if (cfg->cgroup_bad[0]) {
 		shim_say((const char *[]){"CORDON_CGROUP='", cfg->cgroup_bad,
-					  "' is not an absolute path of a cgroup v2 "
+					  "' is not an absolute path of a cgroup "
 					  "directory (no '.', '..', '//' or ':', no "
 					  "trailing '/'); refusing to run ",
 					  shown_call(c), NULL});

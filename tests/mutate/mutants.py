@@ -6,10 +6,13 @@ must catch it: runner selectors, SUITE or SUITE/TEST-NAME-PREFIX, chosen so
 that the whole list runs in a few minutes."""
 
 
-def mutant(name, what, tests, *edits, racy=False):
+def mutant(name, what, tests, *edits, racy=False, needs=None):
     """racy: the tests catch it only when a race goes one way (a signal
-    before a stop, a channel full at a moment): they run twice over."""
+    before a stop, a channel full at a moment): they run twice over.
+    needs: "pids_v1", a machine whose pids controller is on cgroup v1
+    (elsewhere its tests skip: the mutant is not applicable there)."""
     return {"name": name, "what": what, "tests": tests, "racy": racy,
+            "needs": needs,
             "edits": [{"file": f, "find": a, "replace": b} for f, a, b in edits]}
 
 
@@ -142,6 +145,10 @@ MUTANTS = [
            ["security.cgroup/a job in DIR"],
            ("helper/monitor.c", "pid = cgroup < 0 ? raw_clone(flags) : clone_into(flags, cgroup);",
             "pid = raw_clone(flags);")),
+    mutant("cgroup-v1-unmoved", "on cgroup v1, init is let go without being moved into the job's cgroup",
+           ["security.cgroup/pids in cgroup v1"],
+           ("helper/cgroup.c", "if (write(v1_procs, num, n) != (ssize_t)n) {", "if (n == 0) {"),
+           needs="pids_v1"),
     mutant("cgroup-kept", "the job's cgroup is never removed",
            ["security.cgroup/jobs at once"],
            ("helper/cgroup.c", "\t\trmdir(made);", "\t\t(void)made;"),

@@ -116,6 +116,25 @@ def cgroup_make():
     return None
 
 
+def pids_v1_make():
+    """As root, a directory of cgroup v1's pids hierarchy, where the pids
+    controller is bound to v1 (as scripts/check makes one); None without."""
+    if os.getuid() != 0:
+        return None
+    with open("/proc/self/mountinfo") as f:
+        for line in f:
+            pre, _, post = line.partition(" - ")
+            fields = post.split(" ")
+            if fields[0] == "cgroup" and "pids" in fields[2].strip().split(","):
+                try:
+                    d = tempfile.mkdtemp(dir=pre.split(" ")[4], prefix="cordon-mutate.")
+                    os.chmod(d, 0o755)
+                    return d
+                except OSError:
+                    return None
+    return None
+
+
 def cgroup_remove(top):
     """Removes top and the cgroups below it, deepest first (a cgroup goes
     with rmdir once empty; the last processes of a run may still exit)."""
@@ -131,6 +150,7 @@ def cgroup_remove(top):
 
 
 CGROUP = None
+PIDS_V1 = None
 
 
 def run_tests(stage, selectors, nobody=False):
@@ -143,8 +163,11 @@ def run_tests(stage, selectors, nobody=False):
     # The root run's; the 65534 run goes without (its runner would have
     # to start inside a delegated cgroup).
     env.pop("CORDON_TEST_CGROUP", None)
+    env.pop("CORDON_TEST_PIDS_V1", None)
     if CGROUP and not nobody:
         env["CORDON_TEST_CGROUP"] = CGROUP
+    if PIDS_V1 and not nobody:
+        env["CORDON_TEST_PIDS_V1"] = PIDS_V1
     try:
         r = subprocess.run((NOBODY if nobody else []) + [runner] + selectors,
                            cwd=stage, env=env,
@@ -190,9 +213,10 @@ def main():
         return 2
     stage = tempfile.mkdtemp(dir=stage_base(build_dir), prefix="cordon-mutate.")
     os.chmod(stage, 0o755)
-    global CGROUP
+    global CGROUP, PIDS_V1
     CGROUP = cgroup_make()
-    failed = []
+    PIDS_V1 = pids_v1_make()
+    failed, idle = [], []
     began = time.time()
     try:
         shutil.copytree(build_dir, os.path.join(stage, "build"), symlinks=True,
@@ -204,6 +228,11 @@ def main():
             good[a] = os.path.join(stage, "good-" + a)
             shutil.copy2(os.path.join(stage, "build", a), good[a])
         for m in todo:
+            if m.get("needs") == "pids_v1" and not PIDS_V1:
+                print("mutant %-36s not applicable here: no cgroup v1 pids "
+                      "hierarchy to run its tests in" % m["name"], flush=True)
+                idle.append(m["name"])
+                continue
             start = time.time()
             tree = tempfile.mkdtemp(dir=stage, prefix="tree.")
             copy_sources(tree, build_dir)
@@ -244,8 +273,11 @@ def main():
         shutil.rmtree(stage, ignore_errors=True)
         if CGROUP:
             cgroup_remove(CGROUP)
-    print("\n%d mutants, %d caught, %d not (%.0f s)" % (
-        len(todo), len(todo) - len(failed), len(failed), time.time() - began))
+        if PIDS_V1:
+            cgroup_remove(PIDS_V1)
+    print("\n%d mutants, %d caught, %d not%s (%.0f s)" % (
+        len(todo), len(todo) - len(failed) - len(idle), len(failed),
+        ", %d not applicable here" % len(idle) if idle else "", time.time() - began))
     return 1 if failed else 0
 
 

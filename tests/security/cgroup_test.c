@@ -3,7 +3,7 @@
  * gone when nothing of the job is left, else kept while what the job left
  * runs and removed by a later job's start; mem= and pids= through the
  * cgroup's controllers, refused with one line where DIR cannot enforce
- * them, and a DIR that is no cgroup v2 directory refused. Hosts are dash
+ * them, and a DIR that is no cgroup directory refused. Hosts are dash
  * with the shim preloaded; each test works in a cgroup of its own under
  * $CORDON_TEST_CGROUP (scripts/check makes one as root, delegated to uid
  * 65534 for that run) and leaves it empty and removable. */
@@ -639,8 +639,8 @@ static void test_refusals(void)
 	if (!sec_sandbox_ok())
 		return;
 	snprintf(w, sizeof(w), "%s/elsewhere", tst_scratch());
-	snprintf(pre, sizeof(pre),
-		 "cordon: CORDON_CGROUP %s is not a cgroup v2 directory", tst_scratch());
+	snprintf(pre, sizeof(pre), "cordon: CORDON_CGROUP %s is not a cgroup directory",
+		 tst_scratch());
 	for (int t = 0; t < 2; t++) {
 		host(tiers[t], NULL, "mem=64m", ran, &r);
 		expect_refusal(&r, "mem= without CORDON_CGROUP", mem_refused,
@@ -658,14 +658,13 @@ static void test_refusals(void)
 		expect(&r, "/proc", "rc 126\n");
 		bool one =
 		    strncmp(r.err, "cordon: CORDON_CGROUP", 21) == 0 &&
-		    strstr(r.err, "cgroup v2 directory") &&
+		    strstr(r.err, "cgroup directory") &&
 		    !strstr(strchr(r.err, '\n') ? strchr(r.err, '\n') : "", "cordon: ");
 		CU_ASSERT_TRUE(one);
 		CU_ASSERT_EQUAL(tst_ns_check(tiers[t], "/proc"), 0);
 		if (!one)
 			printf("\n    /proc: want one line cordon: CORDON_CGROUP ... "
-			       "cgroup v2 "
-			       "directory, got: %s",
+			       "cgroup directory, got: %s",
 			       r.err);
 		tst_proc_free(&r);
 	}
@@ -956,9 +955,10 @@ static void test_mem(void)
  * the cgroup's tasks) and a job forking 40 gets 7 (python3 is one of the
  * 8). The control forks all 40. Without the pids controller for DIR's
  * children: refused naming cgroup.subtree_control. */
-static void test_pids(void)
+/* A job that prints its cgroup's pids.max (DIR/job-$$: its pid is the
+ * host's), then tries 40 forks and says how many it got. */
+static void pids_script(const char *dir, char *script, size_t size)
 {
-	char dir[PATH_MAX], script[3 * PATH_MAX];
 	const char *py = tst_write_file(
 	    "cgroup-forks.py",
 	    "import os, signal, time\nkids = []\nfor i in range(40):\n    try:\n"
@@ -967,15 +967,22 @@ static void test_pids(void)
 	    "    kids.append(p)\nprint(\"started\", len(kids), flush=True)\n"
 	    "for p in kids:\n    os.kill(p, signal.SIGKILL)\n    os.waitpid(p, 0)\n",
 	    0644);
+
+	snprintf(
+	    script, size,
+	    "%s sh -c 'cat \"$1/job-$$/pids.max\"; exec python3 \"$2\"' sh '%s' '%s'; "
+	    "echo rc $?",
+	    tst_nsreport(), dir, py);
+}
+
+static void test_pids(void)
+{
+	char dir[PATH_MAX], script[3 * PATH_MAX];
 	struct tst_proc r;
 
 	if (!cg_begin("pids", dir, sizeof(dir)))
 		return;
-	snprintf(
-	    script, sizeof(script),
-	    "%s sh -c 'cat \"$1/job-$$/pids.max\"; exec python3 \"$2\"' sh '%s' '%s'; "
-	    "echo rc $?",
-	    tst_nsreport(), dir, py);
+	pids_script(dir, script, sizeof(script));
 	host(NULL, dir, "pids=8", script, &r);
 	CU_ASSERT_PTR_NOT_NULL(strstr(r.out, "started 40\nrc 0\n"));
 	tst_proc_free(&r);
@@ -996,6 +1003,78 @@ static void test_pids(void)
 	cg_end(dir);
 }
 
+/* Whether a cgroup v1 hierarchy with the pids controller is mounted. */
+static bool pids_v1_mounted(void)
+{
+	char line[4096];
+	bool found = false;
+	FILE *f = fopen("/proc/self/mountinfo", "re");
+
+	while (f && !found && fgets(line, sizeof(line), f)) {
+		const char *sep = strstr(line, " - cgroup ");
+		const char *opts = sep ? strchr(sep + 10, ' ') : NULL;
+		found = opts && (strstr(opts, ",pids,") || strstr(opts, ",pids\n") ||
+				 strstr(opts, " pids,") || strstr(opts, " pids\n"));
+	}
+	if (f)
+		fclose(f);
+	return found;
+}
+
+/* Where the pids controller is bound to cgroup v1 (this machine's kind
+ * of hierarchy), CORDON_CGROUP may name a directory of its hierarchy:
+ * there is no CLONE_INTO_CGROUP, so init is moved in before it makes
+ * anything. $CORDON_TEST_PIDS_V1 is one of scripts/check's (as root),
+ * delegated to uid 65534 for that run. pids=8 is its pids.max 9 and 7 of
+ * 40 forks, a root caller's job's too, at both tiers; mem= is refused
+ * there (cgroup v2 only), before anything is made; nothing is left. The
+ * control forks 40. */
+static void test_pids_v1(void)
+{
+	const char *top = getenv("CORDON_TEST_PIDS_V1");
+	char dir[PATH_MAX], script[3 * PATH_MAX];
+	struct tst_proc r;
+
+	if (!sec_sandbox_ok())
+		return;
+	if (!top || !*top) {
+		tst_skip(pids_v1_mounted()
+			     ? "no directory of the cgroup v1 pids hierarchy to try "
+			       "pids= in: run make check as root (it makes one), or set "
+			       "CORDON_TEST_PIDS_V1 to one this user may make cgroups in"
+			     : "no cgroup v1 hierarchy with the pids controller on this "
+			       "machine (it is cgroup v2's here: test_pids covers it)");
+		return;
+	}
+	if (prctl(PR_SET_CHILD_SUBREAPER, 1) < 0) {
+		CU_FAIL("cannot become a subreaper");
+		return;
+	}
+	snprintf(dir, sizeof(dir), "%s/pids-v1-%d", top, (int)getpid());
+	if (mkdir(dir, 0755) < 0) {
+		CU_FAIL("cannot make the test's cgroup");
+		printf("\n    cannot make %s: %s", dir, strerror(errno));
+		prctl(PR_SET_CHILD_SUBREAPER, 0);
+		return;
+	}
+	pids_script(dir, script, sizeof(script));
+	host(NULL, dir, "pids=8", script, &r);
+	CU_ASSERT_PTR_NOT_NULL(strstr(r.out, "started 40\nrc 0\n"));
+	tst_proc_free(&r);
+	for (int t = 0; t < 2; t++) {
+		host(tiers[t], dir, "pids=8", script, &r);
+		expect(&r, tiers[t], "9\nstarted 7\nrc 0\n");
+		CU_ASSERT_EQUAL(tst_ns_check(tiers[t], tiers[t]), 1);
+		tst_proc_free(&r);
+		assert_no_job(dir, tiers[t]);
+		host(tiers[t], dir, "mem=64m", ran, &r);
+		expect_refusal(&r, tiers[t], mem_refused, "cgroup v1");
+		tst_proc_free(&r);
+		assert_no_job(dir, "mem=");
+	}
+	cg_end(dir);
+}
+
 static CU_TestInfo tests[] = {
     {"a job in DIR/job-PID, PID the host's; none and the control outside",
      test_placement},
@@ -1010,6 +1089,7 @@ static CU_TestInfo tests[] = {
      test_cgroupfs_ro},
     {"mem: memory.max seen, the job killed past it", test_mem},
     {"pids: pids.max seen, the job bounded (a root caller's too)", test_pids},
+    {"pids in cgroup v1's pids hierarchy: bounded; mem= refused", test_pids_v1},
     CU_TEST_INFO_NULL,
 };
 TST_SUITE("security.cgroup", tests)

@@ -242,7 +242,7 @@ static void test_cgroup_values(void)
 		char var[64], msg[128];
 		snprintf(var, sizeof(var), "CORDON_CGROUP=%s", *b);
 		snprintf(msg, sizeof(msg),
-			 "CORDON_CGROUP='%s' is not an absolute path of a cgroup v2 "
+			 "CORDON_CGROUP='%s' is not an absolute path of a cgroup "
 			 "directory",
 			 *b);
 		refused("hardened", (const char *[]){var, NULL}, NULL, msg);
